@@ -1,0 +1,206 @@
+package org.qcal.jobs;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.qcal.QcalException;
+import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.data.BatchPlan;
+import org.qcal.jobs.data.DatasetLoader;
+import org.qcal.jobs.data.ImagePreprocessing;
+import org.qcal.jobs.data.InputBinder;
+import org.qcal.jobs.data.InputBinding;
+import org.qcal.jobs.io.AtomicOutputDir;
+import org.qcal.jobs.io.CalibrationJson;
+import org.qcal.jobs.io.TensorRtCache;
+import org.qcal.onnx.CalibrationPlan;
+import org.qcal.onnx.GraphAnalyzer;
+import org.qcal.onnx.OnnxModel;
+import org.qcal.onnx.QdqExporter;
+import org.qcal.onnx.QdqModel;
+import org.qcal.onnx.TapAugmenter;
+import org.qcal.onnx.TapModel;
+import org.qcal.quant.QuantParams;
+import org.qcal.runtime.ModelDigest;
+import org.qcal.runtime.ModelSignature;
+import org.qcal.runtime.ModelSource;
+import org.qcal.runtime.RuntimeOptions;
+import org.qcal.runtime.SessionCache;
+import org.qcal.stats.HistogramGrid;
+import org.qcal.stats.TensorStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calibration of DESIGN.md: the driver reads the model and writes the tap model; pass 1
+ * gathers statistics, pass 2 (only for histogram methods) fixed-grid histograms; the driver
+ * derives every method's parameters, exports the QDQ model with the chosen ones and writes all
+ * outputs into one folder atomically. Bad input fails before anything is written.
+ */
+public final class CalibrateJob {
+  private static final Logger LOG = LoggerFactory.getLogger(CalibrateJob.class);
+
+  /** The output files. */
+  public static final String CALIBRATION_JSON = "calibration.json";
+  public static final String TENSORRT_CACHE = "calibration.cache";
+  public static final String QDQ_MODEL = "model.int8.onnx";
+
+  /** What a run returns: the result and where it was written. */
+  public record Result(CalibrationResult calibration, String outputDir) {
+    public long samples() {
+      return calibration.samples();
+    }
+  }
+
+  private CalibrateJob() {}
+
+  public static Result run(SparkSession spark, CalibrateSettings settings) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    AtomicOutputDir.checkWritable(settings.out(), settings.overwrite(), hadoop);
+    CalibrationResult result = calibrate(spark, settings);
+    String written = write(result, settings, hadoop);
+    LOG.info("calibration of {} over {} samples written to {}", settings.model(),
+        result.samples(), written);
+    return new Result(result, written);
+  }
+
+  /** Everything but the writing: reads, runs both passes, derives and exports. */
+  public static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings) {
+    CalibrationParameters parameters = settings.parameters();
+    LoadedInputModel input = LoadedInputModel.load(settings.model(),
+        spark.sparkContext().hadoopConfiguration());
+    OnnxModel model = input.model();
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+    TapModel tap = TapAugmenter.augment(model, plan);
+    byte[] tapBytes = tap.toByteArray();
+    String tapDigest = ModelDigest.sha256Hex(tapBytes);
+    RuntimeOptions runtime = RuntimeOptions.withThreads(taskCpus(spark));
+    ModelSignature signature =
+        SessionCache.signature(ModelSource.of(settings.model(), tapDigest, tapBytes), runtime);
+
+    Dataset<Row> data = new DatasetLoader(spark)
+        .image(settings.imagePreprocessing() == null ? ImagePreprocessing.defaults()
+            : ImagePreprocessing.parse(settings.imagePreprocessing()))
+        .sampleShape(ModelInputs.firstSampleShape(signature))
+        .load(settings.data(), settings.format());
+    DatasetLoader.requireNonEmpty(data, settings.data());
+    List<InputBinding> bindings = InputBinder.bind(ModelInputs.of(signature), data.schema(),
+        settings.inputs(), settings.data());
+    BatchPlan batchPlan = new BatchPlan(bindings, data.schema(), parameters.batchSize(), null,
+        settings.data());
+    JavaRDD<Row> rows = limit(data.javaRDD(), settings.limit());
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<byte[]> broadcast = jsc.broadcast(tapBytes);
+    try {
+      List<String> taps = plan.tappedTensors();
+      List<String> outputs = new ArrayList<>();
+      taps.forEach(t -> outputs.add(tap.tapOutputs().get(t)));
+      TapPass pass = new TapPass(broadcast, settings.model(), tapDigest, batchPlan, outputs,
+          runtime, FaultInjection.from(jsc.getConf()));
+
+      PassPartial first = timed("pass 1 (statistics)", taps.size(),
+          () -> CalibrationPasses.stats(rows, pass));
+      if (first.rows() == 0) {
+        throw new QcalException("data path '" + settings.data() + "' has no rows"
+            + (settings.limit() != null ? " within --limit " + settings.limit() : ""));
+      }
+      PassPartial second = null;
+      if (parameters.needsHistograms()) {
+        HistogramGrid[] grids = grids(first.stats(), taps, parameters.bins());
+        second = timed("pass 2 (histograms)", taps.size(),
+            () -> CalibrationPasses.histograms(rows, pass, grids));
+      }
+      List<TensorCalibration> tensors = new ArrayList<>();
+      Map<String, List<String>> groups = plan.aliasGroups();
+      for (int i = 0; i < taps.size(); i++) {
+        tensors.add(TensorCalibration.derive(taps.get(i), groups.get(taps.get(i)),
+            first.stats()[i], second == null ? null : second.histograms()[i], parameters));
+      }
+      QdqModel qdq = export(model, plan, tensors, parameters);
+      Map<String, String> columns = new LinkedHashMap<>();
+      bindings.forEach(b -> columns.put(b.inputName(), b.column()));
+      return new CalibrationResult(settings.model(), input.digest(), settings.data(),
+          settings.format() == null ? "auto" : settings.format(), columns, first.rows(),
+          parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
+          qdq.toByteArray());
+    } finally {
+      broadcast.destroy();
+    }
+  }
+
+  private static QdqModel export(OnnxModel model, CalibrationPlan plan,
+      List<TensorCalibration> tensors, CalibrationParameters parameters) {
+    Map<String, QuantParams> activations = new LinkedHashMap<>();
+    for (TensorCalibration t : tensors) {
+      activations.put(t.name(), t.params().get(parameters.choose()));
+    }
+    return QdqExporter.export(model, plan, activations, parameters.weightQuantization());
+  }
+
+  private static HistogramGrid[] grids(TensorStats[] stats, List<String> taps, int bins) {
+    HistogramGrid[] grids = new HistogramGrid[stats.length];
+    for (int i = 0; i < stats.length; i++) {
+      TensorCalibration.requireFinite(taps.get(i), stats[i]);
+      grids[i] = HistogramGrid.of(stats[i], bins);
+    }
+    return grids;
+  }
+
+  private static String write(CalibrationResult result, CalibrateSettings settings,
+      Configuration hadoop) {
+    CalibrationMethod chosen = result.parameters().choose();
+    Map<String, Double> amax = new LinkedHashMap<>();
+    for (TensorCalibration t : result.tensors()) {
+      for (String name : t.sharedBy()) {
+        amax.put(name, t.amax(chosen));
+      }
+    }
+    try (AtomicOutputDir out = AtomicOutputDir.open(settings.out(), settings.overwrite(), hadoop)) {
+      out.write(CALIBRATION_JSON, CalibrationJson.write(result));
+      out.write(TENSORRT_CACHE, TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
+      out.write(QDQ_MODEL, result.quantizedModel());
+      out.commit();
+      return out.target().toString();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the outputs to " + settings.out() + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** The first {@code limit} rows in data order, keeping the partitioning (no shuffle). */
+  private static JavaRDD<Row> limit(JavaRDD<Row> rows, Long limit) {
+    if (limit == null) {
+      return rows;
+    }
+    if (limit < 1) {
+      throw new QcalException("--limit must be >= 1, got " + limit);
+    }
+    long n = limit;
+    return rows.zipWithIndex().filter(t -> t._2() < n).map(t -> t._1());
+  }
+
+  private static int taskCpus(SparkSession spark) {
+    return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+  }
+
+  private static PassPartial timed(String pass, int tensors, Supplier<PassPartial> body) {
+    long start = System.nanoTime();
+    PassPartial result = body.get();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    LOG.info(String.format(java.util.Locale.ROOT,
+        "%s: %d rows, %d tensors in %.1f s (%.0f rows/s)", pass, result.rows(), tensors,
+        seconds, result.rows() / Math.max(seconds, 1e-9)));
+    return result;
+  }
+}

@@ -1,0 +1,35 @@
+package org.qcal.jobs;
+
+import java.util.List;
+import java.util.Map;
+import org.qcal.quant.QuantParams;
+
+/**
+ * Everything a calibration run produced on the driver, before it is written.
+ *
+ * @param modelPath the FP32 model as given
+ * @param modelDigest SHA-256 of the FP32 model's bytes
+ * @param dataPath the calibration data as given
+ * @param dataFormat the format it was read as
+ * @param inputColumns model input name to data column
+ * @param samples rows that went through the model
+ * @param parameters how it was calibrated
+ * @param tensors per tapped tensor, in graph order
+ * @param weightParams per quantized weight initializer
+ * @param biasParams per quantized bias initializer
+ * @param notes what the exporter decided that a user should know
+ * @param quantizedModel the QDQ model's bytes, with the chosen method's parameters
+ */
+public record CalibrationResult(
+    String modelPath,
+    String modelDigest,
+    String dataPath,
+    String dataFormat,
+    Map<String, String> inputColumns,
+    long samples,
+    CalibrationParameters parameters,
+    List<TensorCalibration> tensors,
+    Map<String, QuantParams> weightParams,
+    Map<String, QuantParams> biasParams,
+    List<String> notes,
+    byte[] quantizedModel) {}

@@ -1,0 +1,29 @@
+package org.qcal.jobs;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Java facade over qcal's jobs, for code and notebooks (Zeppelin's {@code %spark}): the same
+ * runs as the command line, in the caller's Spark session, with exceptions instead of exit codes
+ * ({@link org.qcal.QcalException} for bad input).
+ *
+ * <pre>{@code
+ * CalibrationParameters p = CalibrationParameters.of(List.of("minmax", "entropy"), 99.999, 2048,
+ *     "uint8", "int8", false, true, "entropy", 64);
+ * Qcal.calibrate(spark, new CalibrateSettings("hdfs:///models/cnn.onnx",
+ *     "hdfs:///data/calib.parquet", null, null, Map.of(), p, null, "hdfs:///out/cnn", false));
+ * }</pre>
+ */
+public final class Qcal {
+  private Qcal() {}
+
+  /** Calibrates in {@code spark}'s session. */
+  public static CalibrateJob.Result calibrate(SparkSession spark, CalibrateSettings settings) {
+    return CalibrateJob.run(spark, settings);
+  }
+
+  /** Calibrates in the active session, or an embedded {@code local[*]} one. */
+  public static CalibrateJob.Result calibrate(CalibrateSettings settings) {
+    return calibrate(SparkSessions.getOrCreate("qcal calibrate"), settings);
+  }
+}

@@ -1,0 +1,113 @@
+package org.qcal.jobs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import org.qcal.QcalException;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Option defaults in three layers: the bundled {@code qcal.conf} (a copy of {@code conf/qcal.conf}),
+ * then an optional {@code --config FILE}, then the command line (which picocli applies last).
+ * Keys are long option names without the leading dashes; an unknown key is refused, so that a
+ * typo in a scheduled job's config fails loudly instead of being ignored.
+ */
+public final class QcalConfig implements CommandLine.IDefaultValueProvider {
+  /** Resource name of the bundled defaults, built from {@code conf/qcal.conf}. */
+  public static final String BUNDLED = "qcal.conf";
+
+  private final Map<String, String> values;
+
+  private QcalConfig(Map<String, String> values) {
+    this.values = values;
+  }
+
+  /** The bundled defaults overlaid with {@code configFile} (may be null). */
+  public static QcalConfig load(Path configFile) {
+    Map<String, String> merged = new LinkedHashMap<>(bundled());
+    if (configFile != null) {
+      merged.putAll(readFile(configFile));
+    }
+    return new QcalConfig(merged);
+  }
+
+  /** Checks every key against the long option names of {@code commands}. */
+  public void checkKeys(Collection<CommandLine> commands, String where) {
+    Set<String> known = new TreeSet<>();
+    for (CommandLine command : commands) {
+      for (OptionSpec option : command.getCommandSpec().options()) {
+        known.add(stripDashes(option.longestName()));
+      }
+    }
+    for (String key : values.keySet()) {
+      if (!known.contains(key)) {
+        throw new QcalException("unknown config key '" + key + "' in " + where
+            + " (known keys: " + String.join(", ", known) + ")");
+      }
+    }
+  }
+
+  /** The configured value of a key, or null. */
+  public String get(String key) {
+    return values.get(key);
+  }
+
+  @Override
+  public String defaultValue(ArgSpec argSpec) {
+    if (argSpec instanceof OptionSpec option) {
+      return values.get(stripDashes(option.longestName()));
+    }
+    return null;
+  }
+
+  private static String stripDashes(String name) {
+    return name.replaceFirst("^-+", "");
+  }
+
+  private static Map<String, String> bundled() {
+    try (InputStream in = QcalConfig.class.getClassLoader().getResourceAsStream(BUNDLED)) {
+      if (in == null) {
+        throw new IllegalStateException("the bundled " + BUNDLED + " is missing from the jar");
+      }
+      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), BUNDLED);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the bundled " + BUNDLED, e);
+    }
+  }
+
+  private static Map<String, String> readFile(Path file) {
+    try {
+      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+    } catch (NoSuchFileException e) {
+      throw new QcalException("config file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new QcalException("cannot read config file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, String> parse(String text, String where) {
+    Properties properties = new Properties();
+    try (Reader reader = new java.io.StringReader(text)) {
+      properties.load(reader);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new QcalException("config file " + where + " is malformed: " + e.getMessage(), e);
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String key : new TreeSet<>(properties.stringPropertyNames())) {
+      map.put(key, properties.getProperty(key).trim());
+    }
+    return map;
+  }
+}

@@ -1,0 +1,144 @@
+package org.qcal.jobs.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.qcal.calib.CalibrationMethod;
+import org.qcal.calib.Range;
+import org.qcal.jobs.CalibrationResult;
+import org.qcal.jobs.TensorCalibration;
+import org.qcal.quant.QuantParams;
+import org.qcal.stats.TensorStats;
+
+/**
+ * {@code calibration.json}, schema {@value #SCHEMA}: the model digest, the dataset, the sample
+ * count, the settings, per tensor the statistics, the range from each method and the parameters
+ * of each method (the chosen one marked), and the quantized weights and biases. Nothing in it
+ * depends on time, host or partitioning, so the same inputs give the same bytes.
+ */
+public final class CalibrationJson {
+  /** Bumped on any incompatible change of the layout below. */
+  public static final String SCHEMA = "qcal.calibration/1";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private CalibrationJson() {}
+
+  public static byte[] write(CalibrationResult result) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("schema", SCHEMA);
+    ObjectNode model = root.putObject("model");
+    model.put("path", result.modelPath());
+    model.put("sha256", result.modelDigest());
+    ObjectNode dataset = root.putObject("dataset");
+    dataset.put("path", result.dataPath());
+    dataset.put("format", result.dataFormat());
+    ObjectNode inputs = dataset.putObject("inputs");
+    result.inputColumns().forEach(inputs::put);
+    root.put("samples", result.samples());
+    root.set("settings", settings(result));
+    root.put("chosen", result.parameters().choose().id());
+    ArrayNode tensors = root.putArray("tensors");
+    for (TensorCalibration t : result.tensors()) {
+      tensors.add(tensor(t, result.parameters().choose()));
+    }
+    root.set("weights", params(result.weightParams()));
+    root.set("biases", params(result.biasParams()));
+    ArrayNode notes = root.putArray("notes");
+    result.notes().forEach(notes::add);
+    try {
+      return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write calibration.json", e);
+    }
+  }
+
+  private static ObjectNode settings(CalibrationResult result) {
+    var p = result.parameters();
+    ObjectNode s = MAPPER.createObjectNode();
+    ArrayNode methods = s.putArray("methods");
+    p.methods().forEach(m -> methods.add(m.id()));
+    s.put("percentile", p.percentile());
+    s.put("binsPerSide", p.bins());
+    s.put("activationType", p.activationType().toString());
+    s.put("symmetricActivations", p.symmetricActivations());
+    s.put("weightType", p.weightType().toString());
+    s.put("perChannel", p.perChannel());
+    s.put("batchSize", p.batchSize());
+    return s;
+  }
+
+  private static ObjectNode tensor(TensorCalibration t, CalibrationMethod chosen) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("name", t.name());
+    ArrayNode shared = node.putArray("sharedBy");
+    t.sharedBy().forEach(shared::add);
+    node.set("stats", stats(t.stats()));
+    if (t.histogram() != null) {
+      ObjectNode grid = node.putObject("histogram");
+      grid.put("binWidth", t.histogram().grid().width());
+      grid.put("negativeBins", t.histogram().grid().negBins());
+      grid.put("positiveBins", t.histogram().grid().posBins());
+    }
+    ObjectNode ranges = node.putObject("ranges");
+    for (Map.Entry<CalibrationMethod, Range> e : t.ranges().entrySet()) {
+      ObjectNode r = ranges.putObject(e.getKey().id());
+      r.put("min", e.getValue().min());
+      r.put("max", e.getValue().max());
+    }
+    ObjectNode params = node.putObject("params");
+    for (Map.Entry<CalibrationMethod, QuantParams> e : t.params().entrySet()) {
+      params.set(e.getKey().id(), param(e.getValue()));
+    }
+    node.set("chosen", param(t.params().get(chosen)));
+    return node;
+  }
+
+  private static ObjectNode stats(TensorStats s) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("count", s.count());
+    node.put("samples", s.samples());
+    node.put("nan", s.nanCount());
+    node.put("posInf", s.posInfCount());
+    node.put("negInf", s.negInfCount());
+    node.put("min", s.min());
+    node.put("max", s.max());
+    node.put("absMax", s.absMax());
+    node.put("mean", s.mean());
+    node.put("std", s.std());
+    node.put("meanSampleMin", s.meanSampleMin());
+    node.put("meanSampleMax", s.meanSampleMax());
+    return node;
+  }
+
+  private static ObjectNode params(Map<String, QuantParams> byName) {
+    ObjectNode node = MAPPER.createObjectNode();
+    byName.forEach((name, p) -> node.set(name, param(p)));
+    return node;
+  }
+
+  private static ObjectNode param(QuantParams p) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("type", p.type().toString());
+    if (p.isPerChannel()) {
+      node.put("axis", p.axis());
+      ArrayNode scales = node.putArray("scales");
+      for (float s : p.scales()) {
+        scales.add(s);
+      }
+      ArrayNode zeroPoints = node.putArray("zeroPoints");
+      for (int z : p.zeroPoints()) {
+        zeroPoints.add(z);
+      }
+    } else {
+      node.put("scale", p.scale());
+      node.put("zeroPoint", p.zeroPoint());
+    }
+    return node;
+  }
+}

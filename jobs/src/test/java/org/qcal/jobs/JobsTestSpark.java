@@ -1,0 +1,25 @@
+package org.qcal.jobs;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** The one local Spark session a jobs test class shares: two cores, no UI, loopback driver. */
+final class JobsTestSpark {
+  private JobsTestSpark() {}
+
+  /** {@code local[2, maxFailures]} with qcal's serializer settings (Kryo, registration required). */
+  static SparkSession start(String name, int maxFailures, String... extraConf) {
+    SparkConf conf = new SparkConf()
+        .setAppName(name)
+        .setMaster("local[2," + maxFailures + "]")
+        .set("spark.ui.enabled", "false")
+        .set("spark.ui.showConsoleProgress", "false")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.sql.shuffle.partitions", "4");
+    for (int i = 0; i + 1 < extraConf.length; i += 2) {
+      conf.set(extraConf[i], extraConf[i + 1]);
+    }
+    SparkSessions.applyQcalDefaults(conf);
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+}

@@ -1,0 +1,175 @@
+package org.qcal.calib;
+
+import org.qcal.Check;
+import org.qcal.QcalException;
+import org.qcal.stats.Histogram;
+import org.qcal.stats.TensorStats;
+
+/**
+ * TensorRT's entropy calibration (Migacz, "8-bit Inference with TensorRT", GTC 2017): the
+ * threshold whose clipped and requantized |x| distribution loses the least information, measured
+ * by the KL divergence. On the |x| histogram {@code bin[0..B)} (DESIGN.md: fold of the signed
+ * grid), with {@code L} target levels (default 128), for every candidate {@code i} from {@code L}
+ * to {@code B}:
+ *
+ * <ol>
+ *   <li>reference {@code P = bin[0..i)}, with the outliers {@code sum(bin[i..B))} added to {@code
+ *       P[i-1]};
+ *   <li>candidate {@code Q}: bin {@code j < i} belongs to level {@code floor(j L / i)} (exact
+ *       integer arithmetic, the proportional split of pytorch-quantization's {@code
+ *       np.digitize(range(i), np.linspace(0, i, L + 1))}); each level's count of {@code
+ *       bin[0..i)} (outliers excluded) is spread evenly over its non-empty bins, empty bins stay
+ *       empty;
+ *   <li>zeros of P and Q are smoothed as MXNet / ONNX Runtime's {@code smooth_distribution} (a
+ *       zero becomes {@value CalibrationDefaults#ENTROPY_SMOOTHING} counts, taken evenly off the
+ *       non-zero bins); a candidate whose Q is empty, or whose smoothing would drive a bin
+ *       negative, has divergence +Inf;
+ *   <li>{@code KL(P || Q) = sum p ln(p / q)} of the normalized distributions, summed in bin order.
+ * </ol>
+ *
+ * The smallest divergence wins, the last one on ties (pytorch-quantization's {@code last_argmin}).
+ * <b>Threshold</b>: the edge {@code i * w}, the upper end of the range P describes, as
+ * pytorch-quantization's {@code _compute_amax_entropy} ({@code calib_bin_edges[i]}); MXNet and
+ * tpu-mlir use the bin centre {@code (i + 0.5) w}, half a bin higher. The candidate {@code i = B}
+ * (no clipping) is included. The result is clipped to the data's absmax; asymmetric ranges are
+ * {@code [-t, t]} intersected with the data range (the method itself is symmetric on |x|).
+ * pytorch-quantization's replacement of {@code bin[0]} by {@code bin[1]} is not applied.
+ *
+ * <p>A folded histogram with fewer than {@code L} bins cannot be requantized to L levels and is
+ * refused.
+ */
+public final class EntropyCalibrator implements Calibrator {
+  private final boolean symmetric;
+  private final int levels;
+
+  public EntropyCalibrator(CalibrationOptions options) {
+    Check.notNull(options, "calibration options");
+    this.symmetric = options.symmetric();
+    this.levels = Check.atLeast(options.entropyLevels(), 2, "entropy levels");
+  }
+
+  @Override
+  public CalibrationMethod method() {
+    return CalibrationMethod.ENTROPY;
+  }
+
+  @Override
+  public Range calibrate(TensorStats stats, Histogram histogram) {
+    Range shortcut = HistogramInputs.shortcut(stats, histogram, symmetric, method());
+    if (shortcut != null) {
+      return shortcut;
+    }
+    Histogram folded = histogram.foldAbs();
+    long[] bins = folded.counts();
+    if (bins.length < levels) {
+      throw new QcalException("entropy calibration needs at least " + levels
+          + " bins on |x| (the target levels), got " + bins.length + " on "
+          + histogram.grid());
+    }
+    int best = bestCandidate(bins, levels);
+    double t = (double) best * folded.grid().width();
+    return HistogramInputs.fromThreshold(t, stats, symmetric);
+  }
+
+  /** The candidate {@code i} in {@code [levels, bins.length]} of least divergence, last on ties. */
+  static int bestCandidate(long[] bins, int levels) {
+    long[] suffix = new long[bins.length + 1];
+    for (int j = bins.length - 1; j >= 0; j--) {
+      suffix[j] = suffix[j + 1] + bins[j];
+    }
+    double[] p = new double[bins.length];
+    double[] q = new double[bins.length];
+    double bestKl = Double.POSITIVE_INFINITY;
+    int best = bins.length;
+    for (int i = levels; i <= bins.length; i++) {
+      double kl = divergence(bins, suffix[i], i, levels, p, q);
+      if (kl <= bestKl) {
+        bestKl = kl;
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  /** KL(P || Q) of candidate {@code i}; {@code p} and {@code q} are scratch of length >= i. */
+  static double divergence(long[] bins, long outliers, int i, int levels, double[] p,
+      double[] q) {
+    for (int j = 0; j < i; j++) {
+      p[j] = bins[j];
+    }
+    p[i - 1] += outliers;
+    expandLevels(bins, i, levels, q);
+    if (!smooth(p, i) || !smooth(q, i)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return kl(p, q, i);
+  }
+
+  /** Q: the levels' counts spread evenly over their non-empty bins. */
+  private static void expandLevels(long[] bins, int i, int levels, double[] q) {
+    int start = 0;
+    for (int level = 0; level < levels; level++) {
+      int end = start;
+      long sum = 0;
+      int nonEmpty = 0;
+      while (end < i && (long) end * levels / i == level) {
+        sum += bins[end];
+        nonEmpty += bins[end] != 0 ? 1 : 0;
+        end++;
+      }
+      double each = nonEmpty == 0 ? 0 : (double) sum / nonEmpty;
+      for (int j = start; j < end; j++) {
+        q[j] = bins[j] != 0 ? each : 0;
+      }
+      start = end;
+    }
+  }
+
+  /**
+   * Zeros become eps, the non-zero bins each give {@code eps * zeros / nonZeros}; false when
+   * all are zero or a non-zero bin would not stay positive.
+   */
+  private static boolean smooth(double[] d, int n) {
+    int zeros = 0;
+    double minNonZero = Double.POSITIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      if (d[j] == 0) {
+        zeros++;
+      } else {
+        minNonZero = Math.min(minNonZero, d[j]);
+      }
+    }
+    int nonZeros = n - zeros;
+    if (nonZeros == 0) {
+      return false;
+    }
+    double eps = CalibrationDefaults.ENTROPY_SMOOTHING;
+    double take = eps * zeros / nonZeros;
+    if (!(take < minNonZero)) {
+      return false;
+    }
+    for (int j = 0; j < n; j++) {
+      d[j] = d[j] == 0 ? eps : d[j] - take;
+    }
+    return true;
+  }
+
+  /**
+   * {@code sum p ln(p / q)} of the normalized (all positive) distributions, in bin order, with
+   * StrictMath so that every JVM picks the same threshold.
+   */
+  private static double kl(double[] p, double[] q, int n) {
+    double sp = 0;
+    double sq = 0;
+    for (int j = 0; j < n; j++) {
+      sp += p[j];
+      sq += q[j];
+    }
+    double kl = 0;
+    for (int j = 0; j < n; j++) {
+      double pj = p[j] / sp;
+      kl += pj * StrictMath.log(pj / (q[j] / sq));
+    }
+    return kl;
+  }
+}

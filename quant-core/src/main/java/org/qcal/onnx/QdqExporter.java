@@ -1,0 +1,189 @@
+package org.qcal.onnx;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.qcal.Check;
+import org.qcal.QcalException;
+import org.qcal.onnx.proto.Onnx.ModelProto;
+import org.qcal.onnx.proto.Onnx.NodeProto;
+import org.qcal.onnx.proto.Onnx.TensorProto;
+import org.qcal.quant.QuantParams;
+import org.qcal.quant.QuantType;
+
+/**
+ * Writes the QDQ model of a calibration, following ONNX Runtime's QDQ format: Q -> DQ on every
+ * quantized activation with its per-tensor params; each constant weight as an 8-bit initializer
+ * (per output channel, symmetric by default) feeding a DQ node; each bias as int32 with scale
+ * {@code s_input * s_weight[c]} and zero point 0 feeding a DQ node. Nodes the plan does not
+ * quantize keep running in float. Weights are quantized here, on the driver, from the
+ * initializers ({@link WeightQuantizer}, {@link BiasQuantizer}); the graph surgery is
+ * {@link QdqInserter}'s.
+ *
+ * <p>Per-channel weights need DequantizeLinear's {@code axis}, added in opset 13: an older model
+ * is raised to 13 when {@link OpsetUpgrade} finds that safe, and otherwise gets per-tensor
+ * weights (noted in {@link QdqModel#notes()}).
+ */
+public final class QdqExporter {
+  /** ONNX added 16-bit QuantizeLinear/DequantizeLinear in opset 21. */
+  private static final long OPSET_16_BIT = 21;
+
+  private final OnnxModel model;
+  private final CalibrationPlan plan;
+  private final WeightQuantization settings;
+  private final List<String> notes = new ArrayList<>();
+  private final Map<String, QuantParams> activationParams = new LinkedHashMap<>();
+  private final Map<String, QuantParams> weightParams = new LinkedHashMap<>();
+  private final Map<String, QuantParams> biasParams = new LinkedHashMap<>();
+
+  private QdqExporter(OnnxModel model, CalibrationPlan plan, WeightQuantization settings) {
+    this.model = model;
+    this.plan = plan;
+    this.settings = settings;
+  }
+
+  /**
+   * The QDQ model. {@code activations} maps tensor names to per-tensor params; a tapped tensor's
+   * entry covers every tensor that shares its params ({@link CalibrationPlan#paramsSource}).
+   */
+  public static QdqModel export(OnnxModel model, CalibrationPlan plan,
+      Map<String, QuantParams> activations, WeightQuantization weights) {
+    Check.notNull(model, "model");
+    Check.notNull(plan, "calibration plan");
+    Check.notNull(activations, "activation params");
+    Check.notNull(weights, "weight quantization");
+    if (plan.nodeCount() != model.graph().getNodeCount()) {
+      throw new QcalException("calibration plan of " + plan.modelName() + " (" + plan.nodeCount()
+          + " nodes) does not belong to model " + model.name() + " ("
+          + model.graph().getNodeCount() + " nodes)");
+    }
+    return new QdqExporter(model, plan, weights).run(activations);
+  }
+
+  private QdqModel run(Map<String, QuantParams> activations) {
+    resolveActivationParams(activations);
+    ModelProto proto = model.proto();
+    boolean perChannel = settings.perChannel() && choosePerChannel(proto);
+    if (perChannel && model.onnxOpset() < OpsetUpgrade.PER_AXIS_OPSET) {
+      proto = OpsetUpgrade.upgrade(proto);
+      notes.add("raised the ONNX opset from " + model.onnxOpset() + " to "
+          + OpsetUpgrade.PER_AXIS_OPSET + " for per-channel weights");
+    }
+    GraphIndex index = new GraphIndex(proto.getGraph(), proto.getIrVersion());
+    Set<String> used = index.usedNames();
+    GraphEdit edit = new GraphEdit(proto.getGraph());
+    QdqInserter inserter = new QdqInserter(edit, index, used);
+    for (String tensor : plan.quantizedTensors()) {
+      inserter.activation(tensor, activationParams.get(tensor));
+    }
+    Map<String, String> dequantizedWeights = new HashMap<>();
+    for (WeightSpec spec : plan.weights()) {
+      int axis = perChannel ? spec.axis() : -1;
+      String key = spec.initializer() + "@" + axis;
+      String dq = dequantizedWeights.get(key);
+      if (dq == null) {
+        dq = quantizeWeight(index, inserter, used, spec, axis);
+        dequantizedWeights.put(key, dq);
+      }
+      edit.setInput(spec.node(), spec.input(), dq);
+      edit.removeIfUnused(spec.initializer());
+    }
+    for (BiasSpec spec : plan.biases()) {
+      quantizeBias(index, edit, inserter, used, spec, perChannel);
+    }
+    ModelProto exported = proto.toBuilder().setGraph(edit.apply()).build();
+    return new QdqModel(model.derive(exported), weightParams, biasParams, notes);
+  }
+
+  private void resolveActivationParams(Map<String, QuantParams> activations) {
+    List<String> missing = new ArrayList<>();
+    for (String tensor : plan.quantizedTensors()) {
+      QuantParams p = activations.get(tensor);
+      if (p == null) {
+        p = activations.get(plan.paramsSource(tensor));
+      }
+      if (p == null) {
+        missing.add(tensor);
+        continue;
+      }
+      if (p.type().bits() == 16 && model.onnxOpset() < OPSET_16_BIT) {
+        throw new QcalException("activation '" + tensor + "' of model " + model.name() + " is "
+            + p.type() + ", which QuantizeLinear supports from ONNX opset " + OPSET_16_BIT
+            + "; the model has opset " + model.onnxOpset());
+      }
+      if (p.type().bits() != 8 && p.type().bits() != 16) {
+        throw new QcalException("activation '" + tensor + "' of model " + model.name()
+            + " must be quantized to an 8- or 16-bit type, got " + p.type());
+      }
+      activationParams.put(tensor, p);
+    }
+    if (!missing.isEmpty()) {
+      throw new QcalException("no activation params for " + missing.size() + " tensor(s) of model "
+          + model.name() + ", e.g. '" + missing.get(0) + "' (tapped as '"
+          + plan.paramsSource(missing.get(0)) + "')");
+    }
+  }
+
+  /** Whether any weight will be per channel: after an opset upgrade if one is needed. */
+  private boolean choosePerChannel(ModelProto proto) {
+    boolean wanted = plan.weights().stream().anyMatch(w -> w.axis() >= 0);
+    if (!wanted || model.onnxOpset() >= OpsetUpgrade.PER_AXIS_OPSET) {
+      return wanted;
+    }
+    if (OpsetUpgrade.canUpgrade(proto, model.onnxOpset())) {
+      return true;
+    }
+    notes.add("weights quantized per tensor: per-channel needs ONNX opset "
+        + OpsetUpgrade.PER_AXIS_OPSET + ", and model " + model.name() + " (opset "
+        + model.onnxOpset() + ") has ops whose meaning would change if it were raised");
+    return false;
+  }
+
+  private String quantizeWeight(GraphIndex index, QdqInserter inserter, Set<String> used,
+      WeightSpec spec, int axis) {
+    TensorProto w = index.initializer(spec.initializer());
+    WeightQuantizer.Quantized q = WeightQuantizer.quantize(spec.initializer(),
+        TensorData.floats(w, model.name()), w.getDimsList(), axis, settings);
+    String name = Names.unique(spec.initializer() + "_quantized", used);
+    weightParams.put(spec.initializer(), q.params());
+    return inserter.constant(spec.initializer(),
+        TensorData.bytes(name, settings.type(), w.getDimsList(), q.values()), q.params());
+  }
+
+  private void quantizeBias(GraphIndex index, GraphEdit edit, QdqInserter inserter,
+      Set<String> used, BiasSpec spec, boolean perChannel) {
+    QuantParams weight = weightParams.get(spec.weight());
+    QuantParams input = activationParams.get(spec.activation());
+    if (weight == null || input == null) {
+      notes.add("bias '" + spec.initializer() + "' of " + spec.nodeLabel() + " left float: its"
+          + " weight or input is not quantized");
+      return;
+    }
+    TensorProto b = index.initializer(spec.initializer());
+    float[] values = TensorData.floats(b, model.name());
+    NodeProto node = edit.node(spec.node());
+    if (node.getOpType().equals("Gemm")) {
+      // QGemm adds an int32 bias unscaled, so Gemm's beta is folded into the values; it is also
+      // written out explicitly, since ONNX Runtime's Gemm QDQ selector reads the attribute.
+      float beta = Attributes.getFloat(node, "beta", 1f);
+      if (beta != 1f) {
+        for (int i = 0; i < values.length; i++) {
+          values[i] *= beta;
+        }
+      }
+      edit.setAttribute(spec.node(), Attributes.ofFloat("beta", 1f));
+    }
+    BiasQuantizer.Quantized q = BiasQuantizer.quantize(spec.initializer(), values,
+        input.scale(), weight);
+    String name = Names.unique(spec.initializer() + "_quantized", used);
+    List<Long> dims = List.of((long) values.length);
+    biasParams.put(spec.initializer(), q.params());
+    String dq = inserter.constant(spec.initializer(),
+        TensorData.integers(name, QuantType.INT32, dims, q.values()), q.params());
+    edit.setInput(spec.node(), spec.input(), dq);
+    edit.removeIfUnused(spec.initializer());
+  }
+}

@@ -1,0 +1,38 @@
+package org.qcal.onnx;
+
+import java.io.Serializable;
+import org.qcal.Check;
+import org.qcal.QcalException;
+import org.qcal.quant.QuantRule;
+import org.qcal.quant.QuantType;
+
+/**
+ * How the exporter quantizes constant weights. The default is DESIGN.md's: int8, symmetric (zero
+ * point 0, restricted range -127..127), one scale per output channel.
+ *
+ * @param type int8 or uint8 (the weight kernels of ONNX Runtime and TensorRT take 8 bits)
+ * @param perChannel one scale per output channel when the op and the opset allow it
+ * @param symmetric symmetric range (zero point 0 for int8)
+ * @param reduceRange 7-bit range, for x86 CPUs without VNNI
+ */
+public record WeightQuantization(QuantType type, boolean perChannel, boolean symmetric,
+    boolean reduceRange) implements Serializable {
+
+  public static final WeightQuantization DEFAULT =
+      new WeightQuantization(QuantType.INT8, true, true, false);
+
+  public WeightQuantization {
+    Check.notNull(type, "weight type");
+    if (type != QuantType.INT8 && type != QuantType.UINT8) {
+      throw new QcalException("weight type must be int8 or uint8, got " + type);
+    }
+  }
+
+  public QuantRule rule() {
+    return QuantRule.of(symmetric, reduceRange);
+  }
+
+  public WeightQuantization withPerChannel(boolean value) {
+    return new WeightQuantization(type, value, symmetric, reduceRange);
+  }
+}

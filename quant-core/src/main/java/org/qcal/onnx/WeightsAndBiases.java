@@ -1,0 +1,97 @@
+package org.qcal.onnx;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.qcal.onnx.proto.Onnx.NodeProto;
+import org.qcal.onnx.proto.Onnx.TensorProto;
+
+/**
+ * Collects the constant weights and biases of quantized anchor nodes. A weight must be a float32
+ * constant initializer; a bias must be one too, with one value per output channel of the weight
+ * ({@code [N]}, or Gemm's {@code [1, N]}), since QLinearConv and QGemm take a 1-D int32 bias.
+ * Anything else stays float, which ONNX Runtime still runs, only without fusing that node.
+ */
+final class WeightsAndBiases {
+  private final GraphIndex index;
+  private final ElementTypes types;
+  private final List<WeightSpec> weights = new ArrayList<>();
+  private final List<BiasSpec> biases = new ArrayList<>();
+
+  WeightsAndBiases(GraphIndex index, ElementTypes types) {
+    this.index = index;
+    this.types = types;
+  }
+
+  /** Adds the weight and bias of anchor node {@code i}, if they qualify. */
+  void collect(int i) {
+    NodeProto n = index.node(i);
+    int w = QuantizableOps.weightInput(n);
+    if (n.getInputCount() <= w) {
+      return;
+    }
+    TensorProto weight = constantFloat(n.getInput(w));
+    if (weight == null) {
+      return;
+    }
+    int axis = QuantizableOps.weightAxis(n, weight.getDimsCount());
+    if (axis >= weight.getDimsCount()) {
+      axis = -1;
+    }
+    WeightSpec spec = new WeightSpec(weight.getName(), axis, i, index.label(i), n.getOpType(), w,
+        weight.getDimsList());
+    weights.add(spec);
+    int b = QuantizableOps.biasInput(n);
+    if (b < 0) {
+      return;
+    }
+    TensorProto bias = constantFloat(n.getInput(b));
+    if (bias != null && isPerChannelVector(bias, outputChannels(n, weight))) {
+      biases.add(new BiasSpec(bias.getName(), i, index.label(i), b, n.getInput(0),
+          weight.getName()));
+    }
+  }
+
+  /** The output channel count of the anchor, from its weight's shape, or -1 if unknown. */
+  private static long outputChannels(NodeProto n, TensorProto weight) {
+    int rank = weight.getDimsCount();
+    switch (n.getOpType()) {
+      case "Conv":
+        return rank > 0 ? weight.getDims(0) : -1;
+      case "ConvTranspose":
+        return rank > 1 ? weight.getDims(1) * Attributes.getInt(n, "group", 1) : -1;
+      case "Gemm":
+        if (rank != 2) {
+          return -1;
+        }
+        return Attributes.getInt(n, "transB", 0) == 1 ? weight.getDims(0) : weight.getDims(1);
+      default:
+        return -1;
+    }
+  }
+
+  /** A bias of {@code channels} values as {@code [C]} or {@code [1, C]}. */
+  private static boolean isPerChannelVector(TensorProto bias, long channels) {
+    if (channels <= 0) {
+      return false;
+    }
+    List<Long> dims = bias.getDimsList();
+    return (dims.size() == 1 && dims.get(0) == channels)
+        || (dims.size() == 2 && dims.get(0) == 1 && dims.get(1) == channels);
+  }
+
+  private TensorProto constantFloat(String name) {
+    if (name.isEmpty() || !index.isConstantInitializer(name) || !types.isFloat(name)) {
+      return null;
+    }
+    TensorProto t = index.initializer(name);
+    return t.getDataType() == DataTypes.FLOAT ? t : null;
+  }
+
+  List<WeightSpec> weights() {
+    return weights;
+  }
+
+  List<BiasSpec> biases() {
+    return biases;
+  }
+}

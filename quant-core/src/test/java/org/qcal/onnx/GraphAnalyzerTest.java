@@ -1,0 +1,243 @@
+package org.qcal.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.qcal.onnx.GraphBuilder.intAttr;
+import static org.qcal.onnx.GraphBuilder.values;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.qcal.QcalException;
+
+class GraphAnalyzerTest {
+
+  @Test
+  void convNetTapsTheInputTheFoldedReluAndTheOutput() {
+    CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
+
+    assertEquals(List.of("input", "relu_out", "logits"), plan.tappedTensors());
+    assertEquals(List.of("input", "relu_out", "pool_out", "flat", "logits"),
+        plan.quantizedTensors());
+  }
+
+  @Test
+  void convNetShapeOpsAndMaxPoolShareTheReluParams() {
+    CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
+
+    assertEquals(List.of("relu_out", "pool_out", "flat"), plan.aliasGroups().get("relu_out"));
+    assertEquals("relu_out", plan.paramsSource("pool_out"));
+    assertEquals("relu_out", plan.paramsSource("flat"));
+    assertEquals("logits", plan.paramsSource("logits"));
+  }
+
+  @Test
+  void convNetFoldsThePreActivationIntoTheRelu() {
+    CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
+
+    assertEquals(Map.of("conv_out", "relu_out"), plan.foldedTensors());
+    assertEquals("relu_out", plan.paramsSource("conv_out"));
+    assertTrue(!plan.quantizedTensors().contains("conv_out"));
+  }
+
+  @Test
+  void convNetWeightsHaveTheirOutputChannelAxes() {
+    CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
+
+    assertEquals(2, plan.weights().size());
+    WeightSpec conv = plan.weights().get(0);
+    assertEquals("W", conv.initializer());
+    assertEquals(0, conv.axis());
+    assertEquals(2, conv.channels());
+    WeightSpec fc = plan.weights().get(1);
+    assertEquals("fcW", fc.initializer());
+    assertEquals(0, fc.axis(), "Gemm with transB=1 has B as [N, K]");
+    assertEquals(3, fc.channels());
+  }
+
+  @Test
+  void convNetBiasesPointAtTheirActivationAndWeight() {
+    CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
+
+    assertEquals(List.of(
+        new BiasSpec("B", 0, "conv", 2, "input", "W"),
+        new BiasSpec("fcB", 4, "fc", 2, "flat", "fcW")), plan.biases());
+    assertEquals(List.of("conv", "fc"), plan.quantizedNodes());
+  }
+
+  @Test
+  void withoutFoldingTheConvOutputIsQuantizedAndTheReluStandsAlone() {
+    CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"),
+        NodeSelection.ALL, false);
+
+    assertEquals(List.of("input", "conv_out", "relu_out", "logits"), plan.tappedTensors());
+    assertTrue(plan.foldedTensors().isEmpty());
+    assertEquals(List.of("conv", "relu", "fc"), plan.quantizedNodes());
+  }
+
+  @Test
+  void gemmWithoutTransposeUsesAxisOneAndMatMulItsLastAxis() {
+    OnnxModel model = new GraphBuilder()
+        .input("x", DataTypes.FLOAT, -1, 4).output("z", DataTypes.FLOAT, -1, 5)
+        .floatInit("B", values(12, 3, 1), 4, 3).floatInit("C", values(3, 4, 1), 3)
+        .floatInit("M", values(15, 5, 1), 3, 5)
+        .node("Gemm", "gemm", List.of("x", "B", "C"), List.of("y"))
+        .node("MatMul", "mm", List.of("y", "M"), List.of("z"))
+        .model("gemm.onnx");
+
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+
+    assertEquals(1, plan.weights().get(0).axis());
+    assertEquals(3, plan.weights().get(0).channels());
+    assertEquals("C", plan.biases().get(0).initializer());
+    assertEquals(1, plan.weights().get(1).axis());
+    assertEquals(5, plan.weights().get(1).channels());
+    assertEquals(List.of("x", "y", "z"), plan.tappedTensors());
+  }
+
+  @Test
+  void convTransposeWeightsUseAxisOne() {
+    OnnxModel model = new GraphBuilder()
+        .input("x", DataTypes.FLOAT, 1, 2, 3, 3).output("y", DataTypes.FLOAT, 1, 4, 5, 5)
+        .floatInit("W", values(72, 6, 1), 2, 4, 3, 3).floatInit("B", values(4, 7, 1), 4)
+        .node("ConvTranspose", "deconv", List.of("x", "W", "B"), List.of("y"))
+        .model("deconv.onnx");
+
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+
+    assertEquals(1, plan.weights().get(0).axis());
+    assertEquals(4, plan.weights().get(0).channels());
+    assertEquals(1, plan.biases().size());
+  }
+
+  @Test
+  void matMulBiasAddAndReluFoldIntoOneGroup() {
+    OnnxModel model = new GraphBuilder()
+        .input("x", DataTypes.FLOAT, -1, 4).output("r", DataTypes.FLOAT, -1, 3)
+        .floatInit("W", values(12, 8, 1), 4, 3).floatInit("b", values(3, 9, 1), 3)
+        .node("MatMul", "mm", List.of("x", "W"), List.of("h"))
+        .node("Add", "add", List.of("h", "b"), List.of("a"))
+        .node("Relu", "relu", List.of("a"), List.of("r"))
+        .model("mlp.onnx");
+
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+
+    assertEquals(List.of("x", "r"), plan.tappedTensors());
+    assertEquals(Map.of("h", "r", "a", "r"), plan.foldedTensors());
+  }
+
+  @Test
+  void aReluWithASecondReaderOfItsInputIsNotFolded() {
+    OnnxModel model = new GraphBuilder()
+        .input("x", DataTypes.FLOAT, -1, 4).output("s", DataTypes.FLOAT, -1, 3)
+        .floatInit("W", values(12, 8, 1), 4, 3)
+        .node("MatMul", "mm", List.of("x", "W"), List.of("h"))
+        .node("Relu", "relu", List.of("h"), List.of("r"))
+        .node("Add", "skip", List.of("h", "r"), List.of("s"))
+        .model("skip.onnx");
+
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+
+    assertTrue(plan.foldedTensors().isEmpty());
+    assertEquals(List.of("x", "h", "r", "s"), plan.tappedTensors());
+  }
+
+  @Test
+  void excludedOpTypesAndNodesStayFloat() {
+    OnnxModel model = TestGraphs.convNet().model("convnet.onnx");
+
+    CalibrationPlan noGemm = GraphAnalyzer.analyze(model,
+        NodeSelection.ALL.excludeOpTypes(List.of("Gemm")), true);
+    CalibrationPlan noConv = GraphAnalyzer.analyze(model,
+        NodeSelection.ALL.excludeNodes(List.of("conv")), true);
+
+    assertEquals(List.of("input", "relu_out"), noGemm.tappedTensors());
+    assertEquals(List.of("conv"), noGemm.quantizedNodes());
+    assertEquals(1, noGemm.weights().size());
+    // Without the Conv the Relu is quantized on its own, and the Gemm as before.
+    assertEquals(List.of("conv_out", "relu_out", "logits"), noConv.tappedTensors());
+    assertEquals(List.of("relu", "fc"), noConv.quantizedNodes());
+    assertEquals("fcW", noConv.weights().get(0).initializer());
+  }
+
+  @Test
+  void includeListsRestrictToTheNamedOpsAndNodes() {
+    OnnxModel model = TestGraphs.convNet().model("convnet.onnx");
+
+    CalibrationPlan onlyGemm = GraphAnalyzer.analyze(model,
+        NodeSelection.ALL.includeOpTypes(List.of("Gemm", "Flatten", "MaxPool")), true);
+    CalibrationPlan onlyConvNode = GraphAnalyzer.analyze(model,
+        NodeSelection.ALL.includeNodes(List.of("conv", "relu")), true);
+
+    assertEquals(List.of("fc"), onlyGemm.quantizedNodes());
+    assertEquals(List.of("relu_out", "logits"), onlyGemm.tappedTensors());
+    assertEquals(List.of("conv"), onlyConvNode.quantizedNodes());
+    assertEquals(List.of("input", "relu_out"), onlyConvNode.tappedTensors());
+  }
+
+  @Test
+  void rejectsSelectionNamesThatMatchNoNodeOrOp() {
+    OnnxModel model = TestGraphs.convNet().model("convnet.onnx");
+    QcalException e = assertThrows(QcalException.class, () -> GraphAnalyzer.analyze(model,
+        NodeSelection.ALL.excludeNodes(List.of("conv7")), true));
+    assertTrue(e.getMessage().contains("conv7") && e.getMessage().contains("convnet.onnx"),
+        e.getMessage());
+    assertThrows(QcalException.class, () -> NodeSelection.ALL.includeOpTypes(List.of("LSTM")));
+  }
+
+  @Test
+  void aModelWithNoFloatTensorsToCalibrateIsRefusedNamingIt() {
+    OnnxModel ints = new GraphBuilder()
+        .input("a", DataTypes.INT32, 4).input("b", DataTypes.INT32, 4)
+        .output("c", DataTypes.INT32, 4)
+        .node("Add", "add", List.of("a", "b"), List.of("c"))
+        .model("ints.onnx");
+
+    QcalException e = assertThrows(QcalException.class, () -> GraphAnalyzer.analyze(ints));
+
+    assertTrue(e.getMessage().contains("ints.onnx"), e.getMessage());
+    assertTrue(e.getMessage().contains("no float tensors to calibrate"), e.getMessage());
+  }
+
+  @Test
+  void integerShapeArithmeticIsNotQuantized() {
+    // torch-style dynamic reshape: Shape -> Gather -> Concat(int64) -> Reshape, no value_info.
+    OnnxModel model = new GraphBuilder()
+        .input("x", DataTypes.FLOAT, -1, 2, 3).output("y", DataTypes.FLOAT, -1, 6)
+        .int64Init("zero", new long[] {0}, 1).int64Init("minus1", new long[] {-1}, 1)
+        .node("Shape", "shape", List.of("x"), List.of("s"))
+        .node("Gather", "batch", List.of("s", "zero"), List.of("n"), intAttr("axis", 0))
+        .node("Concat", "cat", List.of("n", "minus1"), List.of("newshape"), intAttr("axis", 0))
+        .node("Reshape", "reshape", List.of("x", "newshape"), List.of("r"))
+        .node("Relu", "relu", List.of("r"), List.of("y"))
+        .model("reshape.onnx");
+
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+
+    assertEquals(List.of("x", "y"), plan.tappedTensors());
+    assertEquals(List.of("x", "r", "y"), plan.quantizedTensors());
+    assertEquals("x", plan.paramsSource("r"), "the Reshape output shares its input's params");
+    assertNull(plan.paramsSource("newshape"));
+    assertEquals(List.of("relu"), plan.quantizedNodes());
+  }
+
+  @Test
+  void residualAddQuantizesBothBranchesAndFoldsItsRelu() {
+    OnnxModel model = new GraphBuilder()
+        .input("x", DataTypes.FLOAT, 1, 2, 4, 4).output("out", DataTypes.FLOAT, 1, 2, 4, 4)
+        .floatInit("W", values(8, 10, 1), 2, 2, 1, 1)
+        .node("Conv", "conv", List.of("x", "W"), List.of("c"))
+        .node("Add", "add", List.of("c", "x"), List.of("s"))
+        .node("Relu", "relu", List.of("s"), List.of("out"))
+        .model("res.onnx");
+
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+
+    assertEquals(List.of("x", "c", "out"), plan.tappedTensors());
+    assertEquals(Map.of("s", "out"), plan.foldedTensors());
+    assertEquals(List.of("conv", "add"), plan.quantizedNodes());
+    assertTrue(plan.biases().isEmpty());
+  }
+}
