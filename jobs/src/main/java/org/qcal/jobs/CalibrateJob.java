@@ -98,7 +98,7 @@ public final class CalibrateJob {
         settings.inputs(), settings.data());
     BatchPlan batchPlan = new BatchPlan(bindings, data.schema(), parameters.batchSize(), null,
         settings.data());
-    JavaRDD<Row> rows = limit(data.javaRDD(), settings.limit());
+    JavaRDD<Row> rows = spread(limit(data, settings.limit()), spark).javaRDD();
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> broadcast = jsc.broadcast(tapBytes);
@@ -178,16 +178,25 @@ public final class CalibrateJob {
     }
   }
 
-  /** The first {@code limit} rows in data order, keeping the partitioning (no shuffle). */
-  private static JavaRDD<Row> limit(JavaRDD<Row> rows, Long limit) {
+  /** The first {@code limit} rows, in the order the source lists them. */
+  private static Dataset<Row> limit(Dataset<Row> data, Long limit) {
     if (limit == null) {
-      return rows;
+      return data;
     }
     if (limit < 1) {
       throw new QcalException("--limit must be >= 1, got " + limit);
     }
-    long n = limit;
-    return rows.zipWithIndex().filter(t -> t._2() < n).map(t -> t._1());
+    return data.limit(Math.toIntExact(Math.min(limit, Integer.MAX_VALUE)));
+  }
+
+  /**
+   * A dataset in fewer partitions than the cluster has task slots (one small file, or after a
+   * limit) would leave cores idle in both passes: spread it. The shuffle goes through Spark SQL's
+   * own row format, and its files then also serve pass 2.
+   */
+  private static Dataset<Row> spread(Dataset<Row> data, SparkSession spark) {
+    int slots = spark.sparkContext().defaultParallelism();
+    return data.rdd().getNumPartitions() < slots ? data.repartition(slots) : data;
   }
 
   private static int taskCpus(SparkSession spark) {

@@ -64,6 +64,7 @@ public final class QcalKryoRegistrator implements KryoRegistrator {
     "org.apache.spark.sql.types.DateType$",
     "org.apache.spark.sql.types.DecimalType",
     "org.apache.spark.sql.types.NullType$",
+    "org.apache.spark.ml.linalg.VectorUDT",
   };
 
   private static Class<?> sparkClass(String name) {

@@ -7,9 +7,9 @@ package org.qcal.kernels;
 final class LaneSum {
   private LaneSum() {}
 
-  /** {@code ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))}. */
-  static double combine(double[] lanes) {
-    return ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3]))
-        + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  /** {@code ((l0 + l1) + (l2 + l3)) + ((l4 + l5) + (l6 + l7))} of {@code lanes[from, from + 8)}. */
+  static double combine(double[] lanes, int from) {
+    return ((lanes[from] + lanes[from + 1]) + (lanes[from + 2] + lanes[from + 3]))
+        + ((lanes[from + 4] + lanes[from + 5]) + (lanes[from + 6] + lanes[from + 7]));
   }
 }

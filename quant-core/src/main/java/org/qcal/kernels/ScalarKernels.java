@@ -36,8 +36,8 @@ public final class ScalarKernels implements TensorKernels {
     }
     out.min = min;
     out.max = max;
-    out.sum = LaneSum.combine(sums);
-    out.sumSquares = LaneSum.combine(squares);
+    out.sum = LaneSum.combine(sums, 0);
+    out.sumSquares = LaneSum.combine(squares, 0);
     scanInOrder(a, off + body, len - body, out);
   }
 
@@ -157,7 +157,7 @@ public final class ScalarKernels implements TensorKernels {
     }
     double[] totals = new double[ERROR_TERMS];
     for (int k = 0; k < ERROR_TERMS; k++) {
-      totals[k] = LaneSum.combine(lanes[k]);
+      totals[k] = LaneSum.combine(lanes[k], 0);
     }
     errorSumsInOrder(x, xOff + body, y, yOff + body, len - body, totals);
     for (int k = 0; k < ERROR_TERMS; k++) {

@@ -92,7 +92,7 @@ public final class QdqExporter {
       edit.removeIfUnused(spec.initializer());
     }
     for (BiasSpec spec : plan.biases()) {
-      quantizeBias(index, edit, inserter, used, spec, perChannel);
+      quantizeBias(index, edit, inserter, used, spec);
     }
     ModelProto exported = proto.toBuilder().setGraph(edit.apply()).build();
     return new QdqModel(model.derive(exported), weightParams, biasParams, notes);
@@ -154,7 +154,7 @@ public final class QdqExporter {
   }
 
   private void quantizeBias(GraphIndex index, GraphEdit edit, QdqInserter inserter,
-      Set<String> used, BiasSpec spec, boolean perChannel) {
+      Set<String> used, BiasSpec spec) {
     QuantParams weight = weightParams.get(spec.weight());
     QuantParams input = activationParams.get(spec.activation());
     if (weight == null || input == null) {

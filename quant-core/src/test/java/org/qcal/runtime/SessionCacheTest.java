@@ -29,6 +29,7 @@ class SessionCacheTest {
     }
     try (ModelRunner third = ModelRunner.open(model, RuntimeOptions.DEFAULTS)) {
       // All runners closed in between, and still no reload: sessions live until evicted.
+      assertArrayEquals(new float[] {2, 0, 4}, run(third));
       assertEquals(1, SessionCache.loadCount(model.digest()));
     }
     SessionCache.evict(model.digest());
@@ -40,6 +41,7 @@ class SessionCacheTest {
     ModelSource renamed = ModelSource.of("hdfs:///models/copy.onnx", model.digest(), model.bytes());
     try (ModelRunner a = ModelRunner.open(model, RuntimeOptions.DEFAULTS);
         ModelRunner b = ModelRunner.open(renamed, RuntimeOptions.DEFAULTS)) {
+      assertArrayEquals(run(a), run(b));
       assertEquals(1, SessionCache.loadCount(model.digest()));
     }
     SessionCache.evict(model.digest());
@@ -81,6 +83,7 @@ class SessionCacheTest {
     ModelSource model = TestModels.fresh("add_relu.onnx");
     try (ModelRunner a = ModelRunner.open(model, RuntimeOptions.DEFAULTS);
         ModelRunner b = ModelRunner.open(model, RuntimeOptions.withThreads(2))) {
+      assertArrayEquals(run(a), run(b));
       assertEquals(2, SessionCache.loadCount(model.digest()));
     }
     assertEquals(2, SessionCache.evict(model.digest()));

@@ -45,6 +45,8 @@ public final class AtomicOutputDir implements AutoCloseable {
     Path target = new Path(dir);
     try {
       FileSystem fs = target.getFileSystem(conf);
+      // No .crc side files next to the outputs on local disks: users open this folder.
+      fs.setWriteChecksum(false);
       Path qualified = fs.makeQualified(target);
       if (qualified.getParent() == null) {
         throw new QcalException("output folder " + dir + " cannot be the root of a file system");

@@ -1,0 +1,251 @@
+package org.qcal.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.qcal.onnx.GraphBuilder.intAttr;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.qcal.QcalException;
+import org.qcal.onnx.proto.Onnx.GraphProto;
+import org.qcal.onnx.proto.Onnx.NodeProto;
+import org.qcal.onnx.proto.Onnx.TensorProto;
+import org.qcal.quant.QuantParams;
+import org.qcal.quant.QuantType;
+
+class QdqExporterTest {
+  /**
+   * x [1,2] -> Gemm(W [2,2] transB=1, b [2]) -> y. Weight rows are output channels (axis 0):
+   * row 0 [1.27, -0.6] has absmax 1.27, so scale 1.27/127 = 0.01 and q = [127, -60]; row 1
+   * [0.3, 0.254] has scale 0.3/127 and q = [127, rint(0.254 * 127 / 0.3) = rint(107.53) = 108].
+   */
+  private static OnnxModel gemm(long opset) {
+    return new GraphBuilder().opset(opset)
+        .input("x", DataTypes.FLOAT, 1, 2).output("y", DataTypes.FLOAT, 1, 2)
+        .floatInit("W", new float[] {1.27f, -0.6f, 0.3f, 0.254f}, 2, 2)
+        .floatInit("b", new float[] {0.1f, -0.05f}, 2)
+        .node("Gemm", "gemm", List.of("x", "W", "b"), List.of("y"), intAttr("transB", 1))
+        .model("gemm.onnx");
+  }
+
+  private static final QuantParams X = QuantParams.of(0.02f, 128, QuantType.UINT8);
+  private static final QuantParams Y = QuantParams.of(0.05f, 100, QuantType.UINT8);
+
+  private static QdqModel exportGemm(long opset) {
+    OnnxModel model = gemm(opset);
+    return QdqExporter.export(model, GraphAnalyzer.analyze(model), Map.of("x", X, "y", Y),
+        WeightQuantization.DEFAULT);
+  }
+
+  private static long count(GraphProto g, String op) {
+    return g.getNodeList().stream().filter(n -> n.getOpType().equals(op)).count();
+  }
+
+  private static TensorProto init(GraphProto g, String name) {
+    return g.getInitializerList().stream().filter(t -> t.getName().equals(name)).findFirst()
+        .orElse(null);
+  }
+
+  private static NodeProto producer(GraphProto g, String tensor) {
+    return g.getNodeList().stream().filter(n -> n.getOutputList().contains(tensor)).findFirst()
+        .orElseThrow();
+  }
+
+  private static byte[] raw(TensorProto t) {
+    return t.getRawData().toByteArray();
+  }
+
+  private static int[] int32s(TensorProto t) {
+    ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    int[] v = new int[b.remaining() / 4];
+    b.asIntBuffer().get(v);
+    return v;
+  }
+
+  private static float[] floats(TensorProto t) {
+    return TensorData.floats(t, "test");
+  }
+
+  @Test
+  void gemmExportHasOneQdqPairPerActivationAndDqPerConstant() {
+    GraphProto g = exportGemm(13).model().graph();
+
+    assertEquals(2, count(g, "QuantizeLinear"));
+    assertEquals(4, count(g, "DequantizeLinear"));
+    assertEquals(1, count(g, "Gemm"));
+    assertEquals(7, g.getNodeCount());
+    NodeProto gemm = producer(g, "y_float");
+    for (String in : gemm.getInputList()) {
+      assertEquals("DequantizeLinear", producer(g, in).getOpType(), in);
+    }
+    assertEquals("DequantizeLinear", producer(g, "y").getOpType(),
+        "the graph output keeps its name, now written by the DQ");
+    assertEquals(1f, Attributes.getFloat(gemm, "beta", -1f), "beta written explicitly");
+  }
+
+  @Test
+  void gemmWeightIsInt8PerChannelWithTheHandDerivedValues() {
+    QdqModel q = exportGemm(13);
+    GraphProto g = q.model().graph();
+
+    TensorProto w = init(g, "W_quantized");
+    assertEquals(DataTypes.INT8, w.getDataType());
+    assertEquals(List.of(2L, 2L), w.getDimsList());
+    assertArrayEquals(new byte[] {127, -60, 127, 108}, raw(w));
+    assertArrayEquals(new float[] {1.27f / 127, 0.3f / 127}, floats(init(g, "W_scale")), 1e-9f);
+    TensorProto zp = init(g, "W_zero_point");
+    assertEquals(DataTypes.INT8, zp.getDataType());
+    assertArrayEquals(new byte[] {0, 0}, raw(zp));
+    assertEquals(0, Attributes.getInt(producer(g, "W_dequantized"), "axis", -1));
+    assertNull(init(g, "W"), "the float weight is gone");
+    assertEquals(q.weightParams().get("W").scale(0), floats(init(g, "W_scale"))[0]);
+  }
+
+  @Test
+  void gemmBiasIsInt32WithScaleInputTimesWeight() {
+    GraphProto g = exportGemm(13).model().graph();
+
+    TensorProto b = init(g, "b_quantized");
+    assertEquals(DataTypes.INT32, b.getDataType());
+    // 0.1 / (0.02 * 0.01) = 500; -0.05 / (0.02 * 0.3 / 127) = -1058.3
+    assertArrayEquals(new int[] {500, -1058}, int32s(b));
+    assertArrayEquals(new float[] {0.02f * 0.01f, 0.02f * 0.3f / 127},
+        floats(init(g, "b_scale")), 1e-10f);
+    assertArrayEquals(new int[] {0, 0}, int32s(init(g, "b_zero_point")));
+    assertNull(init(g, "b"));
+  }
+
+  @Test
+  void activationParamsBecomeScalarInitializersOfTheActivationType() {
+    GraphProto g = exportGemm(13).model().graph();
+
+    TensorProto scale = init(g, "x_scale");
+    assertEquals(List.of(), scale.getDimsList());
+    assertArrayEquals(new float[] {0.02f}, floats(scale));
+    TensorProto zp = init(g, "x_zero_point");
+    assertEquals(DataTypes.UINT8, zp.getDataType());
+    assertArrayEquals(new byte[] {(byte) 128}, raw(zp));
+    assertArrayEquals(new byte[] {100}, raw(init(g, "y_zero_point")));
+  }
+
+  @Test
+  void exportRunsInOnnxRuntimeAndMatchesTheIntegerArithmetic() {
+    QdqModel q = exportGemm(13);
+
+    float[] y = OrtSupport.run(q.toByteArray(), "x", new float[] {1f, -0.5f}, 1, 2).floats("y");
+
+    // x quantizes exactly (1 = 50 * 0.02, -0.5 = -25 * 0.02). With the quantized weights
+    // [1.27, -0.6], [0.3, 108 * 0.3 / 127 = 0.25512] and biases 500 * 0.0002 = 0.1,
+    // -1058 * 0.02 * 0.3 / 127 = -0.049984: y = [1.67, 0.12246], on y's grid of 0.05 (zero
+    // point 100): rint(33.4) = 33 and rint(2.449) = 2 steps, i.e. [1.65, 0.1].
+    assertArrayEquals(new float[] {1.65f, 0.1f}, y, 1e-6f);
+  }
+
+  @Test
+  void opsetElevenIsRaisedToThirteenForPerChannelWeights() {
+    QdqModel q = exportGemm(11);
+
+    assertEquals(13, q.model().onnxOpset());
+    assertTrue(q.model().proto().getIrVersion() >= 7);
+    assertEquals(1, q.notes().size());
+    assertTrue(q.notes().get(0).contains("from 11 to 13"), q.notes().get(0));
+    OrtSupport.run(q.toByteArray(), "x", new float[] {1f, -0.5f}, 1, 2);
+  }
+
+  @Test
+  void opsNotSafeToUpgradeGiveTensorWeightsInstead() {
+    OnnxModel model = new GraphBuilder().opset(11)
+        .input("x", DataTypes.FLOAT, 1, 2).output("p", DataTypes.FLOAT, 1, 2)
+        .floatInit("W", new float[] {1.27f, -0.6f, 0.3f, 0.254f}, 2, 2)
+        .node("Gemm", "gemm", List.of("x", "W"), List.of("y"), intAttr("transB", 1))
+        .node("Softmax", "softmax", List.of("y"), List.of("p"), intAttr("axis", 1))
+        .model("softmax11.onnx");
+    Map<String, QuantParams> params = Map.of("x", X, "y", Y,
+        "p", QuantParams.of(1f / 255, 0, QuantType.UINT8));
+
+    QdqModel q = QdqExporter.export(model, GraphAnalyzer.analyze(model), params,
+        WeightQuantization.DEFAULT);
+    GraphProto g = q.model().graph();
+
+    assertEquals(11, q.model().onnxOpset());
+    assertTrue(q.notes().get(0).contains("per tensor"), q.notes().get(0));
+    assertEquals(List.of(), init(g, "W_scale").getDimsList());
+    assertArrayEquals(new float[] {1.27f / 127}, floats(init(g, "W_scale")), 1e-9f);
+    assertFalse(producer(g, "W_dequantized").getAttributeList().stream()
+        .anyMatch(a -> a.getName().equals("axis")));
+    OrtSupport.run(q.toByteArray(), "x", new float[] {1f, -0.5f}, 1, 2);
+  }
+
+  @Test
+  void excludedNodesStayFloat() {
+    OnnxModel model = TestGraphs.convNet().model("convnet.onnx");
+    CalibrationPlan plan = GraphAnalyzer.analyze(model,
+        NodeSelection.ALL.excludeNodes(List.of("fc")), true);
+    Map<String, QuantParams> params = new HashMap<>();
+    params.put("input", QuantParams.of(1f / 255, 0, QuantType.UINT8));
+    params.put("relu_out", QuantParams.of(0.01f, 0, QuantType.UINT8));
+
+    GraphProto g = QdqExporter.export(model, plan, params, WeightQuantization.DEFAULT)
+        .model().graph();
+
+    NodeProto fc = producer(g, "logits");
+    assertEquals("Gemm", fc.getOpType());
+    assertEquals("fcW", fc.getInput(1));
+    assertEquals("fcB", fc.getInput(2));
+    assertNotNull(init(g, "fcW"));
+    assertEquals(DataTypes.FLOAT, init(g, "fcW").getDataType());
+    assertNotNull(init(g, "W_quantized"), "the Conv is still quantized");
+  }
+
+  @Test
+  void convNetExportRunsCloseToFloat() {
+    OnnxModel model = TestGraphs.convNet().model("convnet.onnx");
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+    float[] x = TestGraphs.convNetInput(4);
+    float[] ref = OrtSupport.run(model.toByteArray(), "input", x, 4, 1, 4, 4).floats("logits");
+    Map<String, QuantParams> params = MinMaxParams.measure(model, plan, "input", x, 4, 1, 4, 4);
+
+    QdqModel q = QdqExporter.export(model, plan, params, WeightQuantization.DEFAULT);
+    float[] y = OrtSupport.run(q.toByteArray(), "input", x, 4, 1, 4, 4).floats("logits");
+
+    assertArrayEquals(ref, y, 0.05f);
+    assertTrue(q.notes().isEmpty(), q.notes().toString());
+  }
+
+  @Test
+  void missingActivationParamsAreReportedByTensor() {
+    OnnxModel model = gemm(13);
+    QcalException e = assertThrows(QcalException.class, () -> QdqExporter.export(model,
+        GraphAnalyzer.analyze(model), Map.of("x", X), WeightQuantization.DEFAULT));
+    assertTrue(e.getMessage().contains("'y'") && e.getMessage().contains("gemm.onnx"),
+        e.getMessage());
+  }
+
+  @Test
+  void perChannelActivationParamsAreRefused() {
+    OnnxModel model = gemm(13);
+    QuantParams perChannel = QuantParams.perChannel(new float[] {1, 1}, new int[] {0, 0}, 1,
+        QuantType.UINT8);
+    assertThrows(QcalException.class, () -> QdqExporter.export(model,
+        GraphAnalyzer.analyze(model), Map.of("x", perChannel, "y", Y),
+        WeightQuantization.DEFAULT));
+  }
+
+  @Test
+  void sixteenBitActivationsNeedOpset21() {
+    OnnxModel model = gemm(13);
+    QuantParams wide = QuantParams.of(0.001f, 0, QuantType.INT16);
+    QcalException e = assertThrows(QcalException.class, () -> QdqExporter.export(model,
+        GraphAnalyzer.analyze(model), Map.of("x", wide, "y", wide), WeightQuantization.DEFAULT));
+    assertTrue(e.getMessage().contains("opset 21"), e.getMessage());
+  }
+}
