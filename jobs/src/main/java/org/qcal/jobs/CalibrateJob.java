@@ -109,8 +109,9 @@ public final class CalibrateJob {
       TapPass pass = new TapPass(broadcast, settings.model(), tapDigest, batchPlan, outputs,
           runtime, FaultInjection.from(jsc.getConf()));
 
+      List<CalibrationResult.PassSummary> passes = new ArrayList<>();
       PassPartial first = timed("pass 1 (statistics)", taps.size(),
-          () -> CalibrationPasses.stats(rows, pass));
+          () -> CalibrationPasses.stats(rows, pass), passes);
       if (first.rows() == 0) {
         throw new QcalException("data path '" + settings.data() + "' has no rows"
             + (settings.limit() != null ? " within --limit " + settings.limit() : ""));
@@ -119,7 +120,7 @@ public final class CalibrateJob {
       if (parameters.needsHistograms()) {
         HistogramGrid[] grids = grids(first.stats(), taps, parameters.bins());
         second = timed("pass 2 (histograms)", taps.size(),
-            () -> CalibrationPasses.histograms(rows, pass, grids));
+            () -> CalibrationPasses.histograms(rows, pass, grids), passes);
       }
       List<TensorCalibration> tensors = new ArrayList<>();
       Map<String, List<String>> groups = plan.aliasGroups();
@@ -133,7 +134,7 @@ public final class CalibrateJob {
       return new CalibrationResult(settings.model(), input.digest(), settings.data(),
           settings.format() == null ? "auto" : settings.format(), columns, first.rows(),
           parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
-          qdq.toByteArray());
+          qdq.toByteArray(), passes);
     } finally {
       broadcast.destroy();
     }
@@ -203,13 +204,16 @@ public final class CalibrateJob {
     return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
   }
 
-  private static PassPartial timed(String pass, int tensors, Supplier<PassPartial> body) {
+  private static PassPartial timed(String pass, int tensors, Supplier<PassPartial> body,
+      List<CalibrationResult.PassSummary> passes) {
     long start = System.nanoTime();
     PassPartial result = body.get();
     double seconds = (System.nanoTime() - start) / 1e9;
+    passes.add(new CalibrationResult.PassSummary(pass, result.rows(), seconds,
+        result.inferenceNanos / 1e9, result.copyNanos / 1e9, result.kernelNanos / 1e9));
     LOG.info(String.format(java.util.Locale.ROOT,
-        "%s: %d rows, %d tensors in %.1f s (%.0f rows/s)", pass, result.rows(), tensors,
-        seconds, result.rows() / Math.max(seconds, 1e-9)));
+        "%s: %d rows, %d tensors in %.1f s (%.0f rows/s); %s", pass, result.rows(), tensors,
+        seconds, result.rows() / Math.max(seconds, 1e-9), result.timeSplit()));
     return result;
   }
 }

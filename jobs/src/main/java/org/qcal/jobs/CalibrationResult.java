@@ -19,6 +19,8 @@ import org.qcal.quant.QuantParams;
  * @param biasParams per quantized bias initializer
  * @param notes what the exporter decided that a user should know
  * @param quantizedModel the QDQ model's bytes, with the chosen method's parameters
+ * @param passes how each pass went (throughput, where the time went); logged, never written to
+ *     calibration.json, which must not depend on timing
  */
 public record CalibrationResult(
     String modelPath,
@@ -32,4 +34,14 @@ public record CalibrationResult(
     Map<String, QuantParams> weightParams,
     Map<String, QuantParams> biasParams,
     List<String> notes,
-    byte[] quantizedModel) {}
+    byte[] quantizedModel,
+    List<PassSummary> passes) {
+
+  /** One pass: rows, wall time and the tasks' time split. */
+  public record PassSummary(String name, long rows, double seconds, double inferenceSeconds,
+      double copySeconds, double kernelSeconds) {
+    public double rowsPerSecond() {
+      return rows / Math.max(seconds, 1e-9);
+    }
+  }
+}

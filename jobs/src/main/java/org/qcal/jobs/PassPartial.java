@@ -13,6 +13,12 @@ public final class PassPartial implements Serializable {
   private static final long serialVersionUID = 1L;
 
   long rows;
+  /** Time in the forward, minus the copy of outputs; summed over tasks. Logged, never written. */
+  long inferenceNanos;
+  /** Time copying outputs out of ONNX Runtime's memory. */
+  long copyNanos;
+  /** Time in the statistics kernels (the sink). */
+  long kernelNanos;
   TensorStats[] stats;
   Histogram[] histograms;
 
@@ -36,6 +42,9 @@ public final class PassPartial implements Serializable {
   /** Merges {@code other} into this one and returns this. */
   PassPartial merge(PassPartial other) {
     rows += other.rows;
+    inferenceNanos += other.inferenceNanos;
+    copyNanos += other.copyNanos;
+    kernelNanos += other.kernelNanos;
     if (stats != null) {
       for (int i = 0; i < stats.length; i++) {
         stats[i].merge(other.stats[i]);
@@ -51,6 +60,12 @@ public final class PassPartial implements Serializable {
 
   public long rows() {
     return rows;
+  }
+
+  /** "inference 1.2 s, copy 0.3 s, kernels 0.4 s": where the tasks spent their time. */
+  public String timeSplit() {
+    return String.format(java.util.Locale.ROOT, "inference %.1f s, copy out %.1f s, kernels %.1f s"
+        + " (task time)", inferenceNanos / 1e9, copyNanos / 1e9, kernelNanos / 1e9);
   }
 
   public TensorStats[] stats() {

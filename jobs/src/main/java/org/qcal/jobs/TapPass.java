@@ -72,11 +72,16 @@ final class TapPass implements Serializable {
       while (batches.hasNext()) {
         Batch batch = batches.next();
         feed(runner, batch);
+        long start = System.nanoTime();
         ModelOutputs outputs = runner.run();
+        long ran = System.nanoTime();
         for (int t = 0; t < tapOutputs.size(); t++) {
           HostTensor tensor = outputs.get(tapOutputs.get(t));
           sink.accept(partial, t, tensor.floats(), tensor.size(), batch.rows());
         }
+        partial.kernelNanos += System.nanoTime() - ran;
+        partial.inferenceNanos += ran - start - outputs.copyNanos();
+        partial.copyNanos += outputs.copyNanos();
         partial.rows += batch.rows();
       }
       return partial;

@@ -9,9 +9,14 @@ final class JobsTestSpark {
 
   /** {@code local[2, maxFailures]} with qcal's serializer settings (Kryo, registration required). */
   static SparkSession start(String name, int maxFailures, String... extraConf) {
+    return startWith(name, "local[2," + maxFailures + "]", extraConf);
+  }
+
+  /** A session on {@code master} with the settings above. */
+  static SparkSession startWith(String name, String master, String... extraConf) {
     SparkConf conf = new SparkConf()
         .setAppName(name)
-        .setMaster("local[2," + maxFailures + "]")
+        .setMaster(master)
         .set("spark.ui.enabled", "false")
         .set("spark.ui.showConsoleProgress", "false")
         .set("spark.driver.host", "127.0.0.1")

@@ -12,10 +12,12 @@ package org.qcal.kernels;
  * the lanes are then combined in the fixed order {@code ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
  * (l6 + l7))}; the remaining {@code len % LANES} tail elements are then added one by one in index
  * order. Each element is widened to double before it is added, and squares and products are
- * formed in double (exact for float inputs), so only the additions round.
+ * formed in double (exact for float inputs), so only the additions round (and, in {@link
+ * #errorSums}, the difference of two floats).
  *
- * <p>Arguments are checked by the callers' public API (see {@link Kernels}); implementations may
- * assume valid ranges.
+ * <p>Arguments are checked by the callers' public API with the {@code check} methods of {@link
+ * Kernels}; implementations assume valid arguments: slices inside their arrays, a finite
+ * positive scale and inverse bin width, and the ranges those checks accept.
  */
 public interface TensorKernels {
 
@@ -43,6 +45,7 @@ public interface TensorKernels {
    * (m + 1) w)} and bin {@code negBins - 1 - m} covers {@code (-(m + 1) w, -m w]}, so folding the
    * two sides gives the |x| histogram exactly. A side with 0 bins sends its values to the nearest
    * bin of the other side. Non-finite values are skipped (they are counted by {@link #scan}).
+   * There are between 1 and {@link Kernels#MAX_BINS} bins in all.
    */
   void histogram(float[] a, int off, int len, float invWidth, int negBins, int posBins,
       long[] counts);
@@ -51,11 +54,16 @@ public interface TensorKernels {
    * ONNX QuantizeLinear into 8-bit storage: {@code q = (int) rint(clamp(x / scale, qmin - zp,
    * qmax - zp)) + zp}, with the division in float, round half to even, and NaN mapped to {@code
    * zp}. Unsigned results are stored as their low byte ({@code q & 0xFF} reads them back).
+   * Requires {@code qmin <= zeroPoint <= qmax} within the storage's signed or unsigned range
+   * ({@link Kernels#checkQuantRange}).
    */
   void quantize(float[] a, int off, int len, float scale, int zeroPoint, int qmin, int qmax,
       byte[] out, int outOff);
 
-  /** As {@link #quantize(float[], int, int, float, int, int, int, byte[], int)} into 16-bit storage. */
+  /**
+   * As {@link #quantize(float[], int, int, float, int, int, int, byte[], int)}, into 16-bit
+   * storage.
+   */
   void quantize(float[] a, int off, int len, float scale, int zeroPoint, int qmin, int qmax,
       short[] out, int outOff);
 
@@ -67,8 +75,10 @@ public interface TensorKernels {
       float[] out, int outOff);
 
   /**
-   * Quantize then dequantize in one step (same rules as {@link #quantize} and {@link
-   * #dequantize}), written to {@code out}; {@code out} may be {@code a} itself.
+   * Quantize then dequantize in one step, {@code (float) (q - zp) * scale} with q as in {@link
+   * #quantize} (so NaN gives +0.0), written to {@code out}; {@code out} may be {@code a} itself
+   * with {@code outOff == off}, but must not overlap it otherwise. The range needs no storage:
+   * any {@code qmin <= zeroPoint <= qmax} within the 16-bit ranges is allowed.
    */
   void fakeQuantize(float[] a, int off, int len, float scale, int zeroPoint, int qmin, int qmax,
       float[] out, int outOff);
@@ -77,8 +87,8 @@ public interface TensorKernels {
    * The additive error sums between a reference {@code x} and an approximation {@code y} of the
    * same length, over pairs where both are finite (others are skipped): {@code out[0] += sum x^2},
    * {@code out[1] += sum y^2}, {@code out[2] += sum x*y}, {@code out[3] += sum (x - y)^2}, each
-   * formed in the lane layout above (the difference {@code x - y} in double) and then added to
-   * {@code out}.
+   * formed in the lane layout above (the difference {@code x - y} rounded in double, then
+   * squared and rounded, then added) and then added to {@code out}.
    */
   void errorSums(float[] x, int xOff, float[] y, int yOff, int len, double[] out);
 }

@@ -19,7 +19,8 @@ import org.qcal.QcalException;
  *       the input of a chain of sharing ops such as Flatten or MaxPool).
  *   <li>{@link #foldedTensors()}: outputs of ops whose only reader is a folded Relu/Clip (or a
  *       MatMul's bias Add): not quantized, the fused op writes the group output's params.
- *   <li>{@link #weights()} and {@link #biases()}: constant inputs quantized on the driver.
+ *   <li>{@link #weights()}, {@link #biases()} and {@link #operands()}: constant inputs quantized
+ *       on the driver.
  * </ul>
  *
  * Immutable and serializable, so the driver can keep it next to the statistics.
@@ -35,11 +36,12 @@ public final class CalibrationPlan implements Serializable {
   private final Map<String, String> folded;
   private final List<WeightSpec> weights;
   private final List<BiasSpec> biases;
+  private final List<OperandSpec> operands;
   private final List<String> quantizedNodes;
 
   CalibrationPlan(String modelName, int nodeCount, List<String> quantized,
       Map<String, String> source, Map<String, String> folded, List<WeightSpec> weights,
-      List<BiasSpec> biases, List<String> quantizedNodes) {
+      List<BiasSpec> biases, List<OperandSpec> operands, List<String> quantizedNodes) {
     this.modelName = modelName;
     this.nodeCount = nodeCount;
     this.quantized = List.copyOf(quantized);
@@ -47,6 +49,7 @@ public final class CalibrationPlan implements Serializable {
     this.folded = Collections.unmodifiableMap(new LinkedHashMap<>(folded));
     this.weights = List.copyOf(weights);
     this.biases = List.copyOf(biases);
+    this.operands = List.copyOf(operands);
     this.quantizedNodes = List.copyOf(quantizedNodes);
     List<String> taps = new ArrayList<>();
     for (String t : quantized) {
@@ -119,6 +122,11 @@ public final class CalibrationPlan implements Serializable {
     return biases;
   }
 
+  /** Constant operands of quantized Add/Mul nodes, quantized per tensor like activations. */
+  public List<OperandSpec> operands() {
+    return operands;
+  }
+
   /** Labels of the nodes whose computation is quantized (anchors and other quantized ops). */
   public List<String> quantizedNodes() {
     return quantizedNodes;
@@ -128,6 +136,6 @@ public final class CalibrationPlan implements Serializable {
   public String toString() {
     return "CalibrationPlan{" + modelName + ": " + tapped.size() + " tapped, "
         + quantized.size() + " quantized, " + folded.size() + " folded, " + weights.size()
-        + " weights, " + biases.size() + " biases}";
+        + " weights, " + biases.size() + " biases, " + operands.size() + " operands}";
   }
 }

@@ -26,6 +26,7 @@ public final class GraphAnalyzer {
   private final boolean foldActivations;
   private final GraphIndex index;
   private final ElementTypes types;
+  private final TensorRanks ranks;
 
   private final boolean[] quantized;
   private final boolean[] absorbed;
@@ -40,6 +41,7 @@ public final class GraphAnalyzer {
     this.foldActivations = foldActivations;
     this.index = new GraphIndex(model.graph(), model.proto().getIrVersion());
     this.types = ElementTypes.infer(index);
+    this.ranks = TensorRanks.infer(index);
     int n = index.nodeCount();
     this.quantized = new boolean[n];
     this.absorbed = new boolean[n];
@@ -98,13 +100,18 @@ public final class GraphAnalyzer {
     }
     WeightsAndBiases wb = new WeightsAndBiases(index, types);
     for (int i = 0; i < index.nodeCount(); i++) {
-      if (quantized[i] && !absorbed[i] && QuantizableOps.ANCHORS.contains(index.node(i)
-          .getOpType())) {
+      if (!quantized[i] || absorbed[i]) {
+        continue;
+      }
+      String op = index.node(i).getOpType();
+      if (QuantizableOps.ANCHORS.contains(op)) {
         wb.collect(i);
+      } else if (QuantizableOps.CONSTANT_OPERANDS.contains(op)) {
+        wb.collectOperands(i, groupOutput[i]);
       }
     }
     return new CalibrationPlan(model.name(), index.nodeCount(), ordered, source, folded,
-        wb.weights(), wb.biases(), nodes);
+        wb.weights(), wb.biases(), wb.operands(), nodes);
   }
 
   /** A selected quantized op of the default domain with float32 data and output. */
@@ -134,9 +141,12 @@ public final class GraphAnalyzer {
     if (!foldActivations || QuantizableOps.ACTIVATIONS.contains(n.getOpType())) {
       return tail;
     }
-    if (n.getOpType().equals("MatMul") && isConstant(n.getInput(1))) {
-      // ONNX Runtime fuses DQ -> MatMul -> Add(constant) into MatMulIntegerToFloat: the sum
-      // stays float inside the kernel, so the MatMul output needs no params of its own.
+    if (n.getOpType().equals("MatMul") && isConstant(n.getInput(1))
+        && ranks.of(n.getInput(0)) == 2 && ranks.of(n.getInput(1)) == 2) {
+      // For 2-D inputs ONNX Runtime turns MatMul + Add(constant) into Gemm and the QDQ group
+      // into QGemm, whose int32 accumulator takes the bias: the MatMul output needs no params.
+      // With other ranks it inserts Reshapes that break the QDQ group, so the MatMul keeps its
+      // own output params and becomes QLinearMatMul.
       int add = soleReader(tail);
       if (add >= 0 && isConstantBiasAdd(add, tail)) {
         tail = absorb(add, tail);

@@ -20,8 +20,9 @@ import org.qcal.quant.QuantType;
  * (per output channel, symmetric by default) feeding a DQ node; each bias as int32 with scale
  * {@code s_input * s_weight[c]} and zero point 0 feeding a DQ node. Nodes the plan does not
  * quantize keep running in float. Weights are quantized here, on the driver, from the
- * initializers ({@link WeightQuantizer}, {@link BiasQuantizer}); the graph surgery is
- * {@link QdqInserter}'s.
+ * initializers ({@link WeightQuantizer}, {@link BiasQuantizer}); so are constant operands of
+ * Add/Mul, per tensor in the activation type so that the binary op's QDQ group fuses. The graph
+ * surgery is {@link QdqInserter}'s.
  *
  * <p>Per-channel weights need DequantizeLinear's {@code axis}, added in opset 13: an older model
  * is raised to 13 when {@link OpsetUpgrade} finds that safe, and otherwise gets per-tensor
@@ -94,6 +95,9 @@ public final class QdqExporter {
     for (BiasSpec spec : plan.biases()) {
       quantizeBias(index, edit, inserter, used, spec);
     }
+    for (OperandSpec spec : plan.operands()) {
+      quantizeOperand(index, edit, inserter, used, spec);
+    }
     ModelProto exported = proto.toBuilder().setGraph(edit.apply()).build();
     return new QdqModel(model.derive(exported), weightParams, biasParams, notes);
   }
@@ -151,6 +155,27 @@ public final class QdqExporter {
     weightParams.put(spec.initializer(), q.params());
     return inserter.constant(spec.initializer(),
         TensorData.bytes(name, settings.type(), w.getDimsList(), q.values()), q.params());
+  }
+
+  /** A constant Add/Mul operand, per tensor in its node's activation type, from its range. */
+  private void quantizeOperand(GraphIndex index, GraphEdit edit, QdqInserter inserter,
+      Set<String> used, OperandSpec spec) {
+    QuantType type = activationParams.get(spec.activation()).type();
+    if (type.bits() != 8) {
+      notes.add("operand '" + spec.initializer() + "' of " + spec.nodeLabel() + " left float:"
+          + " constant operands are quantized to 8-bit activation types only, not " + type);
+      return;
+    }
+    TensorProto t = index.initializer(spec.initializer());
+    WeightQuantizer.Quantized q = WeightQuantizer.quantize(spec.initializer(),
+        TensorData.floats(t, model.name()), t.getDimsList(), -1,
+        new WeightQuantization(type, false, false, false));
+    String name = Names.unique(spec.initializer() + "_quantized", used);
+    weightParams.put(spec.initializer(), q.params());
+    String dq = inserter.constant(spec.initializer(),
+        TensorData.bytes(name, type, t.getDimsList(), q.values()), q.params());
+    edit.setInput(spec.node(), spec.input(), dq);
+    edit.removeIfUnused(spec.initializer());
   }
 
   private void quantizeBias(GraphIndex index, GraphEdit edit, QdqInserter inserter,

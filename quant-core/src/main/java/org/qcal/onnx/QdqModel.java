@@ -33,7 +33,7 @@ public final class QdqModel {
     return model.toByteArray();
   }
 
-  /** Weight initializer name -> its params (per channel or per tensor). */
+  /** Weight (or constant operand) initializer name -> its params (per channel or per tensor). */
   public Map<String, QuantParams> weightParams() {
     return weightParams;
   }

@@ -12,7 +12,7 @@ import org.qcal.onnx.proto.Onnx.NodeProto;
  * <ul>
  *   <li><b>Anchors</b> (Conv, ConvTranspose, Gemm, MatMul) take an activation, a weight and
  *       (Conv input 2, Gemm C) a bias; ONNX Runtime turns their QDQ groups into QLinearConv,
- *       QGemm, QLinearMatMul or MatMulIntegerToFloat.
+ *       QGemm or QLinearMatMul.
  *   <li><b>Quantized ops</b> get QuantizeLinear/DequantizeLinear on their float inputs and outputs.
  *   <li><b>Sharing ops</b> move or select values without computing new ones: their output is
  *       quantized with their input's params. This is exact (the output holds a subset of the
@@ -35,6 +35,9 @@ final class QuantizableOps {
       "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "MaxPool");
 
   static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip");
+
+  /** Elementwise ops whose constant operands are quantized like their activations. */
+  static final Set<String> CONSTANT_OPERANDS = Set.of("Add", "Mul");
 
   /** Every op type a selection may name. */
   static final Set<String> ALL = union(QUANTIZED, SHARING);

@@ -6,7 +6,8 @@ import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
 
 /**
- * Collects the constant weights and biases of quantized anchor nodes. A weight must be a float32
+ * Collects the constant weights and biases of quantized anchor nodes, and the constant operands
+ * of quantized elementwise nodes. A weight must be a float32
  * constant initializer; a bias must be one too, with one value per output channel of the weight
  * ({@code [N]}, or Gemm's {@code [1, N]}), since QLinearConv and QGemm take a 1-D int32 bias.
  * Anything else stays float, which ONNX Runtime still runs, only without fusing that node.
@@ -16,6 +17,7 @@ final class WeightsAndBiases {
   private final ElementTypes types;
   private final List<WeightSpec> weights = new ArrayList<>();
   private final List<BiasSpec> biases = new ArrayList<>();
+  private final List<OperandSpec> operands = new ArrayList<>();
 
   WeightsAndBiases(GraphIndex index, ElementTypes types) {
     this.index = index;
@@ -48,6 +50,17 @@ final class WeightsAndBiases {
     if (bias != null && isPerChannelVector(bias, outputChannels(n, weight))) {
       biases.add(new BiasSpec(bias.getName(), i, index.label(i), b, n.getInput(0),
           weight.getName()));
+    }
+  }
+
+  /** Adds the constant float operands of quantized elementwise node {@code i} (Add, Mul). */
+  void collectOperands(int i, String output) {
+    NodeProto n = index.node(i);
+    for (int p = 0; p < n.getInputCount(); p++) {
+      TensorProto t = constantFloat(n.getInput(p));
+      if (t != null) {
+        operands.add(new OperandSpec(t.getName(), i, index.label(i), p, output));
+      }
     }
   }
 
@@ -93,5 +106,9 @@ final class WeightsAndBiases {
 
   List<BiasSpec> biases() {
     return biases;
+  }
+
+  List<OperandSpec> operands() {
+    return operands;
   }
 }

@@ -14,14 +14,21 @@ import org.qcal.QcalException;
 public final class ModelOutputs implements Iterable<HostTensor> {
   private final String model;
   private final Map<String, HostTensor> byName;
+  private final long copyNanos;
 
-  ModelOutputs(String model, List<HostTensor> tensors) {
+  ModelOutputs(String model, List<HostTensor> tensors, long copyNanos) {
     this.model = model;
+    this.copyNanos = copyNanos;
     Map<String, HostTensor> map = new LinkedHashMap<>();
     for (HostTensor t : tensors) {
       map.put(t.name(), t);
     }
     this.byName = Collections.unmodifiableMap(map);
+  }
+
+  /** Time spent copying the outputs out of ONNX Runtime's memory (part of the forward's time). */
+  public long copyNanos() {
+    return copyNanos;
   }
 
   public List<String> names() {

@@ -54,11 +54,12 @@ final class RunnerTranslator implements Translator<List<InputSlot>, ModelOutputs
 
   @Override
   public ModelOutputs processOutput(TranslatorContext ctx, NDList outputs) {
+    long start = System.nanoTime();
     List<HostTensor> tensors = new ArrayList<>(outputs.size());
     for (NDArray array : outputs) {
       tensors.add(copyOut(array));
     }
-    return new ModelOutputs(model, tensors);
+    return new ModelOutputs(model, tensors, System.nanoTime() - start);
   }
 
   /** No batchifier: the staged inputs already are the batch (DJL's default would stack them). */

@@ -53,16 +53,7 @@ class VectorKernelsTest {
       RangeScan got = new RangeScan();
       scalar.scan(a, off, len, want);
       vector.scan(a, off, len, got);
-      String at = " at len " + len + " off " + off;
-      assertEquals(Float.floatToRawIntBits(want.min), Float.floatToRawIntBits(got.min), "min" + at);
-      assertEquals(Float.floatToRawIntBits(want.max), Float.floatToRawIntBits(got.max), "max" + at);
-      assertEquals(want.nanCount, got.nanCount, "NaN count" + at);
-      assertEquals(want.posInfCount, got.posInfCount, "+Inf count" + at);
-      assertEquals(want.negInfCount, got.negInfCount, "-Inf count" + at);
-      assertEquals(Double.doubleToRawLongBits(want.sum), Double.doubleToRawLongBits(got.sum),
-          "sum" + at);
-      assertEquals(Double.doubleToRawLongBits(want.sumSquares),
-          Double.doubleToRawLongBits(got.sumSquares), "sum of squares" + at);
+      assertSameScan(want, got, " at len " + len + " off " + off);
     });
   }
 
@@ -158,18 +149,72 @@ class VectorKernelsTest {
     forEveryLengthAndOffset(0.02f, 4f, (x, off, len) -> {
       float[] y = new float[x.length];
       for (int i = 0; i < y.length; i++) {
-        y[i] = random.nextInt(50) == 0 ? Values.special(random) : x[i] + 0.01f * (float) random.nextGaussian();
+        y[i] = random.nextInt(50) == 0
+            ? Values.special(random)
+            : x[i] + 0.01f * (float) random.nextGaussian();
       }
       int yOff = (off + 5) % PAD;
       double[] want = {1.5, -2.25, 0, 1e-300};
       double[] got = want.clone();
       scalar.errorSums(x, off, y, yOff, len, want);
       vector.errorSums(x, off, y, yOff, len, got);
-      for (int k = 0; k < want.length; k++) {
-        assertEquals(Double.doubleToRawLongBits(want[k]), Double.doubleToRawLongBits(got[k]),
-            "sum " + k + " at len " + len + " off " + off);
-      }
+      assertSameSums(want, got, " at len " + len + " off " + off);
     });
+  }
+
+  @Test
+  void longArraysWithRareNonFiniteValuesEqualScalar() {
+    // Longer than the vector code's chunks, with NaN and infinities in only a few of them, so
+    // that clean and dirty chunks alternate.
+    Random random = new Random(5);
+    for (int len : new int[] {4096, 10_007, 65_536 + 3}) {
+      float[] a = new float[len];
+      for (int i = 0; i < len; i++) {
+        a[i] = (float) random.nextGaussian() * 5f;
+      }
+      for (int k = 0; k < 6; k++) {
+        a[random.nextInt(len)] = Values.special(random);
+      }
+      RangeScan want = new RangeScan();
+      RangeScan got = new RangeScan();
+      scalar.scan(a, 0, len, want);
+      vector.scan(a, 0, len, got);
+      assertSameScan(want, got, " at len " + len);
+
+      long[] wantCounts = new long[4096];
+      long[] gotCounts = new long[4096];
+      scalar.histogram(a, 0, len, 2048 / 20f, 2048, 2048, wantCounts);
+      vector.histogram(a, 0, len, 2048 / 20f, 2048, 2048, gotCounts);
+      assertArrayEquals(wantCounts, gotCounts);
+
+      float[] y = a.clone();
+      vector.fakeQuantize(y, 0, len, 0.1f, 3, -128, 127, y, 0);
+      y[random.nextInt(len)] = Float.NaN;
+      double[] wantSums = new double[4];
+      double[] gotSums = new double[4];
+      scalar.errorSums(a, 0, y, 0, len, wantSums);
+      vector.errorSums(a, 0, y, 0, len, gotSums);
+      assertSameSums(wantSums, gotSums, " at len " + len);
+    }
+  }
+
+  private static void assertSameScan(RangeScan want, RangeScan got, String at) {
+    assertEquals(Float.floatToRawIntBits(want.min), Float.floatToRawIntBits(got.min), "min" + at);
+    assertEquals(Float.floatToRawIntBits(want.max), Float.floatToRawIntBits(got.max), "max" + at);
+    assertEquals(want.nanCount, got.nanCount, "NaN count" + at);
+    assertEquals(want.posInfCount, got.posInfCount, "+Inf count" + at);
+    assertEquals(want.negInfCount, got.negInfCount, "-Inf count" + at);
+    assertEquals(Double.doubleToRawLongBits(want.sum), Double.doubleToRawLongBits(got.sum),
+        "sum" + at);
+    assertEquals(Double.doubleToRawLongBits(want.sumSquares),
+        Double.doubleToRawLongBits(got.sumSquares), "sum of squares" + at);
+  }
+
+  private static void assertSameSums(double[] want, double[] got, String at) {
+    for (int k = 0; k < want.length; k++) {
+      assertEquals(Double.doubleToRawLongBits(want[k]), Double.doubleToRawLongBits(got[k]),
+          "error sum " + k + at);
+    }
   }
 
   private interface Case {

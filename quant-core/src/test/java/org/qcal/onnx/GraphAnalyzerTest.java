@@ -240,4 +240,22 @@ class GraphAnalyzerTest {
     assertEquals(List.of("conv", "add"), plan.quantizedNodes());
     assertTrue(plan.biases().isEmpty());
   }
+
+  @Test
+  void matMulOnThreeDimensionalInputKeepsItsOutputAndQuantizesTheAddOperand() {
+    OnnxModel model = new GraphBuilder()
+        .input("x", DataTypes.FLOAT, 2, 3, 4).output("r", DataTypes.FLOAT, 2, 3, 3)
+        .floatInit("W", values(12, 8, 1), 4, 3).floatInit("b", values(3, 9, 1), 3)
+        .node("MatMul", "mm", List.of("x", "W"), List.of("h"))
+        .node("Add", "add", List.of("h", "b"), List.of("a"))
+        .node("Relu", "relu", List.of("a"), List.of("r"))
+        .model("projection.onnx");
+
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+
+    assertEquals(List.of("x", "h", "r"), plan.tappedTensors());
+    assertEquals(Map.of("a", "r"), plan.foldedTensors());
+    assertEquals(List.of(new OperandSpec("b", 1, "add", 1, "r")), plan.operands());
+    assertEquals(1, plan.weights().get(0).axis(), "MatMul B [4, 3]: its last axis");
+  }
 }

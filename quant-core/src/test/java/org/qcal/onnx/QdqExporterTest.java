@@ -248,4 +248,55 @@ class QdqExporterTest {
         GraphAnalyzer.analyze(model), Map.of("x", wide, "y", wide), WeightQuantization.DEFAULT));
     assertTrue(e.getMessage().contains("opset 21"), e.getMessage());
   }
+
+  /** x [2,3,4] @ W [4,5] + b -> Relu: a transformer-style projection on 3-D activations. */
+  private static OnnxModel projection3d() {
+    return new GraphBuilder()
+        .input("x", DataTypes.FLOAT, 2, 3, 4).output("r", DataTypes.FLOAT, 2, 3, 5)
+        .floatInit("W", GraphBuilder.values(20, 1, 1f), 4, 5)
+        .floatInit("b", new float[] {-0.5f, 0f, 0.25f, 0.5f, 1.5f}, 5)
+        .node("MatMul", "mm", List.of("x", "W"), List.of("h"))
+        .node("Add", "add", List.of("h", "b"), List.of("a"))
+        .node("Relu", "relu", List.of("a"), List.of("r"))
+        .model("projection.onnx");
+  }
+
+  @Test
+  void constantAddOperandIsQuantizedToTheActivationType() {
+    OnnxModel model = projection3d();
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+    Map<String, QuantParams> params = Map.of("x", X, "h", Y,
+        "r", QuantParams.of(0.1f, 0, QuantType.UINT8));
+
+    QdqModel q = QdqExporter.export(model, plan, params, WeightQuantization.DEFAULT);
+    GraphProto g = q.model().graph();
+
+    // b spans [-0.5, 1.5]: uint8 asymmetric scale 2/255, zero point rint(0.5 * 127.5) = 64.
+    QuantParams b = q.weightParams().get("b");
+    assertEquals(QuantType.UINT8, b.type());
+    assertEquals(2f / 255, b.scale(), 1e-9f);
+    assertEquals(64, b.zeroPoint());
+    TensorProto bq = init(g, "b_quantized");
+    assertEquals(DataTypes.UINT8, bq.getDataType());
+    assertArrayEquals(new byte[] {0, 64, 96, (byte) 128, (byte) 255}, raw(bq));
+    assertEquals("DequantizeLinear", producer(g, producer(g, "a").getInput(1)).getOpType());
+  }
+
+  @Test
+  void projectionOnThreeDimensionalActivationsRunsWithIntegerKernels() {
+    OnnxModel model = projection3d();
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+    float[] x = GraphBuilder.values(24, 3, 1f);
+    Map<String, QuantParams> params = MinMaxParams.measure(model, plan, "x", x, 2, 3, 4);
+
+    QdqModel q = QdqExporter.export(model, plan, params, WeightQuantization.DEFAULT);
+    List<String> ops = OrtSupport.optimizedOpTypes(q.toByteArray());
+    float[] ref = OrtSupport.run(model.toByteArray(), "x", x, 2, 3, 4).floats("r");
+    float[] y = OrtSupport.run(q.toByteArray(), "x", x, 2, 3, 4).floats("r");
+
+    assertTrue(ops.contains("QLinearMatMul") && ops.contains("QLinearAdd"), ops.toString());
+    assertFalse(ops.contains("MatMul") || ops.contains("Add") || ops.contains("Gemm"),
+        ops.toString());
+    assertArrayEquals(ref, y, 0.05f);
+  }
 }

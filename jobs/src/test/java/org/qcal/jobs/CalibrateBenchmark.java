@@ -1,0 +1,167 @@
+package org.qcal.jobs;
+
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.qcal.jobs.data.BatchPlan;
+import org.qcal.jobs.data.DatasetLoader;
+import org.qcal.jobs.data.InputBinder;
+import org.qcal.runtime.ModelDigest;
+import org.qcal.runtime.ModelSignature;
+import org.qcal.runtime.ModelSource;
+import org.qcal.runtime.RuntimeOptions;
+import org.qcal.runtime.SessionCache;
+
+/**
+ * The calibrate benchmark of issue 4 (a command, not a test): on each shipped model, over the
+ * shipped slice repeated to {@code rows} rows, side by side in one JVM:
+ * (a) plain FP32 inference of the original model through the same runtime and job shape,
+ * (b) calibrate with minmax only, (c) calibrate with all methods; then peak heap at 10% vs 100%
+ * of the rows, and local[2] vs local[1]. Run with {@code benchmarks/calibrate-bench.sh}.
+ */
+public final class CalibrateBenchmark {
+  private static final int BATCH = 64;
+
+  public static void main(String[] args) throws Exception {
+    long rows = args.length > 0 ? Long.parseLong(args[0]) : 100_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    Path work = Files.createTempDirectory("qcal-bench");
+    SparkSession spark = start(2);
+    String data = repeatSlice(spark, rows, work.resolve("data").toString());
+    String small = repeatSlice(spark, rows / 10, work.resolve("data-small").toString());
+    StringBuilder report = new StringBuilder();
+    report.append(String.format(Locale.ROOT, "rows %d, batch %d, local[2], best of %d rounds%n%n",
+        rows, BATCH, rounds));
+    report.append("| model | (a) FP32 rows/s | (b) minmax rows/s | (c) all rows/s | (b)/(a) | (c)/(a) |"
+        + " pass 1 split (c) | pass 2 split (c) |\n|---|---|---|---|---|---|---|---|\n");
+    for (String model : List.of("residual.onnx", "cnn.onnx", "mlp.onnx")) {
+      String path = TestPaths.model(model);
+      double a = 0;
+      double b = 0;
+      double c = 0;
+      CalibrationResult last = null;
+      for (int round = 0; round < rounds; round++) {
+        a = Math.max(a, plainInference(spark, path, data));
+        b = Math.max(b, calibrate(spark, path, data, List.of("minmax"), "minmax").rowsPerSecond);
+        Run all = calibrate(spark, path, data,
+            List.of("minmax", "percentile", "entropy", "mse"), "entropy");
+        if (all.rowsPerSecond > c) {
+          c = all.rowsPerSecond;
+          last = all.result;
+        }
+      }
+      report.append(String.format(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %s | %s |%n",
+          model, a, b, c, b / a, c / a, split(last.passes().get(0)), split(last.passes().get(1))));
+      System.out.println(report);
+    }
+    String residual = TestPaths.model("residual.onnx");
+    long smallPeak = peakHeap(spark, residual, small);
+    long largePeak = peakHeap(spark, residual, data);
+    report.append(String.format(Locale.ROOT, "%npeak heap, residual, all methods: %d rows %.0f MB,"
+        + " %d rows %.0f MB, ratio %.2f%n", rows / 10, smallPeak / 1e6, rows, largePeak / 1e6,
+        (double) largePeak / smallPeak));
+    spark.stop();
+    double two = 0;
+    double one = 0;
+    for (int round = 0; round < rounds; round++) {
+      spark = start(1);
+      one = Math.max(one, calibrate(spark, residual, data,
+          List.of("minmax", "percentile", "entropy", "mse"), "entropy").rowsPerSecond);
+      spark.stop();
+      spark = start(2);
+      two = Math.max(two, calibrate(spark, residual, data,
+          List.of("minmax", "percentile", "entropy", "mse"), "entropy").rowsPerSecond);
+      spark.stop();
+    }
+    report.append(String.format(Locale.ROOT, "residual, all methods: local[1] %.0f rows/s,"
+        + " local[2] %.0f rows/s, scaling %.2fx%n", one, two, two / one));
+    System.out.println("\n=== RESULT ===\n" + report);
+  }
+
+  private record Run(double rowsPerSecond, CalibrationResult result) {}
+
+  private static SparkSession start(int cores) {
+    return JobsTestSpark.startWith("bench", "local[" + cores + "]");
+  }
+
+  private static String split(CalibrationResult.PassSummary p) {
+    double total = p.inferenceSeconds() + p.copySeconds() + p.kernelSeconds();
+    return String.format(Locale.ROOT, "inference %.0f%%, copy %.0f%%, kernels %.0f%%",
+        100 * p.inferenceSeconds() / total, 100 * p.copySeconds() / total,
+        100 * p.kernelSeconds() / total);
+  }
+
+  private static String repeatSlice(SparkSession spark, long rows, String out) {
+    Dataset<Row> slice = spark.read().parquet(TestPaths.slice());
+    long times = (rows + slice.count() - 1) / slice.count();
+    slice.withColumn("copy", explode(sequence(lit(1), lit(times)))).drop("copy")
+        .limit((int) rows).repartition(8).write().parquet(out);
+    return out;
+  }
+
+  /** (a): the original model, no taps, the same TapPass and tree reduction as calibrate. */
+  private static double plainInference(SparkSession spark, String modelPath, String data)
+      throws Exception {
+    byte[] bytes = Files.readAllBytes(Path.of(modelPath));
+    String digest = ModelDigest.sha256Hex(bytes);
+    RuntimeOptions runtime = RuntimeOptions.withThreads(1);
+    ModelSignature signature =
+        SessionCache.signature(ModelSource.of(modelPath, digest, bytes), runtime);
+    Dataset<Row> df = new DatasetLoader(spark).load(data, null);
+    BatchPlan plan = new BatchPlan(InputBinder.bind(ModelInputs.of(signature), df.schema(),
+        Map.of(), data), df.schema(), BATCH, null, data);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+    TapPass pass = new TapPass(broadcast, modelPath, digest, plan, new ArrayList<>(), runtime,
+        FaultInjection.from(jsc.getConf()));
+    long start = System.nanoTime();
+    PassPartial result = CalibrationPasses.stats(df.javaRDD(), pass);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    broadcast.destroy();
+    return result.rows() / seconds;
+  }
+
+  private static Run calibrate(SparkSession spark, String model, String data,
+      List<String> methods, String choose) {
+    CalibrationParameters p = CalibrationParameters.of(methods, 99.999, 2048, "uint8", "int8",
+        false, true, choose, BATCH);
+    CalibrateSettings s = new CalibrateSettings(model, data, null, null, Map.of(), p, null,
+        "unused", false);
+    long start = System.nanoTime();
+    CalibrationResult result = CalibrateJob.calibrate(spark, s);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Run(result.samples() / seconds, result);
+  }
+
+  private static long peakHeap(SparkSession spark, String model, String data) {
+    System.gc();
+    List<MemoryPoolMXBean> heap = new ArrayList<>();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+        heap.add(pool);
+      }
+    }
+    calibrate(spark, model, data, List.of("minmax", "percentile", "entropy", "mse"), "entropy");
+    long peak = 0;
+    for (MemoryPoolMXBean pool : heap) {
+      peak += pool.getPeakUsage().getUsed();
+    }
+    return peak;
+  }
+}
