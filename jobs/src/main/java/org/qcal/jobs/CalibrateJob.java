@@ -23,6 +23,7 @@ import org.qcal.jobs.data.InputBinding;
 import org.qcal.jobs.io.AtomicOutputDir;
 import org.qcal.jobs.io.CalibrationJson;
 import org.qcal.jobs.io.TensorRtCache;
+import org.qcal.jobs.report.HtmlReport;
 import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.GraphAnalyzer;
 import org.qcal.onnx.OnnxModel;
@@ -54,6 +55,7 @@ public final class CalibrateJob {
   public static final String CALIBRATION_JSON = "calibration.json";
   public static final String TENSORRT_CACHE = "calibration.cache";
   public static final String QDQ_MODEL = "model.int8.onnx";
+  public static final String REPORT = "report.html";
 
   /** What a run returns: the result and where it was written. */
   public record Result(CalibrationResult calibration, String outputDir) {
@@ -171,6 +173,9 @@ public final class CalibrateJob {
       out.write(CALIBRATION_JSON, CalibrationJson.write(result));
       out.write(TENSORRT_CACHE, TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
       out.write(QDQ_MODEL, result.quantizedModel());
+      out.write(REPORT, HtmlReport.write(result, List.of(), "calibrated with "
+          + result.parameters().methods().size() + " methods; the exported model uses "
+          + chosen.id() + " (not validated: run qcal tune or validate for accuracy)"));
       out.commit();
       return out.target().toString();
     } catch (IOException e) {

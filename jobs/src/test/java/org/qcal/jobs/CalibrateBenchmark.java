@@ -5,8 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,20 +146,49 @@ public final class CalibrateBenchmark {
     return new Run(result.samples() / seconds, result);
   }
 
+  /**
+   * The peak of the live heap during a calibration: the largest heap occupancy right after a
+   * garbage collection (a plain peak of used heap measures when the collector ran, not what the
+   * job keeps). In local mode the driver and the executors share this JVM.
+   */
   private static long peakHeap(SparkSession spark, String model, String data) {
     System.gc();
-    List<MemoryPoolMXBean> heap = new ArrayList<>();
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP) {
-        pool.resetPeakUsage();
-        heap.add(pool);
+    java.util.Set<String> heapPools = new java.util.HashSet<>();
+    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
+        heapPools.add(pool.getName());
       }
     }
-    calibrate(spark, model, data, List.of("minmax", "percentile", "entropy", "mse"), "entropy");
-    long peak = 0;
-    for (MemoryPoolMXBean pool : heap) {
-      peak += pool.getPeakUsage().getUsed();
+    java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+    List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
+    javax.management.NotificationListener listener = (notification, handback) -> {
+      var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+          (javax.management.openmbean.CompositeData) notification.getUserData());
+      long used = 0;
+      for (var pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+        if (heapPools.contains(pool.getKey())) {
+          used += pool.getValue().getUsed();
+        }
+      }
+      peak.accumulateAndGet(used, Math::max);
+    };
+    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      var emitter = (javax.management.NotificationEmitter) gc;
+      emitter.addNotificationListener(listener, null, null);
+      emitters.add(emitter);
     }
-    return peak;
+    try {
+      calibrate(spark, model, data, List.of("minmax", "percentile", "entropy", "mse"), "entropy");
+      System.gc();
+    } finally {
+      for (var emitter : emitters) {
+        try {
+          emitter.removeNotificationListener(listener);
+        } catch (javax.management.ListenerNotFoundException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return peak.get();
   }
 }

@@ -1,0 +1,30 @@
+package org.qcal.jobs.validate;
+
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.qcal.jobs.data.BatchPlan;
+
+/**
+ * The validation set, ready for the pass: its rows (already limited and partitioned), the batch
+ * plan that turns them into model inputs and carries the label column, and how to describe it.
+ * Persist {@code rows} when validating several times over the same data (tune's steps).
+ *
+ * @param rows the rows
+ * @param plan bindings, batch size and the label column (or none)
+ * @param path the data path as given
+ * @param format the format it was read as ("auto" when inferred)
+ * @param inputColumns model input name -> data column
+ */
+public record ValidationData(JavaRDD<Row> rows, BatchPlan plan, String path, String format,
+    Map<String, String> inputColumns) {
+
+  public ValidationData {
+    inputColumns = Map.copyOf(inputColumns);
+  }
+
+  /** The label column, or null. */
+  public String labelColumn() {
+    return plan.hasLabels() ? plan.labelColumn() : null;
+  }
+}

@@ -1,0 +1,234 @@
+package org.qcal.jobs.validate;
+
+import java.io.Serializable;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.TaskContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.util.TaskCompletionListener;
+import org.qcal.QcalException;
+import org.qcal.jobs.data.Batch;
+import org.qcal.jobs.data.BatchPlan;
+import org.qcal.jobs.data.ElementType;
+import org.qcal.jobs.data.RowBatcher;
+import org.qcal.metrics.ClassificationCounts;
+import org.qcal.metrics.TopK;
+import org.qcal.runtime.HostTensor;
+import org.qcal.runtime.ModelOutputs;
+import org.qcal.runtime.ModelRunner;
+import org.qcal.runtime.ModelSource;
+import org.qcal.runtime.RuntimeOptions;
+
+/**
+ * The executor side of the validation pass: per batch, one forward of the FP32 tap model and one
+ * of each candidate's tap model (the QDQ model, which ONNX Runtime runs with its int8 kernels,
+ * plus its DQ outputs as graph outputs), then the metrics. Only the additive sums leave the task.
+ *
+ * <p>One runner per model per task, on the executor JVM's one session per model digest, all
+ * closed by a task-completion listener even when the task fails. Candidates run one after the
+ * other on the same batch, so only the FP32 outputs and one candidate's are alive at a time.
+ */
+final class ValidationPass implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** A model the executors run: bytes by broadcast, its digest keys the session cache. */
+  record ModelRef(Broadcast<byte[]> bytes, String name, String digest) implements Serializable {
+    ModelSource source() {
+      return ModelSource.of(name, digest, bytes.value());
+    }
+  }
+
+  private final ModelRef reference;
+  private final List<ModelRef> candidates;
+  private final List<String> candidateNames;
+  private final BatchPlan plan;
+  private final List<String> outputs;
+  private final String classOutput;
+  private final List<String> referenceTensors;
+  private final int[][] tensorIndex;
+  private final String[][] candidateTensors;
+  private final RuntimeOptions runtime;
+
+  /**
+   * @param outputs the FP32 outputs compared (candidates have them under the same names)
+   * @param classOutput the output holding class scores, or null when not classifying
+   * @param referenceTensors FP32 tap outputs of the quantized tensors
+   * @param tensorIndex per candidate, its tensors as indices into {@code referenceTensors}
+   * @param candidateTensors per candidate, the tap output of each of its tensors
+   */
+  ValidationPass(ModelRef reference, List<ModelRef> candidates, List<String> candidateNames,
+      BatchPlan plan, List<String> outputs, String classOutput, List<String> referenceTensors,
+      int[][] tensorIndex, String[][] candidateTensors, RuntimeOptions runtime) {
+    this.reference = reference;
+    this.candidates = List.copyOf(candidates);
+    this.candidateNames = List.copyOf(candidateNames);
+    this.plan = plan;
+    this.outputs = List.copyOf(outputs);
+    this.classOutput = classOutput;
+    this.referenceTensors = List.copyOf(referenceTensors);
+    this.tensorIndex = tensorIndex;
+    this.candidateTensors = candidateTensors;
+    this.runtime = runtime;
+  }
+
+  ValidationPartial empty() {
+    int[] tensorCounts = new int[candidates.size()];
+    for (int k = 0; k < tensorCounts.length; k++) {
+      tensorCounts[k] = tensorIndex[k].length;
+    }
+    return new ValidationPartial(outputs.size(), tensorCounts);
+  }
+
+  /** Runs one partition. */
+  ValidationPartial run(Iterator<Row> rows) {
+    ValidationPartial partial = empty();
+    if (!rows.hasNext()) {
+      return partial; // an empty partition needs no model
+    }
+    List<ModelRunner> runners = open();
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) context -> closeAll(runners));
+    }
+    try {
+      RowBatcher batches = plan.batches(rows);
+      int[] predictions = new int[plan.batchSize()];
+      while (batches.hasNext()) {
+        Batch batch = batches.next();
+        long start = System.nanoTime();
+        ModelOutputs ref = forward(runners.get(0), batch);
+        long ranReference = System.nanoTime();
+        partial.referenceNanos += ranReference - start;
+        Scores scores = classOutput == null ? null : classify(partial, ref, batch, predictions);
+        partial.metricNanos += System.nanoTime() - ranReference;
+        for (int k = 0; k < candidates.size(); k++) {
+          long before = System.nanoTime();
+          ModelOutputs out = forward(runners.get(k + 1), batch);
+          long ran = System.nanoTime();
+          compare(partial, k, ref, out, batch, scores, predictions);
+          partial.candidateNanos += ran - before;
+          partial.metricNanos += System.nanoTime() - ran;
+        }
+        partial.rows += batch.rows();
+      }
+      return partial;
+    } finally {
+      closeAll(runners);
+    }
+  }
+
+  /** The FP32 class scores of a batch, checked; counts FP32 and fills its predictions. */
+  private Scores classify(ValidationPartial partial, ModelOutputs ref, Batch batch,
+      int[] predictions) {
+    HostTensor t = ref.get(classOutput);
+    long[] shape = t.shape();
+    int rows = batch.rows();
+    if (shape.length != 2 || shape[0] != rows || shape[1] < 2) {
+      throw new QcalException("output '" + classOutput + "' of the FP32 model has shape "
+          + Arrays.toString(shape) + " for " + rows + " rows: class scores must be [batch, C]"
+          + " with C >= 2");
+    }
+    int classes = (int) shape[1];
+    long[] labels = batch.hasLabels() ? batch.labels() : null;
+    int bad = ClassificationCounts.firstLabelOutside(labels, rows, classes);
+    if (bad >= 0) {
+      throw new QcalException("label column '" + plan.labelColumn() + "' of " + plan.source()
+          + ": value " + labels[bad] + " (row " + (partial.rows + bad) + where()
+          + ") is outside the class range [0, " + classes + ") of output '" + classOutput
+          + "'");
+    }
+    TopK.argmaxRows(t.floats(), 0, rows, classes, predictions);
+    partial.reference.update(t.floats(), 0, rows, classes, labels, null);
+    return new Scores(classes, labels);
+  }
+
+  private record Scores(int classes, long[] labels) {}
+
+  private void compare(ValidationPartial partial, int k, ModelOutputs ref, ModelOutputs out,
+      Batch batch, Scores scores, int[] predictions) {
+    int rows = batch.rows();
+    if (scores != null) {
+      HostTensor y = out.get(classOutput);
+      sameShape(k, "output", classOutput, ref.get(classOutput), y);
+      partial.counts[k].update(y.floats(), 0, rows, scores.classes(), scores.labels(),
+          predictions);
+    }
+    for (int o = 0; o < outputs.size(); o++) {
+      String name = outputs.get(o);
+      HostTensor x = ref.get(name);
+      HostTensor y = out.get(name);
+      sameShape(k, "output", name, x, y);
+      partial.outputs[k][o].updateRows(x.floats(), 0, y.floats(), 0, rows,
+          perRow(name, x, rows));
+    }
+    for (int t = 0; t < tensorIndex[k].length; t++) {
+      String name = referenceTensors.get(tensorIndex[k][t]);
+      HostTensor x = ref.get(name);
+      HostTensor y = out.get(candidateTensors[k][t]);
+      sameShape(k, "tensor", name, x, y);
+      partial.tensors[k][t].updateRows(x.floats(), 0, y.floats(), 0, rows, perRow(name, x, rows));
+    }
+  }
+
+  private void sameShape(int k, String what, String name, HostTensor x, HostTensor y) {
+    if (!Arrays.equals(x.shape(), y.shape())) {
+      throw new QcalException("candidate '" + candidateNames.get(k) + "': " + what + " '" + name
+          + "' has shape " + Arrays.toString(y.shape()) + ", the FP32 model's has "
+          + Arrays.toString(x.shape()));
+    }
+  }
+
+  /** Values per row of a batch-first tensor; the sums are per sample, so they must be. */
+  private static int perRow(String name, HostTensor x, int rows) {
+    long[] shape = x.shape();
+    if (shape.length == 0 || shape[0] != rows) {
+      throw new QcalException("tensor '" + name + "' has shape " + Arrays.toString(shape)
+          + " for a batch of " + rows + " rows: qcal compares tensors whose first dimension is"
+          + " the batch (use --no-tensor-errors to skip the per-tensor analysis)");
+    }
+    return x.size() / rows;
+  }
+
+  private static String where() {
+    TaskContext task = TaskContext.get();
+    return task == null ? "" : " of partition " + task.partitionId();
+  }
+
+  private List<ModelRunner> open() {
+    List<ModelRunner> runners = new ArrayList<>();
+    try {
+      runners.add(ModelRunner.open(reference.source(), runtime));
+      for (ModelRef c : candidates) {
+        runners.add(ModelRunner.open(c.source(), runtime));
+      }
+      return runners;
+    } catch (RuntimeException e) {
+      closeAll(runners);
+      throw e;
+    }
+  }
+
+  private static void closeAll(List<ModelRunner> runners) {
+    for (ModelRunner r : runners) {
+      r.close(); // idempotent
+    }
+  }
+
+  private static ModelOutputs forward(ModelRunner runner, Batch batch) {
+    for (int i = 0; i < batch.inputCount(); i++) {
+      String name = batch.binding(i).inputName();
+      long[] shape = batch.shape(i);
+      if (batch.binding(i).elementType() == ElementType.INT64) {
+        LongBuffer in = runner.longInput(name, shape);
+        in.put(batch.longs(i), 0, batch.length(i));
+      } else {
+        runner.setFloatSlice(name, batch.floats(i), 0, shape);
+      }
+    }
+    return runner.run();
+  }
+}

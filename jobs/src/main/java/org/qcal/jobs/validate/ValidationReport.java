@@ -1,0 +1,195 @@
+package org.qcal.jobs.validate;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.qcal.metrics.ClassificationCounts;
+import org.qcal.metrics.ErrorSums;
+
+/**
+ * The result of a validation: the FP32 model's own counts, every candidate's metrics ranked by
+ * the gate metric, and the verdict. Built on the driver from the merged sums only, so equal sums
+ * give an equal report whatever the partitioning.
+ *
+ * <p>Ranking: the gate metric's value, highest first; then the primary output's SQNR, highest
+ * first; then the name. NaN ranks last. The run passes when any candidate passes; {@link
+ * #best()} is the best-ranked candidate that passes.
+ */
+public final class ValidationReport {
+  private final String modelPath;
+  private final String modelSha256;
+  private final ValidationData data;
+  private final long samples;
+  private final Gate gate;
+  private final String classOutput;
+  private final ClassificationCounts reference;
+  private final List<String> outputs;
+  private final List<String> tensors;
+  private final List<CandidateResult> candidates;
+
+  private ValidationReport(String modelPath, String modelSha256, ValidationData data,
+      long samples, Gate gate, String classOutput, ClassificationCounts reference,
+      List<String> outputs, List<String> tensors, List<CandidateResult> candidates) {
+    this.modelPath = modelPath;
+    this.modelSha256 = modelSha256;
+    this.data = data;
+    this.samples = samples;
+    this.gate = gate;
+    this.classOutput = classOutput;
+    this.reference = reference;
+    this.outputs = List.copyOf(outputs);
+    this.tensors = List.copyOf(tensors);
+    this.candidates = List.copyOf(candidates);
+  }
+
+  /** Derives, judges and ranks the candidates of {@code prepared} from the merged partial. */
+  static ValidationReport of(PreparedValidation prepared, ValidationData data, Gate gate,
+      String classOutput, ValidationPartial merged) {
+    ClassificationCounts reference = classOutput == null ? null : merged.reference;
+    List<CandidateResult> results = new ArrayList<>();
+    for (int k = 0; k < prepared.candidates().size(); k++) {
+      Candidate c = prepared.candidates().get(k);
+      Map<String, ErrorSums> outputSums = new LinkedHashMap<>();
+      for (int o = 0; o < prepared.outputs().size(); o++) {
+        outputSums.put(prepared.outputs().get(o), merged.outputs[k][o]);
+      }
+      Map<String, ErrorSums> tensorSums = new LinkedHashMap<>();
+      int t = 0;
+      for (String tensor : prepared.candidateTensorOutputs(k).keySet()) {
+        tensorSums.put(tensor, merged.tensors[k][t++]);
+      }
+      ClassificationCounts counts = classOutput == null ? null : merged.counts[k];
+      double value = value(gate.metric(), counts, outputSums.values().iterator().next());
+      double drop = drop(gate.metric(), counts, reference);
+      results.add(new CandidateResult(c.name(), c.source(), c.sha256(), 0,
+          gate.passes(value, drop), value, drop, counts, outputSums, tensorSums));
+    }
+    results.sort(Comparator
+        .comparingDouble((CandidateResult r) -> descendingKey(r.value()))
+        .thenComparingDouble(r -> descendingKey(r.primaryOutput().sqnrDb()))
+        .thenComparing(CandidateResult::name));
+    List<CandidateResult> ranked = new ArrayList<>();
+    for (int i = 0; i < results.size(); i++) {
+      ranked.add(results.get(i).ranked(i + 1, results.get(i).passed()));
+    }
+    return new ValidationReport(prepared.fp32Path(), prepared.fp32Sha256(), data,
+        merged.rows(), gate, classOutput, reference, prepared.outputs(), prepared.tensors(),
+        ranked);
+  }
+
+  /** Higher is better, NaN worst: the key of an ascending sort. */
+  private static double descendingKey(double v) {
+    return Double.isNaN(v) ? Double.POSITIVE_INFINITY : -v;
+  }
+
+  /** The gate metric's value for a candidate. */
+  static double value(ValidationMetric metric, ClassificationCounts counts, ErrorSums primary) {
+    return switch (metric) {
+      case TOP1 -> 100 * counts.top1Accuracy();
+      case TOP5 -> 100 * counts.top5Accuracy();
+      case AGREEMENT -> 100 * counts.agreement();
+      case SQNR -> primary.sqnrDb();
+    };
+  }
+
+  /**
+   * FP32's value minus the candidate's, in points, from the counts (one rounding: {@code 100 *
+   * (fp32 hits - hits) / rows}); NaN for sqnr.
+   */
+  static double drop(ValidationMetric metric, ClassificationCounts counts,
+      ClassificationCounts reference) {
+    return switch (metric) {
+      case TOP1 -> points(reference.top1Correct() - counts.top1Correct(), counts.labeled());
+      case TOP5 -> points(reference.top5Correct() - counts.top5Correct(), counts.labeled());
+      case AGREEMENT -> points(counts.compared() - counts.agreed(), counts.compared());
+      case SQNR -> Double.NaN;
+    };
+  }
+
+  private static double points(long difference, long rows) {
+    return rows == 0 ? Double.NaN : 100.0 * difference / rows;
+  }
+
+  /** FP32's value of the gate metric: its accuracy, 100 for agreement, +Infinity for SQNR. */
+  public double referenceValue() {
+    return switch (gate.metric()) {
+      case TOP1 -> 100 * reference.top1Accuracy();
+      case TOP5 -> 100 * reference.top5Accuracy();
+      case AGREEMENT -> 100.0;
+      case SQNR -> Double.POSITIVE_INFINITY;
+    };
+  }
+
+  /** Whether any candidate is within the budget. */
+  public boolean passed() {
+    return best() != null;
+  }
+
+  /** The best-ranked candidate within the budget, or null. */
+  public CandidateResult best() {
+    for (CandidateResult r : candidates) {
+      if (r.passed()) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** The candidate called {@code name}, or null. */
+  public CandidateResult candidate(String name) {
+    for (CandidateResult r : candidates) {
+      if (r.name().equals(name)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** Candidates, best first. */
+  public List<CandidateResult> candidates() {
+    return candidates;
+  }
+
+  public String modelPath() {
+    return modelPath;
+  }
+
+  public String modelSha256() {
+    return modelSha256;
+  }
+
+  public ValidationData data() {
+    return data;
+  }
+
+  /** Rows validated. */
+  public long samples() {
+    return samples;
+  }
+
+  public Gate gate() {
+    return gate;
+  }
+
+  /** The output read as class scores, or null when the model's output is not class scores. */
+  public String classOutput() {
+    return classOutput;
+  }
+
+  /** The FP32 model's top-1/top-5 counts (agreement not counted), or null. */
+  public ClassificationCounts reference() {
+    return reference;
+  }
+
+  /** The compared outputs, in model order. */
+  public List<String> outputs() {
+    return outputs;
+  }
+
+  /** The quantized tensors compared, in FP32 graph order. */
+  public List<String> tensors() {
+    return tensors;
+  }
+}
