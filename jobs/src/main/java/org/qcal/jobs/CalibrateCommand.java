@@ -61,14 +61,18 @@ public final class CalibrateCommand implements Callable<Integer> {
       description = "A qcal.conf-style file of option defaults; the command line wins.")
   String config;
 
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
   public Integer call() {
     CalibrateSettings settings = new CalibrateSettings(
         model, data, format, image, new LinkedHashMap<>(inputs), calibration.toParameters(), limit,
         out, overwrite);
     CalibrateJob.Result result = Qcal.calibrate(settings);
-    System.out.println("qcal: calibrated " + result.samples() + " samples; outputs in "
-        + result.outputDir());
+    // The command line's writer, not System.out: Main.run(out, err, ...) callers read it.
+    spec.commandLine().getOut().println("qcal: calibrated " + result.samples()
+        + " samples; outputs in " + result.outputDir());
+    spec.commandLine().getOut().flush();
     return ExitCode.OK;
   }
 

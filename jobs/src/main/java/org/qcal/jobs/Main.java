@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Distributed post-training quantization calibration for ONNX models on Spark.",
-    subcommands = {CalibrateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CalibrateCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 accuracy gate failed."})
 public final class Main implements Runnable {
 
@@ -38,10 +38,13 @@ public final class Main implements Runnable {
     QcalConfig config;
     CommandLine commandLine;
     try {
-      config = QcalConfig.load(configFileArgument(args));
+      Path configFile = configFileArgument(args);
+      config = QcalConfig.load(configFile);
       commandLine = new CommandLine(new Main()).setDefaultValueProvider(config);
       List<CommandLine> commands = new ArrayList<>(commandLine.getSubcommands().values());
-      config.checkKeys(commands, "the qcal config");
+      // Name the file: a bad key can only come from it (the bundled keys are the options').
+      config.checkKeys(commands, configFile == null ? "the bundled " + QcalConfig.BUNDLED
+          : "config file " + configFile);
     } catch (QcalException e) {
       err.println("qcal: " + e.getMessage());
       return ExitCode.BAD_INPUT;

@@ -26,4 +26,17 @@ public final class Qcal {
   public static CalibrateJob.Result calibrate(CalibrateSettings settings) {
     return calibrate(SparkSessions.getOrCreate("qcal calibrate"), settings);
   }
+
+  /**
+   * Validates candidates against the FP32 model in {@code spark}'s session and writes
+   * validation.json. A failed gate is not an exception: check {@code result.passed()}.
+   */
+  public static ValidateJob.Result validate(SparkSession spark, ValidateSettings settings) {
+    return ValidateJob.run(spark, settings);
+  }
+
+  /** Validates in the active session, or an embedded {@code local[*]} one. */
+  public static ValidateJob.Result validate(ValidateSettings settings) {
+    return validate(SparkSessions.getOrCreate("qcal validate"), settings);
+  }
 }

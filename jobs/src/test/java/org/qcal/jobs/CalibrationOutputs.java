@@ -21,12 +21,12 @@ import org.qcal.runtime.ModelOutputs;
 import org.qcal.runtime.ModelRunner;
 import org.qcal.runtime.ModelSource;
 import org.qcal.runtime.RuntimeOptions;
-import scala.collection.immutable.ArraySeq;
 
 /** Reading what a calibration wrote, and running models on slice rows, for the jobs tests. */
 final class CalibrationOutputs {
-  static final List<String> FILES =
-      List.of(CalibrateJob.CALIBRATION_JSON, CalibrateJob.TENSORRT_CACHE, CalibrateJob.QDQ_MODEL);
+  /** Every file a calibration writes (DESIGN.md "Outputs of a run"; validation.json is tune's). */
+  static final List<String> FILES = List.of(CalibrateJob.CALIBRATION_JSON,
+      CalibrateJob.TENSORRT_CACHE, CalibrateJob.QDQ_MODEL, CalibrateJob.REPORT);
   static final String CACHE_HEADER = "TRT-8601-EntropyCalibration2";
 
   private CalibrationOutputs() {}
@@ -56,7 +56,7 @@ final class CalibrationOutputs {
     }
   }
 
-  /** Asserts the folder holds exactly the three outputs, each non-empty. */
+  /** Asserts the folder holds exactly the outputs, each non-empty. */
   static void assertOutputs(Path out) {
     assertEquals(FILES.stream().sorted().toList(), entries(out), "files in " + out);
     for (String f : FILES) {
@@ -142,12 +142,5 @@ final class CalibrationOutputs {
     org.qcal.onnx.OnnxModel.fromBytes("model", model).graph().getNodeList()
         .forEach(n -> ops.add(n.getOpType()));
     return ops;
-  }
-
-  /** A Scala Seq for Spark APIs that want one. */
-  static <T> scala.collection.immutable.Seq<T> seq(List<T> list) {
-    @SuppressWarnings("unchecked")
-    T[] array = (T[]) list.toArray();
-    return ArraySeq.unsafeWrapArray(array);
   }
 }

@@ -26,6 +26,7 @@ public final class Candidate {
   private final OnnxModel model;
   private final byte[] bytes;
   private final String sha256;
+  private final Map<String, QdqTensors.Pair> quantized;
   private final Map<String, String> dequantized;
   private final Map<String, QuantParams> activationParams;
 
@@ -36,7 +37,10 @@ public final class Candidate {
     this.model = Check.notNull(model, "candidate model");
     this.bytes = bytes;
     this.sha256 = sha256;
-    this.dequantized = Collections.unmodifiableMap(QdqTensors.dequantized(model));
+    this.quantized = Collections.unmodifiableMap(QdqTensors.pairs(model));
+    Map<String, String> dq = new LinkedHashMap<>();
+    quantized.forEach((tensor, pair) -> dq.put(tensor, pair.dequantized()));
+    this.dequantized = Collections.unmodifiableMap(dq);
     this.activationParams = Collections.unmodifiableMap(new LinkedHashMap<>(activationParams));
   }
 
@@ -90,6 +94,11 @@ public final class Candidate {
   /** Quantized FP32 tensor -> the DQ output carrying it, in node order. */
   public Map<String, String> dequantized() {
     return dequantized;
+  }
+
+  /** Quantized FP32 tensor -> its Q/DQ pair (with its params when constant), in node order. */
+  public Map<String, QdqTensors.Pair> quantizedTensors() {
+    return quantized;
   }
 
   /** The activation params it was exported with (tapped tensor -> params); empty for files. */

@@ -41,17 +41,20 @@ public record CandidateResult(String name, String source, String sha256, int ran
 
   /** Top-1 accuracy in %, NaN without labels. */
   public double top1Percent() {
-    return counts == null ? Double.NaN : 100 * counts.top1Accuracy();
+    return counts == null ? Double.NaN
+        : ValidationReport.percent(counts.top1Correct(), counts.labeled());
   }
 
   /** Top-5 accuracy in %, NaN without labels. */
   public double top5Percent() {
-    return counts == null ? Double.NaN : 100 * counts.top5Accuracy();
+    return counts == null ? Double.NaN
+        : ValidationReport.percent(counts.top5Correct(), counts.labeled());
   }
 
   /** Top-1 agreement with FP32 in %. */
   public double agreementPercent() {
-    return counts == null ? Double.NaN : 100 * counts.agreement();
+    return counts == null ? Double.NaN
+        : ValidationReport.percent(counts.agreed(), counts.compared());
   }
 
   /**

@@ -13,7 +13,9 @@ import org.qcal.QcalException;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.TapAugmenter;
 import org.qcal.onnx.TapModel;
+import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
+import org.qcal.onnx.proto.Onnx.TypeProto;
 import org.qcal.onnx.proto.Onnx.ValueInfoProto;
 import org.qcal.runtime.ElementType;
 import org.qcal.runtime.ModelDigest;
@@ -27,7 +29,7 @@ import org.qcal.runtime.TensorSpec;
  * The driver's model work for a validation, done before any data is read: the candidates are
  * checked against the FP32 model (same inputs, every FP32 output), the quantized tensors to
  * compare are found, and the tap models are written: the FP32 model with those tensors as
- * outputs, and each candidate with its DQ outputs of them as outputs.
+ * outputs, and each candidate with its quantized values of them as outputs ({@link TensorTap}).
  *
  * <p>Which tensors: every FP32 tensor that some candidate quantizes (a Q -> DQ pair on it), in
  * FP32 graph order. Each candidate is compared on the ones it quantizes. The error measured at a
@@ -45,7 +47,7 @@ public final class PreparedValidation {
   private final List<String> tensors;
   private final Map<String, String> referenceTensorOutputs;
   private final List<ModelSource> candidateTaps = new ArrayList<>();
-  private final List<Map<String, String>> candidateTensorOutputs = new ArrayList<>();
+  private final List<Map<String, TensorTap>> candidateTensorTaps = new ArrayList<>();
   private final List<String> outputs;
 
   private PreparedValidation(OnnxModel fp32, String fp32Path, String fp32Sha256,
@@ -70,30 +72,34 @@ public final class PreparedValidation {
       throw new QcalException("model " + fp32Path + " has no float32 output to compare; its "
           + "outputs are " + referenceSignature.outputs());
     }
-    Set<String> wanted = new HashSet<>(tensors);
     for (Candidate c : candidates) {
       ModelInterface.requireOutputs(c.model(), outputs, describe(c));
-      List<String> dq = new ArrayList<>();
-      Map<String, String> byTensor = new LinkedHashMap<>();
-      c.dequantized().forEach((tensor, output) -> {
-        if (wanted.contains(tensor)) {
-          dq.add(output);
-          byTensor.put(tensor, output);
-        }
-      });
-      TapModel ctap = TapAugmenter.augment(c.model(), dq);
-      byte[] bytes = ctap.toByteArray();
-      candidateTaps.add(ModelSource.of(c.name() + " (validation taps)",
-          ModelDigest.sha256Hex(bytes), bytes));
-      Map<String, String> outputsByTensor = new LinkedHashMap<>();
+      Map<String, TensorTap> taps = new LinkedHashMap<>();
       for (String t : tensors) { // FP32 graph order
-        String dqOutput = byTensor.get(t);
-        if (dqOutput != null) {
-          outputsByTensor.put(t, ctap.tapOutputs().get(dqOutput));
+        QdqTensors.Pair pair = c.quantizedTensors().get(t);
+        if (pair != null) {
+          taps.put(t, TensorTap.of(pair));
         }
       }
-      candidateTensorOutputs.add(outputsByTensor);
+      byte[] bytes = withOutputs(c.model(), taps.values()).toByteArray();
+      candidateTaps.add(ModelSource.of(c.name() + " (validation taps)",
+          ModelDigest.sha256Hex(bytes), bytes));
+      candidateTensorTaps.add(taps);
     }
+  }
+
+  /** {@code model} with every tap's output as a graph output of its element type. */
+  private static OnnxModel withOutputs(OnnxModel model, Iterable<TensorTap> taps) {
+    Set<String> present = new HashSet<>(ModelInterface.outputs(model));
+    GraphProto.Builder graph = model.graph().toBuilder();
+    for (TensorTap tap : taps) {
+      if (present.add(tap.output())) {
+        graph.addOutput(ValueInfoProto.newBuilder().setName(tap.output()).setType(
+            TypeProto.newBuilder().setTensorType(
+                TypeProto.Tensor.newBuilder().setElemType(tap.onnxType()))));
+      }
+    }
+    return model.derive(model.proto().toBuilder().setGraph(graph).build());
   }
 
   /**
@@ -216,9 +222,9 @@ public final class PreparedValidation {
     return candidateTaps.get(k);
   }
 
-  /** Candidate k's tensors (FP32 graph order) -> the tap output carrying each. */
-  Map<String, String> candidateTensorOutputs(int k) {
-    return candidateTensorOutputs.get(k);
+  /** Candidate k's tensors (FP32 graph order) -> where its tap model carries each. */
+  Map<String, TensorTap> candidateTensorTaps(int k) {
+    return candidateTensorTaps.get(k);
   }
 
   /** Index of each tensor in {@link #tensors()}. */

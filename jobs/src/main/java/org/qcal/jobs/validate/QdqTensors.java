@@ -1,18 +1,24 @@
 package org.qcal.jobs.validate;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.qcal.onnx.DataTypes;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
+import org.qcal.onnx.proto.Onnx.TensorProto;
 import org.qcal.onnx.proto.Onnx.ValueInfoProto;
+import org.qcal.quant.QuantParams;
+import org.qcal.quant.QuantType;
 
 /**
  * Finds the quantized activations of a QDQ model: every {@code QuantizeLinear -> DequantizeLinear}
- * pair, and the float tensor of the original model that the pair's DQ output stands for.
+ * pair, and the float tensor of the original model that the pair stands for.
  *
  * <p>Works on any QDQ model, qcal's or ONNX Runtime's quantizer's: the Q input is the original
  * tensor, except where that tensor is a graph output; there the DQ output takes over the original
@@ -23,34 +29,109 @@ import org.qcal.onnx.proto.Onnx.ValueInfoProto;
 public final class QdqTensors {
   private QdqTensors() {}
 
+  /**
+   * One quantized activation.
+   *
+   * @param quantized the Q output (the integer tensor)
+   * @param dequantized the DQ output (its float value as the next op sees it)
+   * @param params the Q node's per-tensor params when they are scalar initializers, else null
+   */
+  public record Pair(String quantized, String dequantized, QuantParams params) {}
+
   /** Original tensor -> the DQ output carrying its quantized value, in node order. */
   public static Map<String, String> dequantized(OnnxModel qdq) {
+    Map<String, String> result = new LinkedHashMap<>();
+    pairs(qdq).forEach((tensor, pair) -> result.put(tensor, pair.dequantized()));
+    return result;
+  }
+
+  /** Original tensor -> its Q/DQ pair, in node order. */
+  public static Map<String, Pair> pairs(OnnxModel qdq) {
     GraphProto graph = qdq.graph();
     Set<String> graphOutputs = new HashSet<>();
     for (ValueInfoProto v : graph.getOutputList()) {
       graphOutputs.add(v.getName());
     }
-    Map<String, String> quantizedFrom = new HashMap<>();
+    Map<String, TensorProto> initializers = new HashMap<>();
+    for (TensorProto t : graph.getInitializerList()) {
+      initializers.put(t.getName(), t);
+    }
+    Map<String, NodeProto> quantizers = new HashMap<>();
     for (NodeProto node : graph.getNodeList()) {
       if (isOp(node, "QuantizeLinear") && node.getInputCount() > 0 && node.getOutputCount() > 0) {
-        quantizedFrom.put(node.getOutput(0), node.getInput(0));
+        quantizers.put(node.getOutput(0), node);
       }
     }
-    Map<String, String> result = new LinkedHashMap<>();
+    Map<String, Pair> result = new LinkedHashMap<>();
     for (NodeProto node : graph.getNodeList()) {
       if (!isOp(node, "DequantizeLinear") || node.getInputCount() == 0
           || node.getOutputCount() == 0) {
         continue;
       }
-      String source = quantizedFrom.get(node.getInput(0));
-      if (source == null) {
+      NodeProto q = quantizers.get(node.getInput(0));
+      if (q == null) {
         continue; // a constant's DQ
       }
       String output = node.getOutput(0);
-      String tensor = graphOutputs.contains(output) ? output : source;
-      result.putIfAbsent(tensor, output);
+      String tensor = graphOutputs.contains(output) ? output : q.getInput(0);
+      result.putIfAbsent(tensor, new Pair(q.getOutput(0), output, params(q, initializers)));
     }
     return result;
+  }
+
+  /** Scalar scale and zero point of a Q node, when both are initializers of a known type. */
+  private static QuantParams params(NodeProto q, Map<String, TensorProto> initializers) {
+    if (q.getInputCount() < 3 || q.getAttributeList().stream()
+        .anyMatch(a -> a.getName().equals("axis") || a.getName().equals("block_size"))) {
+      return null; // no zero point (int8 default is a guess we do not make), or per axis
+    }
+    TensorProto scale = initializers.get(q.getInput(1));
+    TensorProto zeroPoint = initializers.get(q.getInput(2));
+    if (scale == null || zeroPoint == null || scale.getDimsCount() != 0
+        || zeroPoint.getDimsCount() != 0) {
+      return null;
+    }
+    try {
+      float s = scalarFloat(scale);
+      QuantType type = QuantType.fromOnnxType(zeroPoint.getDataType());
+      int zp = scalarInt(zeroPoint);
+      return QuantParams.of(s, zp, type);
+    } catch (RuntimeException e) {
+      return null; // an encoding or type this reader does not know: use the DQ output
+    }
+  }
+
+  private static float scalarFloat(TensorProto t) {
+    if (t.getDataType() != DataTypes.FLOAT) {
+      throw new IllegalArgumentException("scale is not float");
+    }
+    if (t.getFloatDataCount() == 1) {
+      return t.getFloatData(0);
+    }
+    ByteBuffer b = t.getRawData().asReadOnlyByteBuffer()
+        .order(ByteOrder.LITTLE_ENDIAN);
+    return b.getFloat();
+  }
+
+  private static int scalarInt(TensorProto t) {
+    if (t.getInt32DataCount() == 1) {
+      return switch (t.getDataType()) {
+        case 2 -> t.getInt32Data(0) & 0xFF;
+        case 3 -> (byte) t.getInt32Data(0);
+        case 4 -> t.getInt32Data(0) & 0xFFFF;
+        case 5 -> (short) t.getInt32Data(0);
+        default -> throw new IllegalArgumentException("zero point type " + t.getDataType());
+      };
+    }
+    ByteBuffer b = t.getRawData().asReadOnlyByteBuffer()
+        .order(ByteOrder.LITTLE_ENDIAN);
+    return switch (t.getDataType()) {
+      case 2 -> b.get() & 0xFF;
+      case 3 -> b.get();
+      case 4 -> b.getShort() & 0xFFFF;
+      case 5 -> b.getShort();
+      default -> throw new IllegalArgumentException("zero point type " + t.getDataType());
+    };
   }
 
   private static boolean isOp(NodeProto node, String op) {

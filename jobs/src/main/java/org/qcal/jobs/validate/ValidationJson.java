@@ -94,8 +94,8 @@ public final class ValidationJson {
     number(node, "value", report.referenceValue());
     ClassificationCounts c = report.reference();
     if (c != null) {
-      number(node, "top1", 100 * c.top1Accuracy());
-      number(node, "top5", 100 * c.top5Accuracy());
+      number(node, "top1", ValidationReport.percent(c.top1Correct(), c.labeled()));
+      number(node, "top5", ValidationReport.percent(c.top5Correct(), c.labeled()));
       ObjectNode counts = node.putObject("counts");
       counts.put("labeled", c.labeled());
       counts.put("top1", c.top1Correct());

@@ -29,7 +29,10 @@ public final class ValidationPartial implements Serializable {
   final ErrorSums[][] outputs;
   /** [candidate][tensor of that candidate]. */
   final ErrorSums[][] tensors;
-  /** Task time in the FP32 forwards, the candidates' forwards and the metrics: logged only. */
+  /**
+   * Task-thread CPU time in the FP32 forwards (with taps), the candidates' forwards and the
+   * metrics: for logs and benchmarks, never in the report's file.
+   */
   long referenceNanos;
   long candidateNanos;
   long metricNanos;

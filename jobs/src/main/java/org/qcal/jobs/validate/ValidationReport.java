@@ -28,10 +28,20 @@ public final class ValidationReport {
   private final List<String> outputs;
   private final List<String> tensors;
   private final List<CandidateResult> candidates;
+  private final Timing timing;
+
+  /**
+   * Where the pass spent its time: wall-clock seconds of the pass, and task-thread CPU seconds
+   * (summed over tasks) in the FP32 forwards (with taps), the candidates' forwards (with taps)
+   * and the metrics. For logs and benchmarks; never written to validation.json.
+   */
+  public record Timing(double wallSeconds, double referenceCpuSeconds,
+      double candidateCpuSeconds, double metricCpuSeconds) {}
 
   private ValidationReport(String modelPath, String modelSha256, ValidationData data,
       long samples, Gate gate, String classOutput, ClassificationCounts reference,
-      List<String> outputs, List<String> tensors, List<CandidateResult> candidates) {
+      List<String> outputs, List<String> tensors, List<CandidateResult> candidates,
+      Timing timing) {
     this.modelPath = modelPath;
     this.modelSha256 = modelSha256;
     this.data = data;
@@ -42,11 +52,12 @@ public final class ValidationReport {
     this.outputs = List.copyOf(outputs);
     this.tensors = List.copyOf(tensors);
     this.candidates = List.copyOf(candidates);
+    this.timing = timing;
   }
 
   /** Derives, judges and ranks the candidates of {@code prepared} from the merged partial. */
   static ValidationReport of(PreparedValidation prepared, ValidationData data, Gate gate,
-      String classOutput, ValidationPartial merged) {
+      String classOutput, ValidationPartial merged, Timing timing) {
     ClassificationCounts reference = classOutput == null ? null : merged.reference;
     List<CandidateResult> results = new ArrayList<>();
     for (int k = 0; k < prepared.candidates().size(); k++) {
@@ -57,7 +68,7 @@ public final class ValidationReport {
       }
       Map<String, ErrorSums> tensorSums = new LinkedHashMap<>();
       int t = 0;
-      for (String tensor : prepared.candidateTensorOutputs(k).keySet()) {
+      for (String tensor : prepared.candidateTensorTaps(k).keySet()) {
         tensorSums.put(tensor, merged.tensors[k][t++]);
       }
       ClassificationCounts counts = classOutput == null ? null : merged.counts[k];
@@ -76,7 +87,7 @@ public final class ValidationReport {
     }
     return new ValidationReport(prepared.fp32Path(), prepared.fp32Sha256(), data,
         merged.rows(), gate, classOutput, reference, prepared.outputs(), prepared.tensors(),
-        ranked);
+        ranked, timing);
   }
 
   /** Higher is better, NaN worst: the key of an ascending sort. */
@@ -87,9 +98,9 @@ public final class ValidationReport {
   /** The gate metric's value for a candidate. */
   static double value(ValidationMetric metric, ClassificationCounts counts, ErrorSums primary) {
     return switch (metric) {
-      case TOP1 -> 100 * counts.top1Accuracy();
-      case TOP5 -> 100 * counts.top5Accuracy();
-      case AGREEMENT -> 100 * counts.agreement();
+      case TOP1 -> percent(counts.top1Correct(), counts.labeled());
+      case TOP5 -> percent(counts.top5Correct(), counts.labeled());
+      case AGREEMENT -> percent(counts.agreed(), counts.compared());
       case SQNR -> primary.sqnrDb();
     };
   }
@@ -112,11 +123,16 @@ public final class ValidationReport {
     return rows == 0 ? Double.NaN : 100.0 * difference / rows;
   }
 
+  /** {@code 100 * part / whole} with one rounding (91.6, not 91.60000000000001); NaN for 0/0. */
+  public static double percent(long part, long whole) {
+    return whole == 0 ? Double.NaN : 100.0 * part / whole;
+  }
+
   /** FP32's value of the gate metric: its accuracy, 100 for agreement, +Infinity for SQNR. */
   public double referenceValue() {
     return switch (gate.metric()) {
-      case TOP1 -> 100 * reference.top1Accuracy();
-      case TOP5 -> 100 * reference.top5Accuracy();
+      case TOP1 -> percent(reference.top1Correct(), reference.labeled());
+      case TOP5 -> percent(reference.top5Correct(), reference.labeled());
       case AGREEMENT -> 100.0;
       case SQNR -> Double.POSITIVE_INFINITY;
     };
@@ -191,5 +207,10 @@ public final class ValidationReport {
   /** The quantized tensors compared, in FP32 graph order. */
   public List<String> tensors() {
     return tensors;
+  }
+
+  /** Where the pass spent its time (not part of the report's file). */
+  public Timing timing() {
+    return timing;
   }
 }

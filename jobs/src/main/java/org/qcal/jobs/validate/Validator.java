@@ -57,11 +57,25 @@ public final class Validator {
     }
   }
 
+  /**
+   * The output read as class scores: the primary one when it is declared [batch, C >= 2], or
+   * [batch, ?] and class scores are needed (then checked on the first batch); else none, and
+   * only the SQNR and cosine of the outputs are measured.
+   */
+  private static String classOutput(PreparedValidation prepared, Gate gate, String label) {
+    if (!prepared.primaryOutputIsClassScores()) {
+      return null;
+    }
+    boolean needed = gate.metric().needsClassScores() || label != null;
+    boolean declared = prepared.primaryOutputSpec().dim(1) >= 2;
+    return declared || needed ? prepared.primaryOutput() : null;
+  }
+
   /** Runs the pass over {@code data} and returns the ranked, judged report. */
   public static ValidationReport run(SparkSession spark, PreparedValidation prepared,
       ValidationData data, Gate gate) {
     checkGate(prepared, gate, data.labelColumn());
-    String classOutput = prepared.primaryOutputIsClassScores() ? prepared.primaryOutput() : null;
+    String classOutput = classOutput(prepared, gate, data.labelColumn());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Broadcast<byte[]>> broadcasts = new ArrayList<>();
     try {
@@ -71,11 +85,14 @@ public final class Validator {
           .mapPartitions(rows -> List.of(pass.run(rows).toBytes()).iterator())
           .treeReduce(ValidationPartial::mergeBytes, TREE_DEPTH);
       ValidationPartial result = ValidationPartial.fromBytes(merged);
-      log(result, prepared.candidates().size(), (System.nanoTime() - start) / 1e9);
+      ValidationReport.Timing timing = new ValidationReport.Timing(
+          (System.nanoTime() - start) / 1e9, result.referenceNanos / 1e9,
+          result.candidateNanos / 1e9, result.metricNanos / 1e9);
+      log(result.rows(), prepared.candidates().size(), timing);
       if (result.rows() == 0) {
         throw new QcalException("data path '" + data.path() + "' has no rows to validate");
       }
-      return ValidationReport.of(prepared, data, gate, classOutput, result);
+      return ValidationReport.of(prepared, data, gate, classOutput, result, timing);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
       // Candidates are one-offs (tune makes new ones each step): free their sessions here, which
@@ -98,15 +115,15 @@ public final class Validator {
     Map<String, Integer> index = prepared.tensorIndex();
     int n = prepared.candidates().size();
     int[][] tensorIndex = new int[n][];
-    String[][] candidateTensors = new String[n][];
+    TensorTap[][] candidateTensors = new TensorTap[n][];
     for (int k = 0; k < n; k++) {
       candidates.add(ref(jsc, prepared.candidateTap(k), broadcasts));
       names.add(prepared.candidates().get(k).name());
-      Map<String, String> outputs = prepared.candidateTensorOutputs(k);
-      tensorIndex[k] = new int[outputs.size()];
-      candidateTensors[k] = new String[outputs.size()];
+      Map<String, TensorTap> taps = prepared.candidateTensorTaps(k);
+      tensorIndex[k] = new int[taps.size()];
+      candidateTensors[k] = new TensorTap[taps.size()];
       int t = 0;
-      for (Map.Entry<String, String> e : outputs.entrySet()) {
+      for (Map.Entry<String, TensorTap> e : taps.entrySet()) {
         tensorIndex[k][t] = index.get(e.getKey());
         candidateTensors[k][t++] = e.getValue();
       }
@@ -122,12 +139,11 @@ public final class Validator {
     return new ValidationPass.ModelRef(b, source.name(), source.digest());
   }
 
-  private static void log(ValidationPartial p, int candidates, double seconds) {
-    double total = (p.referenceNanos + p.candidateNanos + p.metricNanos) / 1e9;
+  private static void log(long rows, int candidates, ValidationReport.Timing t) {
     LOG.info(String.format(Locale.ROOT,
-        "validation pass: %d rows, %d candidates in %.1f s (%.0f rows/s); task time: FP32 %.1f s,"
-            + " candidates %.1f s, metrics %.1f s (of %.1f s)", p.rows(), candidates, seconds,
-        p.rows() / Math.max(seconds, 1e-9), p.referenceNanos / 1e9, p.candidateNanos / 1e9,
-        p.metricNanos / 1e9, total));
+        "validation pass: %d rows, %d candidates in %.1f s (%.0f rows/s); task CPU time: FP32"
+            + " %.1f s, candidates %.1f s, metrics %.1f s", rows, candidates, t.wallSeconds(),
+        rows / Math.max(t.wallSeconds(), 1e-9), t.referenceCpuSeconds(),
+        t.candidateCpuSeconds(), t.metricCpuSeconds()));
   }
 }

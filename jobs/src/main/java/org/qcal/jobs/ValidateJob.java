@@ -1,0 +1,177 @@
+package org.qcal.jobs;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.qcal.QcalException;
+import org.qcal.jobs.data.BatchPlan;
+import org.qcal.jobs.data.DatasetLoader;
+import org.qcal.jobs.data.ImagePreprocessing;
+import org.qcal.jobs.data.InputBinder;
+import org.qcal.jobs.data.InputBinding;
+import org.qcal.jobs.io.AtomicOutputDir;
+import org.qcal.jobs.validate.CalibrationCandidates;
+import org.qcal.jobs.validate.Candidate;
+import org.qcal.jobs.validate.CandidateResult;
+import org.qcal.jobs.validate.Gate;
+import org.qcal.jobs.validate.PreparedValidation;
+import org.qcal.jobs.validate.ValidationData;
+import org.qcal.jobs.validate.ValidationJson;
+import org.qcal.jobs.validate.ValidationMetric;
+import org.qcal.jobs.validate.ValidationReport;
+import org.qcal.jobs.validate.Validator;
+import org.qcal.runtime.ModelSignature;
+import org.qcal.runtime.RuntimeOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The validation of issue 5: the FP32 model against candidates (the methods of a calibrate
+ * output, QDQ files, or both) in one pass over the validation set, then {@code validation.json}
+ * written atomically. Bad input fails before anything is written; a failed gate still writes
+ * its outputs, marked failed ({@link Result#passed()}).
+ */
+public final class ValidateJob {
+  private static final Logger LOG = LoggerFactory.getLogger(ValidateJob.class);
+
+  /** The output file. */
+  public static final String VALIDATION_JSON = "validation.json";
+
+  /** What a run returns: the report and where it was written. */
+  public record Result(ValidationReport report, String outputDir) {
+    public boolean passed() {
+      return report.passed();
+    }
+  }
+
+  private ValidateJob() {}
+
+  public static Result run(SparkSession spark, ValidateSettings settings) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    AtomicOutputDir.checkWritable(settings.out(), settings.overwrite(), hadoop);
+    ValidationReport report = validate(spark, settings);
+    String written = write(report, settings, hadoop);
+    CandidateResult best = report.best();
+    LOG.info("validation of {} candidates over {} samples written to {}: {}",
+        report.candidates().size(), report.samples(), written,
+        best == null ? "no candidate within the budget" : "best " + best.name());
+    return new Result(report, written);
+  }
+
+  /** Everything but the writing. */
+  public static ValidationReport validate(SparkSession spark, ValidateSettings settings) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Gate gate = gate(settings);
+    if (settings.batchSize() < 1) {
+      throw new QcalException("--batch-size must be >= 1, got " + settings.batchSize());
+    }
+    LoadedInputModel fp32 = LoadedInputModel.load(settings.model(), hadoop);
+    List<Candidate> candidates = candidates(settings, fp32, hadoop);
+    PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), settings.model(),
+        fp32.digest(), candidates, settings.tensorErrors(),
+        RuntimeOptions.withThreads(spark.sparkContext().getConf().getInt("spark.task.cpus", 1)));
+    Validator.checkGate(prepared, gate, settings.label());
+    ValidationData data = loadData(spark, prepared.signature(), settings.data(),
+        settings.format(), settings.imagePreprocessing(), settings.inputs(), settings.label(),
+        settings.batchSize(), settings.limit(), settings.partitions());
+    return Validator.run(spark, prepared, data, gate);
+  }
+
+  /** The gate of the settings; the metric defaults to top1 with labels, agreement without. */
+  static Gate gate(ValidateSettings settings) {
+    ValidationMetric metric = settings.metric() == null
+        ? ValidationMetric.defaultFor(settings.label() != null)
+        : ValidationMetric.parse(settings.metric());
+    return new Gate(metric, settings.maxDrop(), settings.minSqnrDb());
+  }
+
+  /** The candidates: every method of --calibration, then every --quantized file. */
+  static List<Candidate> candidates(ValidateSettings settings, LoadedInputModel fp32,
+      Configuration hadoop) {
+    List<Candidate> candidates = new ArrayList<>();
+    if (settings.calibration() != null) {
+      candidates.addAll(CalibrationCandidates.candidates(
+          CalibrationCandidates.read(settings.calibration(), hadoop), fp32.model(),
+          fp32.digest()));
+    }
+    Set<String> names = new HashSet<>();
+    candidates.forEach(c -> names.add(c.name()));
+    for (String file : settings.quantized()) {
+      LoadedInputModel q = LoadedInputModel.load(file, hadoop);
+      String name = new Path(file).getName();
+      for (int k = 2; names.contains(name); k++) {
+        name = new Path(file).getName() + "#" + k;
+      }
+      names.add(name);
+      candidates.add(Candidate.of(name, file, q.model(), q.digest()));
+    }
+    if (candidates.isEmpty()) {
+      throw new QcalException("nothing to validate: give --quantized Q.onnx or --calibration DIR");
+    }
+    return candidates;
+  }
+
+  /**
+   * Opens the validation set for a model with {@code signature}: bound inputs, the label column
+   * checked, at most {@code limit} rows (the first ones, in data order), in {@code partitions}
+   * partitions (or spread over the task slots when the data has fewer).
+   */
+  public static ValidationData loadData(SparkSession spark, ModelSignature signature,
+      String path, String format, String imagePreprocessing, Map<String, String> inputs,
+      String label, int batchSize, Long limit, Integer partitions) {
+    Dataset<Row> data = new DatasetLoader(spark)
+        .image(imagePreprocessing == null ? ImagePreprocessing.defaults()
+            : ImagePreprocessing.parse(imagePreprocessing))
+        .sampleShape(ModelInputs.firstSampleShape(signature))
+        .load(path, format);
+    List<InputBinding> bindings = InputBinder.bind(ModelInputs.of(signature), data.schema(),
+        inputs, path);
+    BatchPlan plan = new BatchPlan(bindings, data.schema(), batchSize, label, path);
+    DatasetLoader.requireNonEmpty(data, path);
+    Dataset<Row> rows = limit(data, limit);
+    if (partitions != null) {
+      if (partitions < 1) {
+        throw new QcalException("--partitions must be >= 1, got " + partitions);
+      }
+      rows = rows.repartition(partitions);
+    } else if (rows.rdd().getNumPartitions() < spark.sparkContext().defaultParallelism()) {
+      rows = rows.repartition(spark.sparkContext().defaultParallelism());
+    }
+    Map<String, String> columns = new LinkedHashMap<>();
+    bindings.forEach(b -> columns.put(b.inputName(), b.column()));
+    return new ValidationData(rows.javaRDD(), plan, path,
+        format == null ? "auto" : format, columns);
+  }
+
+  private static Dataset<Row> limit(Dataset<Row> data, Long limit) {
+    if (limit == null) {
+      return data;
+    }
+    if (limit < 1) {
+      throw new QcalException("--limit must be >= 1, got " + limit);
+    }
+    return data.limit(Math.toIntExact(Math.min(limit, Integer.MAX_VALUE)));
+  }
+
+  private static String write(ValidationReport report, ValidateSettings settings,
+      Configuration hadoop) {
+    try (AtomicOutputDir out = AtomicOutputDir.open(settings.out(), settings.overwrite(),
+        hadoop)) {
+      out.write(VALIDATION_JSON, ValidationJson.write(report));
+      out.commit();
+      return out.target().toString();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the outputs to " + settings.out() + ": "
+          + e.getMessage(), e);
+    }
+  }
+}

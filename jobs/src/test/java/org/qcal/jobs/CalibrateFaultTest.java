@@ -1,0 +1,94 @@
+package org.qcal.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ExceptionFailure;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DESIGN.md: only task results count, so a retried task is never counted twice. With {@code
+ * local[2,2]} (a task may fail once), the first attempt of partition 0 of every calibration stage
+ * is made to fail; the outputs must be the bytes of a clean run in the same session.
+ */
+class CalibrateFaultTest {
+  private static SparkSession spark;
+  private static final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void start() {
+    spark = JobsTestSpark.start("CalibrateFaultTest", 2);
+    spark.sparkContext().addSparkListener(new SparkListener() {
+      @Override
+      public void onTaskEnd(SparkListenerTaskEnd end) {
+        if (end.reason() instanceof ExceptionFailure f) {
+          failures.add("partition " + end.taskInfo().partitionId() + " attempt "
+              + end.taskInfo().attemptNumber() + ": " + f.description());
+        } else if (!end.taskInfo().successful()) {
+          failures.add("partition " + end.taskInfo().partitionId() + ": " + end.reason());
+        }
+      }
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  /** 1000 rows, every method (both passes), batches of 64. */
+  private static byte[][] calibrate(String run) {
+    Path out = tmp.resolve(run);
+    CalibrationParameters p = CalibrationParameters.of(CalibrateJobTest.METHODS, 99.999, 2048,
+        "uint8", "int8", false, true, "entropy", 64);
+    CalibrateJob.Result result = CalibrateJob.run(spark, new CalibrateSettings(
+        TestPaths.model("cnn.onnx"), TestPaths.slice(), null, null, Map.of(), p, 1000L,
+        out.toString(), false));
+    assertEquals(1000, result.samples(), run + ": rows counted once");
+    byte[][] bytes = new byte[CalibrationOutputs.FILES.size()][];
+    for (int i = 0; i < bytes.length; i++) {
+      bytes[i] = CalibrationOutputs.bytes(out.resolve(CalibrationOutputs.FILES.get(i)));
+    }
+    return bytes;
+  }
+
+  @Test
+  void failedFirstAttemptGivesTheBytesOfACleanRun() throws Exception {
+    byte[][] clean = calibrate("clean");
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    assertEquals(List.of(), failures, "the clean run had no failed task");
+
+    // FaultInjection reads the live SparkContext conf at job start; set it only for this run.
+    spark.sparkContext().conf().set(FaultInjection.FAIL_FIRST_ATTEMPT_OF_PARTITION, "0");
+    byte[][] faulty;
+    try {
+      faulty = calibrate("faulty");
+    } finally {
+      spark.sparkContext().conf().remove(FaultInjection.FAIL_FIRST_ATTEMPT_OF_PARTITION);
+    }
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+
+    // Pass 1 and pass 2 each lost the first attempt of partition 0, and retried it.
+    assertEquals(2, failures.size(), failures.toString());
+    for (String failure : failures) {
+      assertTrue(failure.startsWith("partition 0 attempt 0: ")
+          && failure.contains("injected failure"), failure);
+    }
+    for (int i = 0; i < clean.length; i++) {
+      assertArrayEquals(clean[i], faulty[i], CalibrationOutputs.FILES.get(i));
+    }
+  }
+}

@@ -1,0 +1,94 @@
+package org.qcal.jobs;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.validate.Candidate;
+import org.qcal.metrics.TopK;
+import org.qcal.onnx.GraphAnalyzer;
+import org.qcal.onnx.OnnxModel;
+import org.qcal.quant.QuantParams;
+import org.qcal.runtime.ModelOutputs;
+import org.qcal.runtime.ModelRunner;
+import org.qcal.runtime.ModelSource;
+import org.qcal.runtime.RuntimeOptions;
+
+/** Shared helpers of the validate tests: a calibrate run, a bad candidate, ORT counts, the CLI. */
+final class ValidateTestSupport {
+  private ValidateTestSupport() {}
+
+  /** A calibrate output of the CNN over the first {@code rows} slice rows. */
+  static CalibrateJob.Result calibrate(SparkSession spark, Path out, long rows,
+      List<String> methods, String choose) {
+    CalibrationParameters p = CalibrationParameters.of(methods, 99.999, 2048, "uint8", "int8",
+        false, true, choose, 64);
+    return CalibrateJob.run(spark, new CalibrateSettings(TestPaths.model("cnn.onnx"),
+        TestPaths.slice(), null, null, Map.of(), p, rows, out.toString(), false));
+  }
+
+  /**
+   * The QDQ export of the CNN with {@code method}'s activation params, every activation scale
+   * divided by 100: almost every activation saturates, so its predictions are nonsense.
+   */
+  static Path writeBadCandidate(CalibrationResult calibration, CalibrationMethod method,
+      Path file) throws Exception {
+    OnnxModel fp32 = OnnxModel.load(Path.of(TestPaths.model("cnn.onnx")));
+    Map<String, QuantParams> params = new LinkedHashMap<>();
+    for (TensorCalibration t : calibration.tensors()) {
+      QuantParams p = t.params().get(method);
+      params.put(t.name(), QuantParams.of(p.scale() / 100, p.zeroPoint(), p.type()));
+    }
+    Candidate bad = Candidate.export("bad", "test", fp32, GraphAnalyzer.analyze(fp32), params,
+        calibration.parameters().weightQuantization());
+    Files.write(file, bad.bytes());
+    return file;
+  }
+
+  /** The first {@code n} slice rows, in file order (what --limit n validates). */
+  static List<Row> sliceRows(SparkSession spark, int n) {
+    return spark.read().parquet(TestPaths.slice()).limit(n).collectAsList();
+  }
+
+  /** Single-machine ORT: how many rows the model's top-1 gets right. */
+  static int top1Correct(ModelSource model, List<Row> rows) {
+    int correct = 0;
+    try (ModelRunner runner = ModelRunner.open(model, RuntimeOptions.DEFAULTS)) {
+      int batch = 100;
+      for (int start = 0; start < rows.size(); start += batch) {
+        int n = Math.min(batch, rows.size() - start);
+        float[] pixels = new float[n * 784];
+        for (int r = 0; r < n; r++) {
+          List<Float> values = rows.get(start + r).getList(0);
+          for (int i = 0; i < 784; i++) {
+            pixels[r * 784 + i] = values.get(i);
+          }
+        }
+        ModelOutputs out = runner.setFloats("input", pixels, n, 1, 28, 28).run();
+        float[] logits = out.floats("logits");
+        for (int r = 0; r < n; r++) {
+          if (TopK.argmax(logits, r * 10, 10) == rows.get(start + r).getInt(1)) {
+            correct++;
+          }
+        }
+      }
+    }
+    return correct;
+  }
+
+  /** What a CLI run printed and returned. */
+  record CliRun(int exitCode, String out, String err) {}
+
+  static CliRun cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new CliRun(code, out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,262 @@
+package org.qcal.jobs.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.hdfs.MiniHdfs;
+
+/**
+ * qcal on a real (if small) cluster: a standalone Master and two Workers, each a JVM of its own,
+ * the application submitted through SparkSubmit in client mode. Executors are other JVMs here,
+ * so closures, broadcasts and task results cross process boundaries (Kryo with registration
+ * required, from conf/spark-defaults.conf), and the shuffle files of the passes live in the
+ * executors. The references run embedded in {@code local[2]} in this JVM, which also hosts an
+ * HDFS (MiniDFSCluster) that the cluster's JVMs use over 127.0.0.1.
+ */
+@Tag("cluster")
+class StandaloneClusterTest {
+  private static final List<String> OUTPUTS = CalibrationFiles.OUTPUTS;
+  private static final Pattern LOAD =
+      Pattern.compile("Loaded ONNX model '[^']*' sha256=([0-9a-f]{64})");
+  private static final Pattern TASK_INDEX = Pattern.compile("Running task ([0-9]+)\\.[0-9]+ in");
+  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
+
+  private static StandaloneCluster cluster;
+  private static SparkSession local;
+  private static MiniHdfs hdfs;
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path dir = ClusterBuild.JOBS_JAR.resolveSibling("cluster-tests").resolve("standalone");
+    LocalSpark.deleteTree(dir);
+    cluster = StandaloneCluster.start(Files.createDirectories(dir), 2);
+    local = LocalSpark.start("StandaloneClusterTest-reference");
+    hdfs = MiniHdfs.start(tmp.resolve("dfs"));
+  }
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (cluster != null) {
+        cluster.close();
+      }
+    } finally {
+      if (local != null) {
+        local.stop();
+      }
+      if (hdfs != null) {
+        hdfs.close();
+      }
+    }
+  }
+
+  /**
+   * The shipped slice as it is (one file, spread over the executors by a shuffle), model and
+   * data read from HDFS by the driver and the executors, outputs written to HDFS: the files of
+   * the local[2] run on local paths, byte for byte but for the two paths calibration.json names.
+   */
+  @Test
+  void calibrateOnTheClusterFromHdfsToHdfsGivesTheOutputsOfEmbeddedLocalMode()
+      throws IOException {
+    String model = hdfs.upload(Path.of(ClusterBuild.model("cnn.onnx")), "/in/cnn.onnx");
+    String data = hdfs.upload(ClusterBuild.SLICE, "/in/slice.parquet");
+    StandaloneCluster.Submission run = cluster.run(RUN_TIMEOUT,
+        Map.of("spark.hadoop.dfs.replication", "1"),
+        "calibrate", "--model", model, "--data", data, "--out", hdfs.uri() + "/out/slice");
+    assertEquals(0, run.exitCode(), run::describe);
+    assertTrue(run.stdout().contains("qcal: calibrated 2000 samples"), run::describe);
+    assertEquals(2, executorsThatLoadedTheModel(run).size(),
+        "both executors ran pass tasks\n" + run.describe());
+
+    Path reference = localRun("calibrate", "--model", ClusterBuild.model("cnn.onnx"),
+        "--data", ClusterBuild.SLICE.toString(), "--out", tmp.resolve("slice-local").toString());
+    assertEquals(List.of("slice"), hdfs.names("/out"), "no temporary folder left beside it");
+    assertEquals(CalibrationFiles.names(reference), hdfs.names("/out/slice"));
+    for (String f : List.of("calibration.cache", "model.int8.onnx")) {
+      assertArrayEquals(Files.readAllBytes(reference.resolve(f)), hdfs.read("/out/slice/" + f),
+          f + " differs from the local[2] run's");
+    }
+    assertEquals(
+        CalibrationFiles.withoutPaths(Files.readAllBytes(reference.resolve("calibration.json"))),
+        CalibrationFiles.withoutPaths(hdfs.read("/out/slice/calibration.json")));
+  }
+
+  /**
+   * 16 files read as 16 partitions: 2 x 16 pass tasks over two executors, and each executor
+   * loads the tap model once; the driver (client mode) loads it once more for its signature.
+   */
+  @Test
+  void eachExecutorLoadsTheModelOncePerDigestWhateverTheNumberOfTasks() throws IOException {
+    String data = LocalSpark.repeatedSlice(local, 1, 16, tmp.resolve("slice-16"));
+    String[] args = {"calibrate", "--model", ClusterBuild.model("cnn.onnx"), "--data", data};
+    StandaloneCluster.Submission run = cluster.run(RUN_TIMEOUT,
+        Map.of("spark.sql.files.openCostInBytes", LocalSpark.ONE_PARTITION_PER_FILE),
+        with(args, "--out", tmp.resolve("16-cluster").toString()));
+    assertEquals(0, run.exitCode(), run::describe);
+
+    Map<String, Integer> driverLoads = loads(run.stderr());
+    assertEquals(1, driverLoads.size(), "the driver loads the tap model once\n" + run.stderr());
+    assertEquals(1, driverLoads.values().iterator().next());
+    String tapDigest = driverLoads.keySet().iterator().next();
+
+    List<StandaloneCluster.Executor> executors = executorsThatLoadedTheModel(run);
+    assertEquals(2, executors.size(), run::describe);
+    int maxPartition = -1;
+    for (StandaloneCluster.Executor e : executors) {
+      String log = e.log();
+      assertEquals(Map.of(tapDigest, 1), loads(log), "model loads of executor " + e.id()
+          + " (one per digest; the executors only run the tap model)\n" + log);
+      int afterLoad = count(log.substring(log.indexOf("Loaded ONNX model")), "Finished task");
+      assertTrue(afterLoad >= 4, "executor " + e.id() + " ran " + afterLoad
+          + " tasks after loading the model; the test needs several per executor");
+      Matcher m = TASK_INDEX.matcher(log);
+      while (m.find()) {
+        maxPartition = Math.max(maxPartition, Integer.parseInt(m.group(1)));
+      }
+    }
+    assertEquals(15, maxPartition, "the passes ran over 16 partitions");
+
+    Path reference = localRun(with(args, "--out", tmp.resolve("16-local").toString()));
+    assertSameOutputs(reference, tmp.resolve("16-cluster"));
+  }
+
+  /**
+   * One executor JVM is killed (SIGKILL, by pid) after it has finished a task of pass 1 and
+   * while pass 1 still runs; the master launches a replacement, the driver reruns what was lost
+   * (tasks and the shuffle output of the tree reduction that lived in the dead JVM) and the
+   * outputs are those of an undisturbed run. Also checks, while every JVM of the cluster is
+   * up, that none has a socket outside 127.0.0.1.
+   */
+  @Test
+  void executorKilledMidPassIsReplacedAndTheOutputsDoNotChange() throws IOException {
+    String data = LocalSpark.repeatedSlice(local, 6, 24, tmp.resolve("slice-x6"));
+    String[] args = {"calibrate", "--model", ClusterBuild.model("cnn.onnx"), "--data", data};
+    StandaloneCluster.Submission run = cluster.start(
+        Map.of("spark.sql.files.openCostInBytes", LocalSpark.ONE_PARTITION_PER_FILE),
+        with(args, "--out", tmp.resolve("x6-cluster").toString()));
+
+    String[] appId = new String[1];
+    StandaloneCluster.Executor[] victim = new StandaloneCluster.Executor[1];
+    cluster.awaitCondition("an executor that has finished a pass task", RUN_TIMEOUT, () -> {
+      if (!run.isAlive()) {
+        throw new AssertionError("the application ended before the kill\n" + run.describe());
+      }
+      appId[0] = run.appId().orElse(null);
+      if (appId[0] == null) {
+        return false;
+      }
+      for (StandaloneCluster.Executor e : cluster.executors(appId[0])) {
+        String log = e.log();
+        int load = log.indexOf("Loaded ONNX model");
+        if (load >= 0 && log.indexOf("Finished task", load) >= 0) {
+          victim[0] = e;
+          return true;
+        }
+      }
+      return false;
+    });
+    assertLoopbackOnly(cluster.processes());
+
+    Optional<ProcessHandle> jvm = cluster.process(victim[0], appId[0]);
+    assertTrue(jvm.isPresent(), "the JVM of executor " + victim[0].id());
+    assertTrue(jvm.get().destroyForcibly(), "SIGKILL to pid " + jvm.get().pid());
+    assertTrue(run.isAlive(), "the kill came while the application was still running");
+    assertFalse(run.stderr().contains("pass 1 (statistics):"), "the kill came during pass 1\n"
+        + run.describe());
+
+    assertEquals(0, run.await(RUN_TIMEOUT), run::describe);
+    assertTrue(run.stderr().contains("Lost executor " + victim[0].id()), run::describe);
+    assertTrue(run.stdout().contains("qcal: calibrated " + 6 * ClusterBuild.SLICE_ROWS
+        + " samples"), run::describe);
+    List<StandaloneCluster.Executor> all = cluster.executors(appId[0]);
+    assertEquals(3, all.size(), "two executors and the replacement the master launched: " + all);
+
+    Path reference = localRun(with(args, "--out", tmp.resolve("x6-local").toString()));
+    assertSameOutputs(reference, tmp.resolve("x6-cluster"));
+  }
+
+  // --- helpers ------------------------------------------------------------------------------
+
+  private static String[] with(String[] args, String... more) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  /** The same command embedded in local[2] in this JVM: the reference outputs. */
+  private static Path localRun(String... args) {
+    LocalSpark.CliRun ref = LocalSpark.cli(args);
+    assertEquals(0, ref.exitCode(), ref::describe);
+    return Path.of(args[args.length - 1]);
+  }
+
+  /** The same files (nothing hidden left beside them); the three outputs byte for byte. */
+  private static void assertSameOutputs(Path expected, Path actual) throws IOException {
+    assertEquals(CalibrationFiles.names(expected), CalibrationFiles.names(actual),
+        "files in " + actual);
+    assertEquals(List.of(actual.getFileName().toString()),
+        CalibrationFiles.names(actual.getParent()).stream()
+            .filter(n -> n.contains(actual.getFileName().toString())).toList(),
+        "no temporary folder beside the output");
+    for (String f : OUTPUTS) {
+      assertArrayEquals(Files.readAllBytes(expected.resolve(f)),
+          Files.readAllBytes(actual.resolve(f)), f + " differs from the local[2] run's");
+    }
+  }
+
+  private static void assertLoopbackOnly(List<ProcessHandle> processes) throws IOException {
+    if (!LoopbackSockets.available()) {
+      return; // not Linux: nothing to read the sockets from
+    }
+    assertTrue(processes.size() >= 6, "master, 2 workers, 2 executors, driver: " + processes);
+    assertTrue(LoopbackSockets.socketCount(processes) > 0);
+    assertEquals(List.of(), LoopbackSockets.nonLoopback(processes),
+        "sockets of the cluster's JVMs outside 127.0.0.1");
+  }
+
+  private static List<StandaloneCluster.Executor> executorsThatLoadedTheModel(
+      StandaloneCluster.Submission run) {
+    String appId = run.appId().orElseThrow(() -> new AssertionError("no app id\n"
+        + run.describe()));
+    return cluster.executors(appId).stream().filter(e -> e.log().contains("Loaded ONNX model"))
+        .toList();
+  }
+
+  /** Model loads by digest in a log. */
+  private static Map<String, Integer> loads(String log) {
+    Map<String, Integer> byDigest = new TreeMap<>();
+    Matcher m = LOAD.matcher(log);
+    while (m.find()) {
+      byDigest.merge(m.group(1), 1, Integer::sum);
+    }
+    return byDigest;
+  }
+
+  private static int count(String text, String what) {
+    int n = 0;
+    for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+}
