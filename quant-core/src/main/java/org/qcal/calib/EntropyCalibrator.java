@@ -33,18 +33,31 @@ import org.qcal.stats.TensorStats;
  * tpu-mlir use the bin centre {@code (i + 0.5) w}, half a bin higher. The candidate {@code i = B}
  * (no clipping) is included. The result is clipped to the data's absmax; asymmetric ranges are
  * {@code [-t, t]} intersected with the data range (the method itself is symmetric on |x|).
- * pytorch-quantization's replacement of {@code bin[0]} by {@code bin[1]} is not applied.
+ *
+ * <p><b>The spike at zero</b>: before the search, {@code bin[0]} is replaced by {@code bin[1]},
+ * as pytorch-quantization's {@code _compute_amax_entropy} does. A Relu output is 30 to 60 %
+ * exact zeros; zero quantizes exactly, yet left in P that spike dominates the divergence and
+ * pulls the threshold several times too low (measured on the shipped CNN: top-1 81.2 % instead
+ * of 90.7 %).
+ *
+ * <p><b>Levels for unsigned targets</b>: TensorRT's 128 levels are int8's positive half. An
+ * asymmetric calibration to an unsigned type of a tensor that is never negative (a Relu output
+ * to uint8) spends all {@code 2^bits} levels on {@code [0, t]}, so its candidates are
+ * requantized to {@code 2 L} levels (when the histogram has that many bins): the divergence then
+ * measures the rounding the exported model really does.
  *
  * <p>A folded histogram with fewer than {@code L} bins cannot be requantized to L levels and is
  * refused.
  */
 public final class EntropyCalibrator implements Calibrator {
   private final boolean symmetric;
+  private final boolean unsignedTarget;
   private final int levels;
 
   public EntropyCalibrator(CalibrationOptions options) {
     Check.notNull(options, "calibration options");
     this.symmetric = options.symmetric();
+    this.unsignedTarget = !options.type().isSigned();
     this.levels = Check.atLeast(options.entropyLevels(), 2, "entropy levels");
   }
 
@@ -66,7 +79,12 @@ public final class EntropyCalibrator implements Calibrator {
           + " bins on |x| (the target levels), got " + bins.length + " on "
           + histogram.grid());
     }
-    int best = bestCandidate(bins, levels);
+    bins[0] = bins.length > 1 ? bins[1] : bins[0];
+    int target = levels;
+    if (!symmetric && unsignedTarget && stats.min() >= 0 && bins.length >= 2 * levels) {
+      target = 2 * levels;
+    }
+    int best = bestCandidate(bins, target);
     double t = (double) best * folded.grid().width();
     return HistogramInputs.fromThreshold(t, stats, symmetric);
   }

@@ -51,11 +51,16 @@ class EntropyCalibratorTest {
     //        KL = .6 ln(1.5) + .2 ln(.5) = 0.1046.
     // i = 2 wins: the threshold is the edge 2 * w = 2.
     long[] bins = {3, 1, 0, 0, 0, 0, 0, 1};
+    assertEquals(2, EntropyCalibrator.bestCandidate(bins, 2));
+    // calibrate() first replaces bin[0] by bin[1] (the zero spike): [1, 1, 0, 0, 0, 0, 0, 1].
+    // Now i = 8 gives Q = [1, 1, 0, 0, 0, 0, 0, 1] = P, KL = 0, and i = 2 gives
+    // P = [1, 2], Q = [1, 1], KL = 1/3 ln(2/3) + 2/3 ln(4/3) = 0.0566: i = 8 wins, t = 8 w,
+    // clipped to the data's absmax 7.5.
     Histogram h = Histogram.of(HistogramGrid.ofWidth(1f, 0, 8), bins);
     TensorStats s = new TensorStats().update(new float[] {0.5f, 7.5f});
     Calibrator entropy = CalibrationMethod.ENTROPY.create(SYM.withEntropyLevels(2));
-    assertEquals(Range.of(-2f, 2f), entropy.calibrate(s, h));
-    assertEquals(2, EntropyCalibrator.bestCandidate(bins, 2));
+    assertEquals(Range.of(-7.5f, 7.5f), entropy.calibrate(s, h));
+    assertEquals(8, EntropyCalibrator.bestCandidate(new long[] {1, 1, 0, 0, 0, 0, 0, 1}, 2));
     double[] p = new double[8];
     double[] q = new double[8];
     assertEquals(0.6 * Math.log(0.8) + 0.4 * Math.log(1.6),
@@ -79,13 +84,20 @@ class EntropyCalibratorTest {
 
   @Test
   void asymmetricRangeIsTheThresholdIntersectedWithTheData() {
-    long[] bins = {3, 1, 0, 0, 0, 0, 0, 1};
+    // |x| bins [1, 1, 2, 0, 0, 0, 0, 1] (bin[0] = bin[1] already, so the zero-spike replacement
+    // changes nothing); uint8 asymmetric on non-negative data requantizes to 2 L = 4 levels:
+    // i = 4: P = [1, 1, 2, 0 + 1], Q = [1, 1, 2, 0] -> q has a zero where p has 1: smoothed,
+    //        KL about 0.2 ln(0.2 / 2e-5) > 1;
+    // i = 5..7 likewise hold the outlier where Q is empty;
+    // i = 8: levels {0,1}, {2,3}, {4,5}, {6,7}: Q = [1, 1, 2, 0, 0, 0, 0, 1] = P, KL = 0.
+    // i = 8 wins: t = 8, so the symmetric [-8, 8] meets the data [0, 7.5] in [0, 7.5].
+    long[] bins = {1, 1, 2, 0, 0, 0, 0, 1};
     Histogram h = Histogram.of(HistogramGrid.ofWidth(1f, 0, 8), bins);
-    // Positive data only: [-2, 2] meets [0, 7.5] in [0, 2].
     TensorStats s = new TensorStats().update(new float[] {0.5f, 7.5f});
     Calibrator entropy = CalibrationMethod.ENTROPY.create(
         CalibrationOptions.defaults().withEntropyLevels(2));
-    assertEquals(Range.of(0f, 2f), entropy.calibrate(s, h));
+    assertEquals(Range.of(0f, 7.5f), entropy.calibrate(s, h));
+    assertEquals(8, EntropyCalibrator.bestCandidate(bins, 4));
   }
 
   @Test

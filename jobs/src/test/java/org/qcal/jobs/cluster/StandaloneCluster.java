@@ -104,6 +104,16 @@ final class StandaloneCluster implements AutoCloseable {
     return dir;
   }
 
+  /** The Spark home every JVM of the cluster runs from ({@code jars/}, {@code conf/}). */
+  Path sparkHome() {
+    return sparkHome;
+  }
+
+  /** The log folder: master, workers, submissions. */
+  Path logs() {
+    return logs;
+  }
+
   /** The master's state from its UI's JSON endpoint (workers, applications). */
   JsonNode masterState() {
     try {
