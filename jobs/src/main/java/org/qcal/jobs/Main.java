@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Distributed post-training quantization calibration for ONNX models on Spark.",
-    subcommands = {CalibrateCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {CalibrateCommand.class, ValidateCommand.class, TuneCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 done, 1 failure, 2 bad usage or input, 3 accuracy gate failed."})
 public final class Main implements Runnable {
 

@@ -39,4 +39,14 @@ public final class Qcal {
   public static ValidateJob.Result validate(ValidateSettings settings) {
     return validate(SparkSessions.getOrCreate("qcal validate"), settings);
   }
+
+  /** Tunes in {@code spark}'s session: calibrate, validate candidates, choose. */
+  public static TuneJob.Result tune(SparkSession spark, TuneSettings settings) {
+    return TuneJob.run(spark, settings);
+  }
+
+  /** Tunes in the active session, or an embedded {@code local[*]} one. */
+  public static TuneJob.Result tune(TuneSettings settings) {
+    return tune(SparkSessions.getOrCreate("qcal tune"), settings);
+  }
 }

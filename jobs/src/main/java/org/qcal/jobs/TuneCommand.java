@@ -1,0 +1,120 @@
+package org.qcal.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code qcal tune}: calibrate, validate every candidate, choose within the accuracy budget. */
+@Command(
+    name = "tune",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Calibrates on --calib-data, builds candidates (every method x asymmetric/symmetric",
+      "activations, weights per channel), validates them all in one pass over --val-data and",
+      "writes the best one within --max-drop. When none is within it, the tensors of lowest SQNR",
+      "are kept in float one step at a time. Exit code 3 when the final model misses the budget",
+      "(outputs still written, marked failed)."
+    })
+public final class TuneCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--model", required = true, paramLabel = "PATH",
+      description = "The FP32 ONNX model (local, hdfs://, s3a://).")
+  String model;
+
+  @Option(names = "--calib-data", required = true, paramLabel = "PATH",
+      description = "The calibration data.")
+  String calibData;
+
+  @Option(names = "--val-data", required = true, paramLabel = "PATH",
+      description = "The validation data (with --label for accuracy).")
+  String valData;
+
+  @Option(names = "--format", paramLabel = "FORMAT",
+      description = "Format of both datasets: parquet, orc, json, image or npy; default: from"
+          + " the paths.")
+  String format;
+
+  @Option(names = "--image", paramLabel = "SPEC",
+      description = "Image preprocessing (see calibrate --help).")
+  String image;
+
+  @Option(names = "--input", paramLabel = "NAME=COLUMN",
+      description = "Binds a model input to a data column (repeatable).")
+  Map<String, String> inputs = new LinkedHashMap<>();
+
+  @Option(names = "--label", paramLabel = "COLUMN",
+      description = "The validation data's column of class ids, for top-1 and top-5.")
+  String label;
+
+  @Option(names = "--metric", paramLabel = "METRIC",
+      description = "What the budget applies to: top1, top5, agreement or sqnr (default: top1"
+          + " with --label, agreement without).")
+  String metric;
+
+  @Option(names = "--max-drop", paramLabel = "POINTS",
+      description = "Largest allowed drop against FP32, in percentage points (default:"
+          + " ${DEFAULT-VALUE}).")
+  double maxDrop;
+
+  @Option(names = "--min-sqnr", paramLabel = "DB",
+      description = "With --metric sqnr: lowest allowed output SQNR in dB (default:"
+          + " ${DEFAULT-VALUE}).")
+  double minSqnr;
+
+  @CommandLine.Mixin
+  CalibrationOptions calibration = new CalibrationOptions();
+
+  @Option(names = "--limit", paramLabel = "ROWS",
+      description = "Use at most this many calibration rows.")
+  Long limit;
+
+  @Option(names = "--val-limit", paramLabel = "ROWS",
+      description = "Use at most this many validation rows.")
+  Long valLimit;
+
+  @Option(names = "--max-float-tensors", paramLabel = "N",
+      description = "How many tensors the fallback may keep in float (default:"
+          + " ${DEFAULT-VALUE}).")
+  int maxFloatTensors;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "The output folder; written atomically.")
+  String out;
+
+  @Option(names = "--overwrite", description = "Replace an existing output folder.")
+  boolean overwrite;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "A qcal.conf-style file of option defaults; the command line wins.")
+  String config;
+
+  @Override
+  public Integer call() {
+    CalibrationParameters parameters = calibration.toParameters();
+    CalibrateSettings calibrate = new CalibrateSettings(model, calibData, format, image,
+        new LinkedHashMap<>(inputs), parameters, limit, out, overwrite);
+    ValidateSettings validate = new ValidateSettings(model, List.of(), null, valData, format,
+        image, new LinkedHashMap<>(inputs), label, metric, maxDrop, minSqnr,
+        parameters.batchSize(), valLimit, null, true, out, overwrite);
+    TuneJob.Result result = Qcal.tune(new TuneSettings(calibrate, validate, maxFloatTensors, out,
+        overwrite));
+    String line = "chose " + result.chosen().name() + " ("
+        + TuneJob.describe(result.chosen(), result.gate()) + ")"
+        + (result.floatTensors().isEmpty() ? ""
+            : ", kept in float: " + String.join(", ", result.floatTensors()))
+        + "; outputs in " + result.outputDir();
+    if (result.passed()) {
+      spec.commandLine().getOut().println("qcal: tuned: " + line);
+      return ExitCode.OK;
+    }
+    spec.commandLine().getErr().println("qcal: accuracy gate failed: " + line + ", marked failed");
+    return ExitCode.GATE_FAILED;
+  }
+}
