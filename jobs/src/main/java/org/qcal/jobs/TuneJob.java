@@ -66,7 +66,7 @@ public final class TuneJob {
     CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration());
     LoadedInputModel fp32 = LoadedInputModel.load(settings.calibration().model(), hadoop);
     CalibrationPlan plan = GraphAnalyzer.analyze(fp32.model());
-    RuntimeOptions runtime = RuntimeOptions.withThreads(
+    RuntimeOptions runtime = ValidateJob.runtimeOptions(
         spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
 
     List<Candidate> candidates = candidates(calibration, fp32, plan);

@@ -35,7 +35,8 @@ import org.qcal.runtime.SessionCache;
  * <ul>
  *   <li>plain FP32 inference of the original model, and plain inference of one int8 QDQ
  *       candidate, with the same job shape (per-partition runner, batches of 64, one result per
- *       task);
+ *       task) and the same ONNX Runtime settings as validate's ({@link
+ *       ValidateJob#runtimeOptions});
  *   <li>validate with 1 candidate and with 4 (the minmax, percentile, entropy, mse exports of one
  *       calibration), each with and without the per-tensor analysis.
  * </ul>
@@ -160,7 +161,7 @@ public final class ValidateBenchmark {
       throws Exception {
     byte[] bytes = Files.readAllBytes(Path.of(modelPath));
     String digest = ModelDigest.sha256Hex(bytes);
-    RuntimeOptions runtime = RuntimeOptions.withThreads(1);
+    RuntimeOptions runtime = ValidateJob.runtimeOptions(1);
     ModelSignature signature =
         SessionCache.signature(ModelSource.of(modelPath, digest, bytes), runtime);
     Dataset<Row> df = new DatasetLoader(spark).load(data, null);

@@ -18,7 +18,6 @@ import org.qcal.quant.QuantParams;
 import org.qcal.runtime.ModelOutputs;
 import org.qcal.runtime.ModelRunner;
 import org.qcal.runtime.ModelSource;
-import org.qcal.runtime.RuntimeOptions;
 
 /** Shared helpers of the validate tests: a calibrate run, a bad candidate, ORT counts, the CLI. */
 final class ValidateTestSupport {
@@ -56,10 +55,10 @@ final class ValidateTestSupport {
     return spark.read().parquet(TestPaths.slice()).limit(n).collectAsList();
   }
 
-  /** Single-machine ORT: how many rows the model's top-1 gets right. */
+  /** Single-machine ORT, configured as validate's sessions: rows the model's top-1 gets right. */
   static int top1Correct(ModelSource model, List<Row> rows) {
     int correct = 0;
-    try (ModelRunner runner = ModelRunner.open(model, RuntimeOptions.DEFAULTS)) {
+    try (ModelRunner runner = ModelRunner.open(model, ValidateJob.runtimeOptions(1))) {
       int batch = 100;
       for (int start = 0; start < rows.size(); start += batch) {
         int n = Math.min(batch, rows.size() - start);

@@ -60,7 +60,8 @@ public final class ClusterBenchmark {
       System.out.printf(Locale.ROOT, "| %s | %.1f | %.0f | %.0f | %.0f |%n", r.name, r.wall,
           actualRows / r.wall, actualRows / r.pass1, actualRows / r.pass2);
     }
-    System.out.printf(Locale.ROOT, "%nlocal[2] / cluster, end to end: %.2fx; passes only: %.2fx%n",
+    System.out.printf(Locale.ROOT, "%ncluster time / local[2] time: end to end %.2f, passes"
+        + " only %.2f%n",
         bestCluster.wall / bestLocal.wall,
         (bestCluster.pass1 + bestCluster.pass2) / (bestLocal.pass1 + bestLocal.pass2));
   }

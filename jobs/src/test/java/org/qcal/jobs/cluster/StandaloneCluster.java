@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -87,7 +88,8 @@ final class StandaloneCluster implements AutoCloseable {
         cluster.startWorker(i);
       }
       cluster.awaitCondition("all " + workers + " workers registered with the master",
-          START_TIMEOUT, () -> cluster.masterState().path("aliveworkers").asInt() == workers);
+          START_TIMEOUT, () -> tail(cluster.logs.resolve("worker-0.log"), 20),
+          () -> cluster.masterState().path("aliveworkers").asInt() == workers);
       return cluster;
     } catch (IOException | RuntimeException | Error e) {
       cluster.close();
@@ -232,17 +234,19 @@ final class StandaloneCluster implements AutoCloseable {
     return all;
   }
 
-  /** Waits until {@code condition} holds; fails with the master's log tail otherwise. */
-  void awaitCondition(String what, Duration timeout, BooleanSupplier condition) {
+  /**
+   * Waits until {@code condition} holds (polled every 200 ms); fails with the master's log tail
+   * and {@code diagnostics} otherwise.
+   */
+  void awaitCondition(String what, Duration timeout, Supplier<String> diagnostics,
+      BooleanSupplier condition) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
-      if (master != null && !master.isAlive()) {
-        throw new IllegalStateException("the master died while waiting for " + what + "\n"
-            + tail(logs.resolve("master.log"), 40));
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out after " + timeout + " waiting for " + what
-            + "\n" + tail(logs.resolve("master.log"), 40));
+      String failure = master != null && !master.isAlive() ? "the master died"
+          : System.nanoTime() > deadline ? "timed out after " + timeout : null;
+      if (failure != null) {
+        throw new IllegalStateException(failure + " while waiting for " + what + "\n"
+            + tail(logs.resolve("master.log"), 40) + "\n" + diagnostics.get());
       }
       sleep(200);
     }

@@ -3,6 +3,7 @@ package org.qcal.jobs.cluster;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -39,7 +40,7 @@ class StandaloneClusterTest {
       Pattern.compile("Loaded ONNX model '[^']*' sha256=([0-9a-f]{64})");
   private static final Pattern TASK_INDEX = Pattern.compile("Running task ([0-9]+)\\.[0-9]+ in");
   private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
-  /** The kill test's data: the slice this many times over, in 24 files of 1/3 of a slice. */
+  /** The kill test's data: the slice this many times over (8000 rows), in 24 files. */
   private static final int TIMES = 4;
 
   private static StandaloneCluster cluster;
@@ -90,8 +91,9 @@ class StandaloneClusterTest {
         "calibrate", "--model", model, "--data", data, "--out", hdfs.uri() + "/out/slice");
     assertEquals(0, run.exitCode(), run::describe);
     assertTrue(run.stdout().contains("qcal: calibrated 2000 samples"), run::describe);
-    assertEquals(2, executorsThatLoadedTheModel(run).size(),
-        "both executors ran pass tasks\n" + run.describe());
+    // Not necessarily both executors: the shuffle's reduce tasks prefer the one executor that
+    // read the single file (locality), and the other one may never get a task.
+    assertFalse(executorsThatLoadedTheModel(run).isEmpty(), run::describe);
 
     Path reference = localRun("calibrate", "--model", ClusterBuild.model("cnn.onnx"),
         "--data", ClusterBuild.SLICE.toString(), "--out", tmp.resolve("slice-local").toString());
@@ -123,6 +125,9 @@ class StandaloneClusterTest {
     assertEquals(1, driverLoads.size(), "the driver loads the tap model once\n" + run.stderr());
     assertEquals(1, driverLoads.values().iterator().next());
     String tapDigest = driverLoads.keySet().iterator().next();
+    String modelDigest = CalibrationFiles.withoutPaths(Files.readAllBytes(
+        tmp.resolve("16-cluster").resolve("calibration.json"))).at("/model/sha256").asText();
+    assertNotEquals(modelDigest, tapDigest, "what runs is the tap model, a digest of its own");
 
     List<StandaloneCluster.Executor> executors = executorsThatLoadedTheModel(run);
     assertEquals(2, executors.size(), run::describe);
@@ -150,7 +155,8 @@ class StandaloneClusterTest {
    * while pass 1 still runs; the master launches a replacement, the driver reruns what was lost
    * (tasks and the shuffle output of the tree reduction that lived in the dead JVM) and the
    * outputs are those of an undisturbed run. Also checks, while every JVM of the cluster is
-   * up, that none has a socket outside 127.0.0.1.
+   * up, that none of them, nor this JVM (HDFS, the local session), has a socket outside
+   * 127.0.0.1.
    */
   @Test
   void executorKilledMidPassIsReplacedAndTheOutputsDoNotChange() throws IOException {
@@ -162,7 +168,8 @@ class StandaloneClusterTest {
 
     String[] appId = new String[1];
     StandaloneCluster.Executor[] victim = new StandaloneCluster.Executor[1];
-    cluster.awaitCondition("an executor that has finished a pass task", RUN_TIMEOUT, () -> {
+    cluster.awaitCondition("an executor that has finished a pass task", RUN_TIMEOUT,
+        run::describe, () -> {
       if (!run.isAlive()) {
         throw new AssertionError("the application ended before the kill\n" + run.describe());
       }
@@ -180,7 +187,9 @@ class StandaloneClusterTest {
       }
       return false;
     });
-    assertLoopbackOnly(cluster.processes());
+    List<ProcessHandle> everyJvm = new ArrayList<>(cluster.processes());
+    everyJvm.add(ProcessHandle.current()); // the HDFS and the local reference session
+    assertLoopbackOnly(everyJvm);
 
     Optional<ProcessHandle> jvm = cluster.process(victim[0], appId[0]);
     assertTrue(jvm.isPresent(), "the JVM of executor " + victim[0].id());
