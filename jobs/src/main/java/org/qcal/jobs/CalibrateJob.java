@@ -10,16 +10,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.jobs.data.BatchPlan;
-import org.qcal.jobs.data.DatasetLoader;
-import org.qcal.jobs.data.ImagePreprocessing;
-import org.qcal.jobs.data.InputBinder;
-import org.qcal.jobs.data.InputBinding;
+import org.qcal.jobs.validate.ValidationData;
 import org.qcal.jobs.io.AtomicOutputDir;
 import org.qcal.jobs.io.CalibrationJson;
 import org.qcal.jobs.io.TensorRtCache;
@@ -90,17 +86,11 @@ public final class CalibrateJob {
     ModelSignature signature =
         SessionCache.signature(ModelSource.of(settings.model(), tapDigest, tapBytes), runtime);
 
-    Dataset<Row> data = new DatasetLoader(spark)
-        .image(settings.imagePreprocessing() == null ? ImagePreprocessing.defaults()
-            : ImagePreprocessing.parse(settings.imagePreprocessing()))
-        .sampleShape(ModelInputs.firstSampleShape(signature))
-        .load(settings.data(), settings.format());
-    DatasetLoader.requireNonEmpty(data, settings.data());
-    List<InputBinding> bindings = InputBinder.bind(ModelInputs.of(signature), data.schema(),
-        settings.inputs(), settings.data());
-    BatchPlan batchPlan = new BatchPlan(bindings, data.schema(), parameters.batchSize(), null,
-        settings.data());
-    JavaRDD<Row> rows = spread(limit(data, settings.limit()), spark).javaRDD();
+    ValidationData data = ModelData.load(spark, signature, settings.data(), settings.format(),
+        settings.imagePreprocessing(), settings.inputs(), null, parameters.batchSize(),
+        settings.limit(), null);
+    BatchPlan batchPlan = data.plan();
+    JavaRDD<Row> rows = data.rows();
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> broadcast = jsc.broadcast(tapBytes);
@@ -131,10 +121,8 @@ public final class CalibrateJob {
             first.stats()[i], second == null ? null : second.histograms()[i], parameters));
       }
       QdqModel qdq = export(model, plan, tensors, parameters);
-      Map<String, String> columns = new LinkedHashMap<>();
-      bindings.forEach(b -> columns.put(b.inputName(), b.column()));
       return new CalibrationResult(settings.model(), input.digest(), settings.data(),
-          settings.format() == null ? "auto" : settings.format(), columns, first.rows(),
+          data.format(), data.inputColumns(), first.rows(),
           parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
           qdq.toByteArray(), passes);
     } finally {
@@ -182,27 +170,6 @@ public final class CalibrateJob {
       throw new IllegalStateException("cannot write the outputs to " + settings.out() + ": "
           + e.getMessage(), e);
     }
-  }
-
-  /** The first {@code limit} rows, in the order the source lists them. */
-  private static Dataset<Row> limit(Dataset<Row> data, Long limit) {
-    if (limit == null) {
-      return data;
-    }
-    if (limit < 1) {
-      throw new QcalException("--limit must be >= 1, got " + limit);
-    }
-    return data.limit(Math.toIntExact(Math.min(limit, Integer.MAX_VALUE)));
-  }
-
-  /**
-   * A dataset in fewer partitions than the cluster has task slots (one small file, or after a
-   * limit) would leave cores idle in both passes: spread it. The shuffle goes through Spark SQL's
-   * own row format, and its files then also serve pass 2.
-   */
-  private static Dataset<Row> spread(Dataset<Row> data, SparkSession spark) {
-    int slots = spark.sparkContext().defaultParallelism();
-    return data.rdd().getNumPartitions() < slots ? data.repartition(slots) : data;
   }
 
   private static int taskCpus(SparkSession spark) {

@@ -1,8 +1,6 @@
 package org.qcal.jobs;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +22,12 @@ public final class TuneCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin
+  InputOptions input = new InputOptions();
+
+  @CommandLine.Mixin
+  OutputOptions output = new OutputOptions();
+
   @Option(names = "--model", required = true, paramLabel = "PATH",
       description = "The FP32 ONNX model (local, hdfs://, s3a://).")
   String model;
@@ -36,18 +40,8 @@ public final class TuneCommand implements Callable<Integer> {
       description = "The validation data (with --label for accuracy).")
   String valData;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
-      description = "Format of both datasets: parquet, orc, json, image or npy; default: from"
-          + " the paths.")
-  String format;
 
-  @Option(names = "--image", paramLabel = "SPEC",
-      description = "Image preprocessing (see calibrate --help).")
-  String image;
 
-  @Option(names = "--input", paramLabel = "NAME=COLUMN",
-      description = "Binds a model input to a data column (repeatable).")
-  Map<String, String> inputs = new LinkedHashMap<>();
 
   @Option(names = "--label", paramLabel = "COLUMN",
       description = "The validation data's column of class ids, for top-1 and top-5.")
@@ -84,27 +78,19 @@ public final class TuneCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int maxFloatTensors;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "The output folder; written atomically.")
-  String out;
 
-  @Option(names = "--overwrite", description = "Replace an existing output folder.")
-  boolean overwrite;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "A qcal.conf-style file of option defaults; the command line wins.")
-  String config;
 
   @Override
   public Integer call() {
     CalibrationParameters parameters = calibration.toParameters();
-    CalibrateSettings calibrate = new CalibrateSettings(model, calibData, format, image,
-        new LinkedHashMap<>(inputs), parameters, limit, out, overwrite);
-    ValidateSettings validate = new ValidateSettings(model, List.of(), null, valData, format,
-        image, new LinkedHashMap<>(inputs), label, metric, maxDrop, minSqnr,
-        parameters.batchSize(), valLimit, null, true, out, overwrite);
-    TuneJob.Result result = Qcal.tune(new TuneSettings(calibrate, validate, maxFloatTensors, out,
-        overwrite));
+    CalibrateSettings calibrate = new CalibrateSettings(model, calibData, input.format,
+        input.image, input.inputs(), parameters, limit, output.out, output.overwrite);
+    ValidateSettings validate = new ValidateSettings(model, List.of(), null, valData,
+        input.format, input.image, input.inputs(), label, metric, maxDrop, minSqnr,
+        parameters.batchSize(), valLimit, null, true, output.out, output.overwrite);
+    TuneJob.Result result = Qcal.tune(new TuneSettings(calibrate, validate, maxFloatTensors,
+        output.out, output.overwrite));
     String line = "chose " + result.chosen().name() + " ("
         + TuneJob.describe(result.chosen(), result.gate()) + ")"
         + (result.floatTensors().isEmpty() ? ""

@@ -73,7 +73,7 @@ public final class TuneJob {
     PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), v.model(),
         fp32.digest(), candidates, true, runtime);
     Validator.checkGate(prepared, gate, v.label());
-    ValidationData data = ValidateJob.loadData(spark, prepared.signature(), v.data(), v.format(),
+    ValidationData data = ModelData.load(spark, prepared.signature(), v.data(), v.format(),
         v.imagePreprocessing(), v.inputs(), v.label(), v.batchSize(), v.limit(), v.partitions());
     ValidationReport report = Validator.run(spark, prepared, data, gate);
 

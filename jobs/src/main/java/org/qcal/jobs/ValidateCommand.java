@@ -1,15 +1,14 @@
 package org.qcal.jobs;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.qcal.jobs.validate.CandidateResult;
 import org.qcal.jobs.validate.Gate;
 import org.qcal.jobs.validate.ValidationMetric;
 import org.qcal.jobs.validate.ValidationReport;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,6 +27,12 @@ import picocli.CommandLine.Option;
     })
 public final class ValidateCommand implements Callable<Integer> {
 
+  @CommandLine.Mixin
+  InputOptions input = new InputOptions();
+
+  @CommandLine.Mixin
+  OutputOptions output = new OutputOptions();
+
   @Option(names = "--model", required = true, paramLabel = "PATH",
       description = "The FP32 ONNX model (local, hdfs://, s3a://).")
   String model;
@@ -45,17 +50,8 @@ public final class ValidateCommand implements Callable<Integer> {
       description = "The validation data: a file or folder (Parquet, ORC, JSON, images, .npy).")
   String data;
 
-  @Option(names = "--format", paramLabel = "FORMAT",
-      description = "parquet, orc, json, image or npy; default: from the path.")
-  String format;
 
-  @Option(names = "--image", paramLabel = "SPEC",
-      description = "Image preprocessing, as for calibrate (default: fit to the model input).")
-  String image;
 
-  @Option(names = "--input", paramLabel = "NAME=COLUMN",
-      description = "Binds a model input to a data column (repeatable).")
-  Map<String, String> inputs = new LinkedHashMap<>();
 
   @Option(names = "--label", paramLabel = "COLUMN",
       description = "The column of class ids (int or bigint) for top-1 and top-5.")
@@ -94,22 +90,14 @@ public final class ValidateCommand implements Callable<Integer> {
           + " at the outputs (default: ${DEFAULT-VALUE}).")
   boolean tensorErrors;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR",
-      description = "The output folder; written atomically.")
-  String out;
 
-  @Option(names = "--overwrite", description = "Replace an existing output folder.")
-  boolean overwrite;
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "A qcal.conf-style file of option defaults; the command line wins.")
-  String config;
 
   @Override
   public Integer call() {
-    ValidateSettings settings = new ValidateSettings(model, quantized, calibration, data, format,
-        image, new LinkedHashMap<>(inputs), label, metric, maxDrop, minSqnr, batchSize, limit,
-        partitions, tensorErrors, out, overwrite);
+    ValidateSettings settings = new ValidateSettings(model, quantized, calibration, data,
+        input.format, input.image, input.inputs(), label, metric, maxDrop, minSqnr, batchSize, limit,
+        partitions, tensorErrors, output.out, output.overwrite);
     ValidateJob.Result result = Qcal.validate(settings);
     ValidationReport report = result.report();
     CandidateResult best = report.best();

@@ -3,21 +3,12 @@ package org.qcal.jobs;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.QcalException;
-import org.qcal.jobs.data.BatchPlan;
-import org.qcal.jobs.data.DatasetLoader;
-import org.qcal.jobs.data.ImagePreprocessing;
-import org.qcal.jobs.data.InputBinder;
-import org.qcal.jobs.data.InputBinding;
 import org.qcal.jobs.io.AtomicOutputDir;
 import org.qcal.jobs.validate.CalibrationCandidates;
 import org.qcal.jobs.validate.Candidate;
@@ -30,7 +21,6 @@ import org.qcal.jobs.validate.ValidationMetric;
 import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.jobs.validate.Validator;
 import org.qcal.runtime.GraphOptLevel;
-import org.qcal.runtime.ModelSignature;
 import org.qcal.runtime.RuntimeOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,7 +71,7 @@ public final class ValidateJob {
         fp32.digest(), candidates, settings.tensorErrors(),
         runtimeOptions(spark.sparkContext().getConf().getInt("spark.task.cpus", 1)));
     Validator.checkGate(prepared, gate, settings.label());
-    ValidationData data = loadData(spark, prepared.signature(), settings.data(),
+    ValidationData data = ModelData.load(spark, prepared.signature(), settings.data(),
         settings.format(), settings.imagePreprocessing(), settings.inputs(), settings.label(),
         settings.batchSize(), settings.limit(), settings.partitions());
     return Validator.run(spark, prepared, data, gate);
@@ -133,47 +123,6 @@ public final class ValidateJob {
     return candidates;
   }
 
-  /**
-   * Opens the validation set for a model with {@code signature}: bound inputs, the label column
-   * checked, at most {@code limit} rows (the first ones, in data order), in {@code partitions}
-   * partitions (or spread over the task slots when the data has fewer).
-   */
-  public static ValidationData loadData(SparkSession spark, ModelSignature signature,
-      String path, String format, String imagePreprocessing, Map<String, String> inputs,
-      String label, int batchSize, Long limit, Integer partitions) {
-    Dataset<Row> data = new DatasetLoader(spark)
-        .image(imagePreprocessing == null ? ImagePreprocessing.defaults()
-            : ImagePreprocessing.parse(imagePreprocessing))
-        .sampleShape(ModelInputs.firstSampleShape(signature))
-        .load(path, format);
-    List<InputBinding> bindings = InputBinder.bind(ModelInputs.of(signature), data.schema(),
-        inputs, path);
-    BatchPlan plan = new BatchPlan(bindings, data.schema(), batchSize, label, path);
-    DatasetLoader.requireNonEmpty(data, path);
-    Dataset<Row> rows = limit(data, limit);
-    if (partitions != null) {
-      if (partitions < 1) {
-        throw new QcalException("--partitions must be >= 1, got " + partitions);
-      }
-      rows = rows.repartition(partitions);
-    } else if (rows.rdd().getNumPartitions() < spark.sparkContext().defaultParallelism()) {
-      rows = rows.repartition(spark.sparkContext().defaultParallelism());
-    }
-    Map<String, String> columns = new LinkedHashMap<>();
-    bindings.forEach(b -> columns.put(b.inputName(), b.column()));
-    return new ValidationData(rows.javaRDD(), plan, path,
-        format == null ? "auto" : format, columns);
-  }
-
-  private static Dataset<Row> limit(Dataset<Row> data, Long limit) {
-    if (limit == null) {
-      return data;
-    }
-    if (limit < 1) {
-      throw new QcalException("--limit must be >= 1, got " + limit);
-    }
-    return data.limit(Math.toIntExact(Math.min(limit, Integer.MAX_VALUE)));
-  }
 
   private static String write(ValidationReport report, ValidateSettings settings,
       Configuration hadoop) {

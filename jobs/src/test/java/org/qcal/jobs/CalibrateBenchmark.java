@@ -1,8 +1,5 @@
 package org.qcal.jobs;
 
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sequence;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -38,10 +35,13 @@ public final class CalibrateBenchmark {
   public static void main(String[] args) throws Exception {
     long rows = args.length > 0 ? Long.parseLong(args[0]) : 100_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    long scalingRows = args.length > 2 ? Long.parseLong(args[2]) : rows;
     Path work = Files.createTempDirectory("qcal-bench");
     SparkSession spark = start(2);
-    String data = repeatSlice(spark, rows, work.resolve("data").toString());
-    String small = repeatSlice(spark, rows / 10, work.resolve("data-small").toString());
+    String data = TestPaths.repeatSlice(spark, rows, work.resolve("data").toString());
+    String small = TestPaths.repeatSlice(spark, rows / 10, work.resolve("data-small").toString());
+    String scaling = scalingRows == rows ? data
+        : TestPaths.repeatSlice(spark, scalingRows, work.resolve("data-scaling").toString());
     StringBuilder report = new StringBuilder();
     report.append(String.format(Locale.ROOT, "rows %d, batch %d, local[2], best of %d rounds%n%n",
         rows, BATCH, rounds));
@@ -78,16 +78,16 @@ public final class CalibrateBenchmark {
     double one = 0;
     for (int round = 0; round < rounds; round++) {
       spark = start(1);
-      one = Math.max(one, calibrate(spark, residual, data,
+      one = Math.max(one, calibrate(spark, residual, scaling,
           List.of("minmax", "percentile", "entropy", "mse"), "entropy").rowsPerSecond);
       spark.stop();
       spark = start(2);
-      two = Math.max(two, calibrate(spark, residual, data,
+      two = Math.max(two, calibrate(spark, residual, scaling,
           List.of("minmax", "percentile", "entropy", "mse"), "entropy").rowsPerSecond);
       spark.stop();
     }
-    report.append(String.format(Locale.ROOT, "residual, all methods: local[1] %.0f rows/s,"
-        + " local[2] %.0f rows/s, scaling %.2fx%n", one, two, two / one));
+    report.append(String.format(Locale.ROOT, "residual, all methods, %d rows: local[1] %.0f"
+        + " rows/s, local[2] %.0f rows/s, scaling %.2fx%n", scalingRows, one, two, two / one));
     System.out.println("\n=== RESULT ===\n" + report);
   }
 
@@ -104,13 +104,6 @@ public final class CalibrateBenchmark {
         100 * p.kernelSeconds() / total);
   }
 
-  private static String repeatSlice(SparkSession spark, long rows, String out) {
-    Dataset<Row> slice = spark.read().parquet(TestPaths.slice());
-    long times = (rows + slice.count() - 1) / slice.count();
-    slice.withColumn("copy", explode(sequence(lit(1), lit(times)))).drop("copy")
-        .limit((int) rows).repartition(8).write().parquet(out);
-    return out;
-  }
 
   /** (a): the original model, no taps, the same TapPass and tree reduction as calibrate. */
   private static double plainInference(SparkSession spark, String modelPath, String data)

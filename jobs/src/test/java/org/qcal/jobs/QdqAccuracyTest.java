@@ -15,11 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.runtime.GraphOptLevel;
-import org.qcal.runtime.ModelOutputs;
-import org.qcal.runtime.ModelRunner;
 import org.qcal.runtime.ModelSource;
 import org.qcal.runtime.OptimizedModelWriter;
-import org.qcal.runtime.RuntimeOptions;
 
 /**
  * Issue 3's acceptance check on real data: the trained CNN, min/max parameters measured on the
@@ -62,48 +59,13 @@ class QdqAccuracyTest {
 
     List<Row> rows = spark.read().parquet(TestPaths.slice()).collectAsList();
     assertEquals(2000, rows.size());
-    int fp32 = correct(ModelSource.of(model, readAll(model)), rows);
-    int int8 = correct(ModelSource.of("model.int8.onnx", qdq), rows);
+    int fp32 = ValidateTestSupport.top1Correct(ModelSource.of(model, readAll(model)), rows);
+    int int8 = ValidateTestSupport.top1Correct(ModelSource.of("model.int8.onnx", qdq), rows);
     double drop = 100.0 * (fp32 - int8) / rows.size();
     // The models README gives the FP32 slice top-1 measured in PyTorch: 90.70 % = 1814 rows.
     assertEquals(1814, fp32, 3, "FP32 top-1 count (PyTorch measured 1814 of 2000)");
     assertTrue(drop <= 1.5, "top-1 drop " + drop + " points (fp32 " + fp32 + ", int8 " + int8
         + " of 2000)");
-  }
-
-  private static int correct(ModelSource model, List<Row> rows) {
-    int correct = 0;
-    try (ModelRunner runner = ModelRunner.open(model, RuntimeOptions.DEFAULTS)) {
-      int batch = 100;
-      for (int start = 0; start < rows.size(); start += batch) {
-        int n = Math.min(batch, rows.size() - start);
-        float[] pixels = new float[n * 784];
-        for (int r = 0; r < n; r++) {
-          List<Float> values = rows.get(start + r).getList(0);
-          for (int i = 0; i < 784; i++) {
-            pixels[r * 784 + i] = values.get(i);
-          }
-        }
-        ModelOutputs out = runner.setFloats("input", pixels, n, 1, 28, 28).run();
-        float[] logits = out.floats("logits");
-        for (int r = 0; r < n; r++) {
-          if (argmax(logits, r * 10, 10) == rows.get(start + r).getInt(1)) {
-            correct++;
-          }
-        }
-      }
-    }
-    return correct;
-  }
-
-  private static int argmax(float[] a, int off, int len) {
-    int best = 0;
-    for (int i = 1; i < len; i++) {
-      if (a[off + i] > a[off + best]) {
-        best = i;
-      }
-    }
-    return best;
   }
 
   private static byte[] readAll(String path) {

@@ -1,7 +1,14 @@
 package org.qcal.jobs;
 
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /** The shipped test models and data, from the jobs module's folder (Maven's working folder). */
 final class TestPaths {
@@ -21,5 +28,14 @@ final class TestPaths {
 
   static String slice() {
     return SLICE.toString();
+  }
+
+  /** The slice repeated to {@code rows} rows, written as Parquet in 8 files (benchmarks). */
+  static String repeatSlice(SparkSession spark, long rows, String out) {
+    Dataset<Row> slice = spark.read().parquet(slice());
+    long times = (rows + slice.count() - 1) / slice.count();
+    slice.withColumn("copy", explode(sequence(lit(1), lit(times)))).drop("copy")
+        .limit((int) rows).repartition(8).write().parquet(out);
+    return out;
   }
 }

@@ -1,8 +1,5 @@
 package org.qcal.jobs;
 
-import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sequence;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +52,7 @@ public final class ValidateBenchmark {
     Path work = Files.createTempDirectory("qcal-validate-bench");
     SparkSession spark = JobsTestSpark.startWith("validate-bench", "local[2]");
     String model = TestPaths.model("cnn.onnx");
-    String data = repeatSlice(spark, rows, work.resolve("data").toString());
+    String data = TestPaths.repeatSlice(spark, rows, work.resolve("data").toString());
     Path calibration = work.resolve("calibration");
     CalibrateJob.run(spark, new CalibrateSettings(model, TestPaths.slice(), null, null, Map.of(),
         CalibrationParameters.of(List.of("minmax", "percentile", "entropy", "mse"), 99.999, 2048,
@@ -148,13 +145,6 @@ public final class ValidateBenchmark {
         1e6 * t.candidateCpuSeconds() / rows, 1e6 * t.metricCpuSeconds() / rows);
   }
 
-  private static String repeatSlice(SparkSession spark, long rows, String out) {
-    Dataset<Row> slice = spark.read().parquet(TestPaths.slice());
-    long times = (rows + slice.count() - 1) / slice.count();
-    slice.withColumn("copy", explode(sequence(lit(1), lit(times)))).drop("copy")
-        .limit((int) rows).repartition(8).write().parquet(out);
-    return out;
-  }
 
   /** Plain inference of {@code modelPath} over the data: one forward per batch, nothing else. */
   private static Run plain(SparkSession spark, String modelPath, String data)

@@ -1,0 +1,66 @@
+package org.qcal.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.qcal.QcalException;
+import org.qcal.jobs.data.BatchPlan;
+import org.qcal.jobs.data.DatasetLoader;
+import org.qcal.jobs.data.ImagePreprocessing;
+import org.qcal.jobs.data.InputBinder;
+import org.qcal.jobs.data.InputBinding;
+import org.qcal.jobs.validate.ValidationData;
+import org.qcal.runtime.ModelSignature;
+
+/**
+ * The data a pass runs over, opened the same way by calibrate, validate and tune: read, bound to
+ * the model's inputs, checked non-empty, limited, and spread over the task slots.
+ */
+public final class ModelData {
+  private ModelData() {}
+
+  /**
+   * Opens a dataset for a model with {@code signature}: bound inputs, the label column
+   * checked, at most {@code limit} rows (the first ones, in data order), in {@code partitions}
+   * partitions (or spread over the task slots when the data has fewer).
+   */
+  public static ValidationData load(SparkSession spark, ModelSignature signature,
+      String path, String format, String imagePreprocessing, Map<String, String> inputs,
+      String label, int batchSize, Long limit, Integer partitions) {
+    Dataset<Row> data = new DatasetLoader(spark)
+        .image(imagePreprocessing == null ? ImagePreprocessing.defaults()
+            : ImagePreprocessing.parse(imagePreprocessing))
+        .sampleShape(ModelInputs.firstSampleShape(signature))
+        .load(path, format);
+    List<InputBinding> bindings = InputBinder.bind(ModelInputs.of(signature), data.schema(),
+        inputs, path);
+    BatchPlan plan = new BatchPlan(bindings, data.schema(), batchSize, label, path);
+    DatasetLoader.requireNonEmpty(data, path);
+    Dataset<Row> rows = limit(data, limit);
+    if (partitions != null) {
+      if (partitions < 1) {
+        throw new QcalException("--partitions must be >= 1, got " + partitions);
+      }
+      rows = rows.repartition(partitions);
+    } else if (rows.rdd().getNumPartitions() < spark.sparkContext().defaultParallelism()) {
+      rows = rows.repartition(spark.sparkContext().defaultParallelism());
+    }
+    Map<String, String> columns = new LinkedHashMap<>();
+    bindings.forEach(b -> columns.put(b.inputName(), b.column()));
+    return new ValidationData(rows.javaRDD(), plan, path,
+        format == null ? "auto" : format, columns);
+  }
+
+  private static Dataset<Row> limit(Dataset<Row> data, Long limit) {
+    if (limit == null) {
+      return data;
+    }
+    if (limit < 1) {
+      throw new QcalException("--limit must be >= 1, got " + limit);
+    }
+    return data.limit(Math.toIntExact(Math.min(limit, Integer.MAX_VALUE)));
+  }
+}
