@@ -47,7 +47,8 @@ public final class CalibrateBenchmark {
         rows, BATCH, rounds));
     report.append("| model | (a) FP32 rows/s | (b) minmax rows/s | (c) all rows/s | (b)/(a) | (c)/(a) |"
         + " pass 1 split (c) | pass 2 split (c) |\n|---|---|---|---|---|---|---|---|\n");
-    for (String model : List.of("residual.onnx", "cnn.onnx", "mlp.onnx")) {
+    for (String model : memoryOnly ? List.<String>of()
+        : List.of("residual.onnx", "cnn.onnx", "mlp.onnx")) {
       String path = TestPaths.model(model);
       double a = 0;
       double b = 0;
@@ -74,6 +75,10 @@ public final class CalibrateBenchmark {
         + " %d rows %.0f MB, ratio %.2f%n", rows / 10, smallPeak / 1e6, rows, largePeak / 1e6,
         (double) largePeak / smallPeak));
     spark.stop();
+    if (memoryOnly) {
+      System.out.println("\n=== RESULT ===\n" + report);
+      return;
+    }
     double two = 0;
     double one = 0;
     for (int round = 0; round < rounds; round++) {
@@ -140,47 +145,34 @@ public final class CalibrateBenchmark {
   }
 
   /**
-   * The peak of the live heap during a calibration: the largest heap occupancy right after a
-   * garbage collection (a plain peak of used heap measures when the collector ran, not what the
-   * job keeps). In local mode the driver and the executors share this JVM.
+   * The peak of the live heap during a calibration: a sampler thread forces a full collection
+   * every second and reads the heap in use right after it, so the reading is what the job keeps
+   * alive, not when the collector last ran. In local mode the driver and the executors share
+   * this JVM.
    */
-  private static long peakHeap(SparkSession spark, String model, String data) {
-    System.gc();
-    java.util.Set<String> heapPools = new java.util.HashSet<>();
-    for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == java.lang.management.MemoryType.HEAP) {
-        heapPools.add(pool.getName());
-      }
-    }
+  private static long peakHeap(SparkSession spark, String model, String data)
+      throws InterruptedException {
+    java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
-    List<javax.management.NotificationEmitter> emitters = new ArrayList<>();
-    javax.management.NotificationListener listener = (notification, handback) -> {
-      var info = com.sun.management.GarbageCollectionNotificationInfo.from(
-          (javax.management.openmbean.CompositeData) notification.getUserData());
-      long used = 0;
-      for (var pool : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
-        if (heapPools.contains(pool.getKey())) {
-          used += pool.getValue().getUsed();
+    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    Thread sampler = new Thread(() -> {
+      while (!done.get()) {
+        System.gc();
+        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
         }
       }
-      peak.accumulateAndGet(used, Math::max);
-    };
-    for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-      var emitter = (javax.management.NotificationEmitter) gc;
-      emitter.addNotificationListener(listener, null, null);
-      emitters.add(emitter);
-    }
+    }, "live-heap-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
     try {
       calibrate(spark, model, data, List.of("minmax", "percentile", "entropy", "mse"), "entropy");
-      System.gc();
     } finally {
-      for (var emitter : emitters) {
-        try {
-          emitter.removeNotificationListener(listener);
-        } catch (javax.management.ListenerNotFoundException e) {
-          throw new IllegalStateException(e);
-        }
-      }
+      done.set(true);
+      sampler.join();
     }
     return peak.get();
   }

@@ -51,6 +51,7 @@ public final class ClusterBenchmark {
         bestLocal = bestLocal == null || l.wall < bestLocal.wall ? l : bestLocal;
       }
     }
+    LocalSpark.deleteTree(work);
     System.out.printf(Locale.ROOT, "cnn.onnx, %d rows in %d files (one partition each), all four"
         + " methods, batch 64, best of %d rounds, %d cores (%s)%n%n", actualRows, FILES, rounds,
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -77,7 +78,7 @@ public final class ClusterBenchmark {
   private static Result onCluster(StandaloneCluster cluster, String data, Path out)
       throws Exception {
     long start = System.nanoTime();
-    StandaloneCluster.Submission run = cluster.run(java.time.Duration.ofMinutes(30),
+    Submission run = cluster.run(java.time.Duration.ofMinutes(30),
         Map.of("spark.sql.files.openCostInBytes", LocalSpark.ONE_PARTITION_PER_FILE),
         "calibrate", "--model", ClusterBuild.model("cnn.onnx"), "--data", data,
         "--out", out.toString());

@@ -1,5 +1,10 @@
 package org.qcal.jobs.cluster;
 
+import static org.qcal.jobs.cluster.ChildJvms.destroyTree;
+import static org.qcal.jobs.cluster.ChildJvms.read;
+import static org.qcal.jobs.cluster.ChildJvms.sleep;
+import static org.qcal.jobs.cluster.ChildJvms.tail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -10,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,11 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -36,10 +37,11 @@ import java.util.stream.Stream;
  *
  * <p>Everything lives under one folder: {@code spark-home/} (links to the build's jars, plus a
  * {@code conf/log4j2.properties} that every JVM of the cluster reads from its classpath),
- * {@code logs/} (master, workers, each submission's stdout and stderr) and {@code worker-<i>/}
+ * {@code logs/} (master, workers, each submission's stdout and stderr), {@code worker-<i>/}
  * (the workers' work dirs, where each executor of an application writes its stdout and stderr:
- * {@code worker-<i>/<app id>/<executor id>/stderr}). The logs stay after {@link #close()} for
- * post-mortems.
+ * {@code worker-<i>/<app id>/<executor id>/stderr}) and {@code local/} (Spark's scratch space).
+ * The logs stay after {@link #close()} for post-mortems; the copies of the application jar the
+ * executors fetched do not.
  *
  * <p>Every JVM binds to 127.0.0.1 only: the daemons get {@code --host 127.0.0.1}, every child
  * the environment {@code SPARK_LOCAL_IP=127.0.0.1} (web UIs and block managers bind to it;
@@ -56,7 +58,6 @@ final class StandaloneCluster implements AutoCloseable {
   static final String EXECUTOR_MEMORY = "1g";
   private static final String EXECUTOR_BACKEND =
       "org.apache.spark.executor.CoarseGrainedExecutorBackend";
-  private static final Pattern APP_ID = Pattern.compile("app ID (app-[0-9]+-[0-9]+)");
 
   private final Path dir;
   private final Path sparkHome;
@@ -151,7 +152,7 @@ final class StandaloneCluster implements AutoCloseable {
     command.add(ClusterBuild.JOBS_JAR.toString());
     command.addAll(List.of(appArgs));
     String name = "submit-" + (submissions.size() + 1);
-    Submission s = new Submission(name, launch(name, command, null), logs.resolve(name + ".out"),
+    Submission s = new Submission(name, launch(name, command), logs.resolve(name + ".out"),
         logs.resolve(name + ".err"));
     submissions.add(s);
     return s;
@@ -259,10 +260,27 @@ final class StandaloneCluster implements AutoCloseable {
     }
     closed = true;
     stopAll();
+    deleteFetchedJars();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException e) {
       // the JVM is shutting down: the hook runs stopAll anyway
+    }
+  }
+
+  /**
+   * Every executor fetches the application jar (about 85 MB) into its work dir: delete those
+   * copies, keep the logs.
+   */
+  private void deleteFetchedJars() {
+    for (Path work : workDirs) {
+      try (Stream<Path> files = Files.walk(work)) {
+        for (Path jar : files.filter(f -> f.toString().endsWith(".jar")).toList()) {
+          Files.deleteIfExists(jar);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 
@@ -274,23 +292,6 @@ final class StandaloneCluster implements AutoCloseable {
       destroyTree(w); // a worker's own shutdown hook kills its executors first
     }
     destroyTree(master);
-  }
-
-  /** SIGTERM to the process, then, after a grace period, SIGKILL to it and all it started. */
-  static void destroyTree(Process process) {
-    if (process == null) {
-      return;
-    }
-    List<ProcessHandle> descendants = process.toHandle().descendants().toList();
-    process.destroy();
-    try {
-      process.waitFor(15, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    process.destroyForcibly();
-    descendants.forEach(ProcessHandle::destroyForcibly);
-    process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
   }
 
   // --- start-up ---------------------------------------------------------------------------
@@ -320,8 +321,8 @@ final class StandaloneCluster implements AutoCloseable {
     }
     Path conf = Files.createDirectories(sparkHome.resolve("conf"));
     Files.writeString(conf.resolve("log4j2.properties"), LOG4J2);
-    Files.writeString(sparkHome.resolve("RELEASE"), "Spark home of the qcal cluster tests\n");
     Files.createDirectories(logs);
+    Files.createDirectories(dir.resolve("local"));
   }
 
   private void startMaster() throws IOException {
@@ -331,7 +332,7 @@ final class StandaloneCluster implements AutoCloseable {
       master = launch("master", daemon("org.apache.spark.deploy.master.Master",
           List.of("-Dspark.master.rest.enabled=false"),
           "--host", LOOPBACK, "--port", String.valueOf(masterPort),
-          "--webui-port", String.valueOf(masterUiPort)), null);
+          "--webui-port", String.valueOf(masterUiPort)));
       long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
       while (master.isAlive() && System.nanoTime() < deadline
           && !"ALIVE".equals(masterState().path("status").asText())) {
@@ -354,7 +355,7 @@ final class StandaloneCluster implements AutoCloseable {
     workers.add(launch("worker-" + index, daemon("org.apache.spark.deploy.worker.Worker",
         List.of("-Dspark.worker.cleanup.enabled=false"),
         masterUrl(), "--host", LOOPBACK, "--port", "0", "--webui-port", "0",
-        "--cores", "1", "--memory", EXECUTOR_MEMORY, "--work-dir", work.toString()), null));
+        "--cores", "1", "--memory", EXECUTOR_MEMORY, "--work-dir", work.toString())));
   }
 
   private List<String> daemon(String mainClass, List<String> props, String... args) {
@@ -378,7 +379,7 @@ final class StandaloneCluster implements AutoCloseable {
    * Spark home, the loopback address and the Scala version (the worker's executor launcher wants
    * it when the home has no build folders).
    */
-  private Process launch(String name, List<String> command, Path workingDir) throws IOException {
+  private Process launch(String name, List<String> command) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("SPARK_") || k.startsWith("HADOOP_")
@@ -386,6 +387,8 @@ final class StandaloneCluster implements AutoCloseable {
     env.put("SPARK_HOME", sparkHome.toString());
     env.put("SPARK_CONF_DIR", sparkHome.resolve("conf").toString());
     env.put("SPARK_LOCAL_IP", LOOPBACK);
+    // Scratch space (shuffle files, fetched files) of drivers and executors: here, not in /tmp.
+    env.put("SPARK_LOCAL_DIRS", dir.resolve("local").toString());
     env.put("SPARK_SCALA_VERSION", "2.13");
     if (name.startsWith("submit")) {
       builder.redirectOutput(logs.resolve(name + ".out").toFile());
@@ -394,7 +397,7 @@ final class StandaloneCluster implements AutoCloseable {
       builder.redirectErrorStream(true);
       builder.redirectOutput(logs.resolve(name + ".log").toFile());
     }
-    builder.directory((workingDir == null ? dir : workingDir).toFile());
+    builder.directory(dir.toFile());
     return builder.start();
   }
 
@@ -418,29 +421,6 @@ final class StandaloneCluster implements AutoCloseable {
     return i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(value);
   }
 
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  static String read(Path file) {
-    try {
-      return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static String tail(Path file, int lines) {
-    List<String> all = read(file).lines().toList();
-    return "--- last lines of " + file + " ---\n"
-        + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-  }
-
   /** An executor of an application: its worker's index, its id and its work dir. */
   record Executor(int worker, String id, Path dir) {
     Path stderr() {
@@ -449,69 +429,6 @@ final class StandaloneCluster implements AutoCloseable {
 
     String log() {
       return read(stderr());
-    }
-  }
-
-  /** One spark-submit: the driver JVM (client mode) and its output. */
-  static final class Submission {
-    private final String name;
-    private final Process process;
-    private final Path stdout;
-    private final Path stderr;
-
-    Submission(String name, Process process, Path stdout, Path stderr) {
-      this.name = name;
-      this.process = process;
-      this.stdout = stdout;
-      this.stderr = stderr;
-    }
-
-    Process process() {
-      return process;
-    }
-
-    boolean isAlive() {
-      return process.isAlive();
-    }
-
-    /** Waits for the exit and returns the exit code; kills the driver after {@code timeout}. */
-    int await(Duration timeout) {
-      try {
-        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-          destroyTree(process);
-          throw new IllegalStateException(name + " still running after " + timeout
-              + ", killed\n" + describe());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        destroyTree(process);
-        throw new IllegalStateException("interrupted", e);
-      }
-      return process.exitValue();
-    }
-
-    int exitCode() {
-      return process.exitValue();
-    }
-
-    String stdout() {
-      return read(stdout);
-    }
-
-    String stderr() {
-      return read(stderr);
-    }
-
-    /** The application id the master gave, once the driver has connected; else empty. */
-    Optional<String> appId() {
-      Matcher m = APP_ID.matcher(stderr());
-      return m.find() ? Optional.of(m.group(1)) : Optional.empty();
-    }
-
-    /** For assertion messages: the exit code and the tails of both outputs. */
-    String describe() {
-      return name + (process.isAlive() ? " (running)" : " exit code " + process.exitValue())
-          + "\n" + tail(stdout, 20) + "\n" + tail(stderr, 60);
     }
   }
 

@@ -86,7 +86,7 @@ class StandaloneClusterTest {
       throws IOException {
     String model = hdfs.upload(Path.of(ClusterBuild.model("cnn.onnx")), "/in/cnn.onnx");
     String data = hdfs.upload(ClusterBuild.SLICE, "/in/slice.parquet");
-    StandaloneCluster.Submission run = cluster.run(RUN_TIMEOUT,
+    Submission run = cluster.run(RUN_TIMEOUT,
         Map.of("spark.hadoop.dfs.replication", "1"),
         "calibrate", "--model", model, "--data", data, "--out", hdfs.uri() + "/out/slice");
     assertEquals(0, run.exitCode(), run::describe);
@@ -116,7 +116,7 @@ class StandaloneClusterTest {
   void eachExecutorLoadsTheModelOncePerDigestWhateverTheNumberOfTasks() throws IOException {
     String data = LocalSpark.repeatedSlice(local, 1, 16, tmp.resolve("slice-16"));
     String[] args = {"calibrate", "--model", ClusterBuild.model("cnn.onnx"), "--data", data};
-    StandaloneCluster.Submission run = cluster.run(RUN_TIMEOUT,
+    Submission run = cluster.run(RUN_TIMEOUT,
         Map.of("spark.sql.files.openCostInBytes", LocalSpark.ONE_PARTITION_PER_FILE),
         with(args, "--out", tmp.resolve("16-cluster").toString()));
     assertEquals(0, run.exitCode(), run::describe);
@@ -162,7 +162,7 @@ class StandaloneClusterTest {
   void executorKilledMidPassIsReplacedAndTheOutputsDoNotChange() throws IOException {
     String data = LocalSpark.repeatedSlice(local, TIMES, 24, tmp.resolve("slice-x" + TIMES));
     String[] args = {"calibrate", "--model", ClusterBuild.model("cnn.onnx"), "--data", data};
-    StandaloneCluster.Submission run = cluster.start(
+    Submission run = cluster.start(
         Map.of("spark.sql.files.openCostInBytes", LocalSpark.ONE_PARTITION_PER_FILE),
         with(args, "--out", tmp.resolve("x-cluster").toString()));
 
@@ -249,7 +249,7 @@ class StandaloneClusterTest {
   }
 
   private static List<StandaloneCluster.Executor> executorsThatLoadedTheModel(
-      StandaloneCluster.Submission run) {
+      Submission run) {
     String appId = run.appId().orElseThrow(() -> new AssertionError("no app id\n"
         + run.describe()));
     return cluster.executors(appId).stream().filter(e -> e.log().contains("Loaded ONNX model"))
