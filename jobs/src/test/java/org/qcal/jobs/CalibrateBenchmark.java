@@ -38,6 +38,7 @@ public final class CalibrateBenchmark {
     long scalingRows = args.length > 2 ? Long.parseLong(args[2]) : rows;
     Path work = Files.createTempDirectory("qcal-bench");
     SparkSession spark = start(2);
+    boolean memoryOnly = args.length > 3 && args[3].equals("memory");
     String data = TestPaths.repeatSlice(spark, rows, work.resolve("data").toString());
     String small = TestPaths.repeatSlice(spark, rows / 10, work.resolve("data-small").toString());
     String scaling = scalingRows == rows ? data
