@@ -96,6 +96,9 @@ with DAG(
         conn_id="spark_default",
         application=QCAL_JAR,
         java_class="org.qcal.jobs.Main",
+        # The driver on the Airflow worker, so that the task sees qcal's exit code. (A parameter
+        # of the provider since its releases of early 2024; with older ones, put
+        # {"deploy-mode": "client"} in the connection's extra.)
         deploy_mode="client",
         application_args=QCAL_ARGS,
         conf=SPARK_CONF,

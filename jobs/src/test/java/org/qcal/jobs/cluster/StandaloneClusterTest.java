@@ -209,6 +209,46 @@ class StandaloneClusterTest {
     assertSameOutputs(reference, tmp.resolve("x-cluster"));
   }
 
+  /**
+   * tune through SparkSubmit with a budget that no candidate meets: spark-submit's own exit code
+   * is qcal's 3 (what Airflow's SparkSubmitOperator sees), the outputs are written, marked
+   * failed, and are those of the local[2] run; each executor loaded each model it ran (the tap
+   * model, the FP32 model, the candidates) once.
+   */
+  @Test
+  void tuneThatMissesItsBudgetExitsThreeThroughSparkSubmitWithTheOutputsOfLocalMode()
+      throws IOException {
+    String[] args = {"tune", "--model", ClusterBuild.model("cnn.onnx"),
+        "--calib-data", ClusterBuild.SLICE.toString(), "--limit", "300",
+        "--val-data", ClusterBuild.SLICE.toString(), "--val-limit", "200",
+        "--methods", "minmax,percentile", "--choose", "minmax", "--metric", "sqnr",
+        "--min-sqnr", "200", "--max-float-tensors", "1"};
+    Submission run = cluster.run(RUN_TIMEOUT, Map.of(),
+        with(args, "--out", tmp.resolve("tune-cluster").toString()));
+    assertEquals(3, run.exitCode(), run::describe);
+    assertTrue(run.stderr().contains("qcal: accuracy gate failed"), run::describe);
+
+    int mostModels = 0;
+    for (StandaloneCluster.Executor e : cluster.executors(run.appId().orElseThrow())) {
+      Map<String, Integer> loads = loads(e.log());
+      assertTrue(loads.values().stream().allMatch(n -> n == 1),
+          "executor " + e.id() + " loads each model once: " + loads);
+      mostModels = Math.max(mostModels, loads.size());
+    }
+    assertTrue(mostModels >= 3, "an executor ran the tap, FP32 and candidate models: "
+        + mostModels);
+    LocalSpark.CliRun local = LocalSpark.cli(
+        with(args, "--out", tmp.resolve("tune-local").toString()));
+    assertEquals(3, local.exitCode(), local::describe);
+    Path expected = tmp.resolve("tune-local");
+    Path actual = tmp.resolve("tune-cluster");
+    assertEquals(CalibrationFiles.names(expected), CalibrationFiles.names(actual));
+    for (String f : CalibrationFiles.names(expected)) {
+      assertArrayEquals(Files.readAllBytes(expected.resolve(f)),
+          Files.readAllBytes(actual.resolve(f)), f + " differs from the local[2] run's");
+    }
+  }
+
   // --- helpers ------------------------------------------------------------------------------
 
   private static String[] with(String[] args, String... more) {
