@@ -28,6 +28,9 @@ public final class TuneCommand implements Callable<Integer> {
   @CommandLine.Mixin
   OutputOptions output = new OutputOptions();
 
+  @CommandLine.Mixin
+  GateOptions gate = new GateOptions();
+
   @Option(names = "--model", required = true, paramLabel = "PATH",
       description = "The FP32 ONNX model (local, hdfs://, s3a://).")
   String model;
@@ -43,24 +46,9 @@ public final class TuneCommand implements Callable<Integer> {
 
 
 
-  @Option(names = "--label", paramLabel = "COLUMN",
-      description = "The validation data's column of class ids, for top-1 and top-5.")
-  String label;
 
-  @Option(names = "--metric", paramLabel = "METRIC",
-      description = "What the budget applies to: top1, top5, agreement or sqnr (default: top1"
-          + " with --label, agreement without).")
-  String metric;
 
-  @Option(names = "--max-drop", paramLabel = "POINTS",
-      description = "Largest allowed drop against FP32, in percentage points (default:"
-          + " ${DEFAULT-VALUE}).")
-  double maxDrop;
 
-  @Option(names = "--min-sqnr", paramLabel = "DB",
-      description = "With --metric sqnr: lowest allowed output SQNR in dB (default:"
-          + " ${DEFAULT-VALUE}).")
-  double minSqnr;
 
   @CommandLine.Mixin
   CalibrationOptions calibration = new CalibrationOptions();
@@ -87,7 +75,8 @@ public final class TuneCommand implements Callable<Integer> {
     CalibrateSettings calibrate = new CalibrateSettings(model, calibData, input.format,
         input.image, input.inputs(), parameters, limit, output.out, output.overwrite);
     ValidateSettings validate = new ValidateSettings(model, List.of(), null, valData,
-        input.format, input.image, input.inputs(), label, metric, maxDrop, minSqnr,
+        input.format, input.image, input.inputs(), gate.label, gate.metric, gate.maxDrop,
+        gate.minSqnr,
         parameters.batchSize(), valLimit, null, true, output.out, output.overwrite);
     TuneJob.Result result = Qcal.tune(new TuneSettings(calibrate, validate, maxFloatTensors,
         output.out, output.overwrite));

@@ -33,6 +33,9 @@ public final class ValidateCommand implements Callable<Integer> {
   @CommandLine.Mixin
   OutputOptions output = new OutputOptions();
 
+  @CommandLine.Mixin
+  GateOptions gate = new GateOptions();
+
   @Option(names = "--model", required = true, paramLabel = "PATH",
       description = "The FP32 ONNX model (local, hdfs://, s3a://).")
   String model;
@@ -53,24 +56,9 @@ public final class ValidateCommand implements Callable<Integer> {
 
 
 
-  @Option(names = "--label", paramLabel = "COLUMN",
-      description = "The column of class ids (int or bigint) for top-1 and top-5.")
-  String label;
 
-  @Option(names = "--metric", paramLabel = "METRIC",
-      description = "What the gate compares: top1, top5, agreement or sqnr (default: top1 with"
-          + " --label, agreement without).")
-  String metric;
 
-  @Option(names = "--max-drop", paramLabel = "POINTS", defaultValue = "1.0",
-      description = "Largest allowed drop against FP32, in percentage points (default:"
-          + " ${DEFAULT-VALUE}).")
-  double maxDrop;
 
-  @Option(names = "--min-sqnr", paramLabel = "DB", defaultValue = "20.0",
-      description = "With --metric sqnr: lowest allowed SQNR of the first output, in dB"
-          + " (default: ${DEFAULT-VALUE}).")
-  double minSqnr;
 
   @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "64",
       description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
@@ -96,7 +84,8 @@ public final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ValidateSettings settings = new ValidateSettings(model, quantized, calibration, data,
-        input.format, input.image, input.inputs(), label, metric, maxDrop, minSqnr, batchSize, limit,
+        input.format, input.image, input.inputs(), gate.label, gate.metric, gate.maxDrop,
+        gate.minSqnr, batchSize, limit,
         partitions, tensorErrors, output.out, output.overwrite);
     ValidateJob.Result result = Qcal.validate(settings);
     ValidationReport report = result.report();
