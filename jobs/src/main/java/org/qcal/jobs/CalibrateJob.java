@@ -74,9 +74,14 @@ public final class CalibrateJob {
 
   /** Everything but the writing: reads, runs both passes, derives and exports. */
   public static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings) {
+    return calibrate(spark, settings, LoadedInputModel.load(settings.model(),
+        spark.sparkContext().hadoopConfiguration()));
+  }
+
+  /** As {@link #calibrate(SparkSession, CalibrateSettings)} on a model the caller has read. */
+  static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings,
+      LoadedInputModel input) {
     CalibrationParameters parameters = settings.parameters();
-    LoadedInputModel input = LoadedInputModel.load(settings.model(),
-        spark.sparkContext().hadoopConfiguration());
     OnnxModel model = input.model();
     CalibrationPlan plan = GraphAnalyzer.analyze(model);
     TapModel tap = TapAugmenter.augment(model, plan);

@@ -63,8 +63,9 @@ public final class TuneJob {
     AtomicOutputDir.checkWritable(settings.out(), settings.overwrite(), hadoop);
     ValidateSettings v = settings.validation();
     Gate gate = ValidateJob.gate(v);
-    CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration());
+    // Read once: the calibration and every candidate export use the same FP32 model.
     LoadedInputModel fp32 = LoadedInputModel.load(settings.calibration().model(), hadoop);
+    CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration(), fp32);
     CalibrationPlan plan = GraphAnalyzer.analyze(fp32.model());
     RuntimeOptions runtime = ValidateJob.runtimeOptions(
         spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
