@@ -53,7 +53,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     CalibrateSettings settings = new CalibrateSettings(
         model, data, input.format, input.image, input.inputs(), calibration.toParameters(),
         limit, output.out, output.overwrite);
-    CalibrateJob.Result result = Qcal.calibrate(settings);
+    CalibrateJob.Result result = CalibrateJob.run(SparkSessions.getOrCreate("qcal calibrate"),
+        settings, output.commandLineInputs());
     // The command line's writer, not System.out: Main.run(out, err, ...) callers read it.
     spec.commandLine().getOut().println("qcal: calibrated " + result.samples()
         + " samples; outputs in " + result.outputDir());

@@ -1,6 +1,7 @@
 package org.qcal.jobs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,13 +64,22 @@ public final class CalibrateJob {
   private CalibrateJob() {}
 
   public static Result run(SparkSession spark, CalibrateSettings settings) {
+    return run(spark, settings, List.of());
+  }
+
+  /** As {@link #run(SparkSession, CalibrateSettings)}, keeping clear of more inputs. */
+  static Result run(SparkSession spark, CalibrateSettings settings, List<String> moreInputs) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    AtomicOutputDir.checkWritable(settings.out(), settings.overwrite(), hadoop);
-    CalibrationResult result = calibrate(spark, settings);
-    String written = write(result, settings, hadoop);
-    LOG.info("calibration of {} over {} samples written to {}", settings.model(),
-        result.samples(), written);
-    return new Result(result, written);
+    try (AtomicOutputDir out = AtomicOutputDir.reserve(settings.out(), settings.overwrite(),
+        "calibrate", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
+      CalibrationResult result = calibrate(spark, settings);
+      write(result, out);
+      LOG.info("calibration of {} over {} samples written to {}", settings.model(),
+          result.samples(), out.target());
+      return new Result(result, out.target().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the outputs to " + settings.out(), e);
+    }
   }
 
   /** Everything but the writing: reads, runs both passes, derives and exports. */
@@ -113,6 +123,7 @@ public final class CalibrateJob {
         throw new QcalException("data path '" + settings.data() + "' has no rows"
             + (settings.limit() != null ? " within --limit " + settings.limit() : ""));
       }
+      logNonFinite(taps, first.stats());
       PassPartial second = null;
       if (parameters.needsHistograms()) {
         HistogramGrid[] grids = grids(first.stats(), taps, parameters.bins());
@@ -153,8 +164,7 @@ public final class CalibrateJob {
     return grids;
   }
 
-  private static String write(CalibrationResult result, CalibrateSettings settings,
-      Configuration hadoop) {
+  private static void write(CalibrationResult result, AtomicOutputDir out) throws IOException {
     CalibrationMethod chosen = result.parameters().choose();
     Map<String, Double> amax = new LinkedHashMap<>();
     for (TensorCalibration t : result.tensors()) {
@@ -162,18 +172,32 @@ public final class CalibrateJob {
         amax.put(name, t.amax(chosen));
       }
     }
-    try (AtomicOutputDir out = AtomicOutputDir.open(settings.out(), settings.overwrite(), hadoop)) {
-      out.write(CALIBRATION_JSON, CalibrationJson.write(result));
-      out.write(TENSORRT_CACHE, TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
-      out.write(QDQ_MODEL, result.quantizedModel());
-      out.write(REPORT, HtmlReport.write(result, List.of(), "calibrated with "
-          + result.parameters().methods().size() + " methods; the exported model uses "
-          + chosen.id() + " (not validated: run qcal tune or validate for accuracy)"));
-      out.commit();
-      return out.target().toString();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the outputs to " + settings.out() + ": "
-          + e.getMessage(), e);
+    out.write(CALIBRATION_JSON, CalibrationJson.write(result));
+    out.write(TENSORRT_CACHE, TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
+    out.write(QDQ_MODEL, result.quantizedModel());
+    out.write(REPORT, HtmlReport.write(result, List.of(), "calibrated with "
+        + result.parameters().methods().size() + " methods; the exported model uses "
+        + chosen.id() + " (not validated: run qcal tune or validate for accuracy)"));
+    out.commit();
+  }
+
+  /**
+   * Says which tensors saw NaN or infinite values: they are left out of every range (as
+   * calibration.json records), but a user should know that the data or the model produce them.
+   */
+  private static void logNonFinite(List<String> taps, TensorStats[] stats) {
+    int tensors = 0;
+    for (int i = 0; i < taps.size(); i++) {
+      TensorStats s = stats[i];
+      if (s.finiteCount() != s.count()) {
+        tensors++;
+        LOG.warn("tensor '{}': {} NaN, {} +Inf, {} -Inf of {} values; left out of its range",
+            taps.get(i), s.nanCount(), s.posInfCount(), s.negInfCount(), s.count());
+      }
+    }
+    if (tensors > 0) {
+      LOG.warn("{} of {} tapped tensors saw non-finite values (counts per tensor in {})",
+          tensors, taps.size(), CALIBRATION_JSON);
     }
   }
 

@@ -1,6 +1,9 @@
 package org.qcal.jobs;
 
 import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
 import java.util.Map;
 
 /**
@@ -30,5 +33,10 @@ public record CalibrateSettings(
 
   public CalibrateSettings {
     inputs = Map.copyOf(inputs);
+  }
+
+  /** The paths this run reads, which its output folder must stay clear of. */
+  public List<String> inputPaths() {
+    return Stream.of(model, data).filter(Objects::nonNull).toList();
   }
 }

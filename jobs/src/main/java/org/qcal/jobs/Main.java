@@ -3,15 +3,18 @@ package org.qcal.jobs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.qcal.QcalException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The command line: {@code qcal <command> ...}, as run by {@code spark-submit --class
  * org.qcal.jobs.Main}, by {@code bin/qcal} embedded, or by Airflow. The exit code is the whole
- * contract with a scheduler (see {@link ExitCode}).
+ * contract with a scheduler (see {@link ExitCode}); a failure is exactly one {@code qcal:} line
+ * on stderr, the last thing the process prints (docs/DESIGN.md, "Exit codes").
  */
 @Command(
     name = "qcal",
@@ -24,8 +27,19 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** How a run ended: its exit code, and the one line to print on stderr, if any. */
+  record Outcome(int code, String line) {}
+
   public static void main(String[] args) {
-    System.exit(run(args));
+    PrintWriter err = new PrintWriter(System.err, true);
+    Outcome outcome = execute(new PrintWriter(System.out, true), err, args);
+    // Stop Spark before the line, so that nothing Spark prints while stopping comes after it.
+    SparkSessions.stopOwned();
+    if (outcome.line() != null) {
+      err.println(outcome.line());
+      err.flush();
+    }
+    System.exit(outcome.code());
   }
 
   /** Runs one command and returns its exit code instead of exiting (for tests and notebooks). */
@@ -35,10 +49,20 @@ public final class Main implements Runnable {
 
   /** As {@link #run(String...)} with explicit output streams. */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
+    Outcome outcome = execute(out, err, args);
+    if (outcome.line() != null) {
+      err.println(outcome.line());
+      err.flush();
+    }
+    return outcome.code();
+  }
+
+  private static Outcome execute(PrintWriter out, PrintWriter err, String[] args) {
     QcalConfig config;
     CommandLine commandLine;
+    Path configFile;
     try {
-      Path configFile = configFileArgument(args);
+      configFile = configFileArgument(args);
       config = QcalConfig.load(configFile);
       commandLine = new CommandLine(new Main()).setDefaultValueProvider(config);
       List<CommandLine> commands = new ArrayList<>(commandLine.getSubcommands().values());
@@ -46,27 +70,47 @@ public final class Main implements Runnable {
       config.checkKeys(commands, configFile == null ? "the bundled " + QcalConfig.BUNDLED
           : "config file " + configFile);
     } catch (QcalException e) {
-      err.println("qcal: " + e.getMessage());
-      return ExitCode.BAD_INPUT;
+      return new Outcome(ExitCode.BAD_INPUT, "qcal: " + e.getMessage());
     }
+    String[] failure = new String[1];
     commandLine.setOut(out).setErr(err);
     commandLine.setParameterExceptionHandler((ex, argv) -> {
-      ex.getCommandLine().getErr().println("qcal: " + ex.getMessage());
-      ex.getCommandLine().getErr().println(
-          "Try 'qcal " + ex.getCommandLine().getCommandName() + " --help'.");
+      failure[0] = "qcal: " + parameterMessage(ex, config, configFile, argv)
+          + " (see 'qcal " + ex.getCommandLine().getCommandName() + " --help')";
       return ExitCode.BAD_INPUT;
     });
     commandLine.setExecutionExceptionHandler((ex, cl, parseResult) -> {
       QcalException bad = Failures.badInput(ex);
       if (bad != null) {
-        cl.getErr().println("qcal: " + bad.getMessage());
+        failure[0] = "qcal: " + bad.getMessage();
         return ExitCode.BAD_INPUT;
       }
-      cl.getErr().println("qcal: failed: " + Failures.describe(ex));
-      ex.printStackTrace(cl.getErr());
+      failure[0] = "qcal: " + InternalErrors.report(ex, Arrays.asList(args).contains("--verbose")
+          ? err : null);
       return ExitCode.FAILURE;
     });
-    return commandLine.execute(args);
+    int code = commandLine.execute(args);
+    return new Outcome(code, failure[0]);
+  }
+
+  /**
+   * picocli's message, naming the config file and key when the bad value came from a file
+   * rather than from the command line.
+   */
+  private static String parameterMessage(CommandLine.ParameterException ex, QcalConfig config,
+      Path configFile, String[] argv) {
+    String message = ex.getMessage();
+    if (ex.getArgSpec() instanceof OptionSpec option) {
+      String key = option.longestName().replaceFirst("^-+", "");
+      boolean onCommandLine = Arrays.stream(argv).anyMatch(a -> Arrays.stream(option.names())
+          .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
+      if (!onCommandLine && config.get(key) != null) {
+        String file = configFile != null && config.isFromFile(key) ? "config file " + configFile
+            : "the bundled " + QcalConfig.BUNDLED;
+        return file + ", key '" + key + "': " + message;
+      }
+    }
+    return message;
   }
 
   @Override

@@ -29,18 +29,23 @@ public final class QcalConfig implements CommandLine.IDefaultValueProvider {
   public static final String BUNDLED = "qcal.conf";
 
   private final Map<String, String> values;
+  private final Set<String> fromFile;
 
-  private QcalConfig(Map<String, String> values) {
+  private QcalConfig(Map<String, String> values, Set<String> fromFile) {
     this.values = values;
+    this.fromFile = fromFile;
   }
 
   /** The bundled defaults overlaid with {@code configFile} (may be null). */
   public static QcalConfig load(Path configFile) {
     Map<String, String> merged = new LinkedHashMap<>(bundled());
+    Set<String> fromFile = new TreeSet<>();
     if (configFile != null) {
-      merged.putAll(readFile(configFile));
+      Map<String, String> file = readFile(configFile);
+      merged.putAll(file);
+      fromFile.addAll(file.keySet());
     }
-    return new QcalConfig(merged);
+    return new QcalConfig(merged, fromFile);
   }
 
   /** Checks every key against the long option names of {@code commands}. */
@@ -57,6 +62,11 @@ public final class QcalConfig implements CommandLine.IDefaultValueProvider {
             + " (known keys: " + String.join(", ", known) + ")");
       }
     }
+  }
+
+  /** Whether the value of {@code key} comes from the {@code --config} file. */
+  public boolean isFromFile(String key) {
+    return fromFile.contains(key);
   }
 
   /** The configured value of a key, or null. */

@@ -9,7 +9,23 @@ import org.apache.spark.sql.SparkSession;
  * {@code local[*]} with the settings of {@code conf/spark-defaults.conf} that matter in-process.
  */
 public final class SparkSessions {
+  /** The session this class created, which the process stops before it exits. */
+  private static volatile SparkSession owned;
+
   private SparkSessions() {}
+
+  /** Stops the session {@link #getOrCreate} created, if any; a caller's session is left alone. */
+  public static void stopOwned() {
+    SparkSession session = owned;
+    owned = null;
+    if (session != null) {
+      try {
+        session.stop();
+      } catch (RuntimeException e) {
+        // Stopping is best effort at exit: the exit code is already decided.
+      }
+    }
+  }
 
   /** The active session, or a new one (embedded when no master is configured). */
   public static SparkSession getOrCreate(String appName) {
@@ -27,7 +43,8 @@ public final class SparkSessions {
       conf.setIfMissing("spark.sql.shuffle.partitions", "8");
     }
     applyQcalDefaults(conf);
-    return SparkSession.builder().appName(appName).config(conf).getOrCreate();
+    owned = SparkSession.builder().appName(appName).config(conf).getOrCreate();
+    return owned;
   }
 
   /** qcal's serializer settings, unless the user set their own. */

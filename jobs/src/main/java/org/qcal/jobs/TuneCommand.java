@@ -78,8 +78,9 @@ public final class TuneCommand implements Callable<Integer> {
         input.format, input.image, input.inputs(), gate.label, gate.metric, gate.maxDrop,
         gate.minSqnr,
         parameters.batchSize(), valLimit, null, true, output.out, output.overwrite);
-    TuneJob.Result result = Qcal.tune(new TuneSettings(calibrate, validate, maxFloatTensors,
-        output.out, output.overwrite));
+    TuneJob.Result result = TuneJob.run(SparkSessions.getOrCreate("qcal tune"),
+        new TuneSettings(calibrate, validate, maxFloatTensors, output.out, output.overwrite),
+        output.commandLineInputs());
     String line = "chose " + result.chosen().name() + " ("
         + TuneJob.describe(result.chosen(), result.gate()) + ")"
         + (result.floatTensors().isEmpty() ? ""

@@ -1,6 +1,7 @@
 package org.qcal.jobs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -59,8 +60,22 @@ public final class TuneJob {
   private TuneJob() {}
 
   public static Result run(SparkSession spark, TuneSettings settings) {
+    return run(spark, settings, List.of());
+  }
+
+  /** As {@link #run(SparkSession, TuneSettings)}, keeping clear of more inputs. */
+  static Result run(SparkSession spark, TuneSettings settings, List<String> moreInputs) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    AtomicOutputDir.checkWritable(settings.out(), settings.overwrite(), hadoop);
+    try (AtomicOutputDir out = AtomicOutputDir.reserve(settings.out(), settings.overwrite(),
+        "tune", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
+      return tune(spark, settings, hadoop, out);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the outputs to " + settings.out(), e);
+    }
+  }
+
+  private static Result tune(SparkSession spark, TuneSettings settings, Configuration hadoop,
+      AtomicOutputDir out) throws IOException {
     ValidateSettings v = settings.validation();
     Gate gate = ValidateJob.gate(v);
     // Read once: the calibration and every candidate export use the same FP32 model.
@@ -120,8 +135,8 @@ public final class TuneJob {
     Map<String, Long> sizes = new LinkedHashMap<>();
     byName.values().forEach(c -> sizes.put(c.name(), (long) c.bytes().length));
     sizes.put(chosenModel.name(), (long) chosenModel.bytes().length);
-    String written = write(settings, calibration, report, steps, chosen, chosenModel, floated,
-        passed, sizes, hadoop);
+    String written = write(out, calibration, report, steps, chosen, chosenModel, floated,
+        passed, sizes);
     return new Result(chosen, passed, List.copyOf(floated), written, gate);
   }
 
@@ -210,10 +225,10 @@ public final class TuneJob {
     return null;
   }
 
-  private static String write(TuneSettings settings, CalibrationResult calibration,
+  private static String write(AtomicOutputDir out, CalibrationResult calibration,
       ValidationReport report, List<ValidationReport> steps, CandidateResult chosen,
-      Candidate chosenModel, List<String> floated, boolean passed, Map<String, Long> sizes,
-      Configuration hadoop) {
+      Candidate chosenModel, List<String> floated, boolean passed, Map<String, Long> sizes)
+      throws IOException {
     List<CandidateRow> rows = new ArrayList<>();
     for (CandidateResult r : report.candidates()) {
       rows.add(row(r, report, r.name().equals(chosen.name()), sizes));
@@ -232,21 +247,16 @@ public final class TuneJob {
         amax.put(name, t.amax(method));
       }
     }
-    try (AtomicOutputDir out = AtomicOutputDir.open(settings.out(), settings.overwrite(), hadoop)) {
-      out.write(CalibrateJob.CALIBRATION_JSON, CalibrationJson.write(calibration));
-      out.write(CalibrateJob.TENSORRT_CACHE,
-          TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
-      out.write(CalibrateJob.QDQ_MODEL, chosenModel.bytes());
-      out.write(ValidateJob.VALIDATION_JSON, ValidationJson.write(report));
-      out.write(TUNE_JSON, TuneJson.write(chosen, passed, floated, steps, report.gate()));
-      out.write(CalibrateJob.REPORT, HtmlReport.write(calibration, rows, verdict));
-      out.commit();
-      LOG.info("tune: {}; outputs in {}", verdict, out.target());
-      return out.target().toString();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the outputs to " + settings.out() + ": "
-          + e.getMessage(), e);
-    }
+    out.write(CalibrateJob.CALIBRATION_JSON, CalibrationJson.write(calibration));
+    out.write(CalibrateJob.TENSORRT_CACHE,
+        TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
+    out.write(CalibrateJob.QDQ_MODEL, chosenModel.bytes());
+    out.write(ValidateJob.VALIDATION_JSON, ValidationJson.write(report));
+    out.write(TUNE_JSON, TuneJson.write(chosen, passed, floated, steps, report.gate()));
+    out.write(CalibrateJob.REPORT, HtmlReport.write(calibration, rows, verdict));
+    out.commit();
+    LOG.info("tune: {}; outputs in {}", verdict, out.target());
+    return out.target().toString();
   }
 
   /** "top1 91.30 %, drop 0.40 points (budget 1.00)" or "sqnr 41.9 dB (minimum 20.0)". */

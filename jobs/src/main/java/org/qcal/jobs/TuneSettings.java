@@ -1,6 +1,8 @@
 package org.qcal.jobs;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A tune run: calibrate on one dataset, validate every candidate on another, choose.
@@ -17,4 +19,11 @@ public record TuneSettings(CalibrateSettings calibration, ValidateSettings valid
 
   /** The fallback's default: a few tensors, each a pass over the validation data. */
   public static final int DEFAULT_MAX_FLOAT_TENSORS = 8;
+
+  /** The paths this run reads, which its output folder must stay clear of. */
+  public List<String> inputPaths() {
+    List<String> paths = new ArrayList<>(calibration.inputPaths());
+    paths.addAll(validation.inputPaths());
+    return paths;
+  }
 }

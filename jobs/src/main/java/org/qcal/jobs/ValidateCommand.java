@@ -87,7 +87,8 @@ public final class ValidateCommand implements Callable<Integer> {
         input.format, input.image, input.inputs(), gate.label, gate.metric, gate.maxDrop,
         gate.minSqnr, batchSize, limit,
         partitions, tensorErrors, output.out, output.overwrite);
-    ValidateJob.Result result = Qcal.validate(settings);
+    ValidateJob.Result result = ValidateJob.run(SparkSessions.getOrCreate("qcal validate"),
+        settings, output.commandLineInputs());
     ValidationReport report = result.report();
     CandidateResult best = report.best();
     if (best != null) {

@@ -1,6 +1,7 @@
 package org.qcal.jobs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,15 +48,25 @@ public final class ValidateJob {
   private ValidateJob() {}
 
   public static Result run(SparkSession spark, ValidateSettings settings) {
+    return run(spark, settings, List.of());
+  }
+
+  /** As {@link #run(SparkSession, ValidateSettings)}, keeping clear of more inputs. */
+  static Result run(SparkSession spark, ValidateSettings settings, List<String> moreInputs) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    AtomicOutputDir.checkWritable(settings.out(), settings.overwrite(), hadoop);
-    ValidationReport report = validate(spark, settings);
-    String written = write(report, settings, hadoop);
-    CandidateResult best = report.best();
-    LOG.info("validation of {} candidates over {} samples written to {}: {}",
-        report.candidates().size(), report.samples(), written,
-        best == null ? "no candidate within the budget" : "best " + best.name());
-    return new Result(report, written);
+    try (AtomicOutputDir out = AtomicOutputDir.reserve(settings.out(), settings.overwrite(),
+        "validate", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
+      ValidationReport report = validate(spark, settings);
+      out.write(VALIDATION_JSON, ValidationJson.write(report));
+      out.commit();
+      CandidateResult best = report.best();
+      LOG.info("validation of {} candidates over {} samples written to {}: {}",
+          report.candidates().size(), report.samples(), out.target(),
+          best == null ? "no candidate within the budget" : "best " + best.name());
+      return new Result(report, out.target().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the outputs to " + settings.out(), e);
+    }
   }
 
   /** Everything but the writing. */
@@ -121,19 +132,5 @@ public final class ValidateJob {
       throw new QcalException("nothing to validate: give --quantized Q.onnx or --calibration DIR");
     }
     return candidates;
-  }
-
-
-  private static String write(ValidationReport report, ValidateSettings settings,
-      Configuration hadoop) {
-    try (AtomicOutputDir out = AtomicOutputDir.open(settings.out(), settings.overwrite(),
-        hadoop)) {
-      out.write(VALIDATION_JSON, ValidationJson.write(report));
-      out.commit();
-      return out.target().toString();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write the outputs to " + settings.out() + ": "
-          + e.getMessage(), e);
-    }
   }
 }

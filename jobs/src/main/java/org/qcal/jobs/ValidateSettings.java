@@ -1,6 +1,9 @@
 package org.qcal.jobs;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.stream.Stream;
 import java.util.List;
 import java.util.Map;
 import org.qcal.jobs.validate.Gate;
@@ -54,6 +57,13 @@ public record ValidateSettings(
 
   /** Rows per forward by default (as calibrate's). */
   public static final int DEFAULT_BATCH_SIZE = 64;
+
+  /** The paths this run reads, which its output folder must stay clear of. */
+  public List<String> inputPaths() {
+    List<String> paths = new ArrayList<>(quantized);
+    Stream.of(model, data, calibration).filter(Objects::nonNull).forEach(paths::add);
+    return paths;
+  }
 
   public ValidateSettings {
     quantized = List.copyOf(quantized);

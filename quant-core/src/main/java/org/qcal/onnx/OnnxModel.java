@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
 import org.qcal.Check;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.GraphProto;
@@ -117,6 +119,16 @@ public final class OnnxModel {
       throw new QcalException("model " + name + " uses ONNX opset "
           + (opset < 0 ? "(none imported)" : opset) + "; qcal needs opset >= " + MIN_OPSET
           + " (QuantizeLinear/DequantizeLinear); convert it with onnx.version_converter");
+    }
+    Set<String> initializers = new HashSet<>();
+    proto.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
+    if (proto.getGraph().getInputList().stream().allMatch(
+        i -> initializers.contains(i.getName()))) {
+      throw new QcalException("model " + name + " has no inputs: there is nothing to feed the"
+          + " calibration data to");
+    }
+    if (proto.getGraph().getOutputCount() == 0) {
+      throw new QcalException("model " + name + " has no outputs");
     }
     return proto;
   }

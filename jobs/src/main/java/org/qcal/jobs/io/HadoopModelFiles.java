@@ -3,8 +3,10 @@ package org.qcal.jobs.io;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.qcal.QcalException;
 import org.qcal.onnx.ModelFiles;
 
 /**
@@ -29,7 +31,11 @@ public final class HadoopModelFiles implements ModelFiles {
 
   @Override
   public long modelSize() throws IOException {
-    return fs.getFileStatus(model).getLen();
+    FileStatus status = fs.getFileStatus(model);
+    if (status.isDirectory()) {
+      throw new QcalException("model " + name + " is a folder, not an ONNX model file");
+    }
+    return status.getLen();
   }
 
   @Override
