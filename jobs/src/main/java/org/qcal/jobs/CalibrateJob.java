@@ -78,7 +78,8 @@ public final class CalibrateJob {
           result.samples(), out.target());
       return new Result(result, out.target().toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the outputs to " + settings.out(), e);
+      throw new UncheckedIOException("cannot write the outputs to " + settings.out() + ": "
+          + Failures.firstLine(e.getMessage()), e);
     }
   }
 

@@ -22,6 +22,23 @@ final class Failures {
     return null;
   }
 
+  /** Whether an I/O failure is in the cause chain (a full disk, a quota, a lost node). */
+  static boolean isIo(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException || c instanceof java.io.UncheckedIOException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+
   /** One line for a failure that is not bad input. */
   static String describe(Throwable t) {
     String message = t.getMessage();

@@ -10,7 +10,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * qcal's own failures (exit 1): one line for the user, the stack trace where a maintainer can
+ * Failures that are not bad input (exit 1): one line for the user, the stack trace where a maintainer can
  * find it. The trace goes to a file in the log folder ({@code -Dqcal.log.dir}, which {@code
  * bin/qcal} sets; else the JVM's temporary folder), never into the user's working folder, and
  * to stderr too, before the line, with {@code --verbose}.
@@ -26,9 +26,13 @@ final class InternalErrors {
       verbose.print(trace);
       verbose.flush();
     }
-    String line = "internal error: " + Failures.describe(failure) + "; please report it";
     Path file = writeTrace(trace.toString());
-    return line + (file == null ? "" : " with the stack trace in " + file);
+    String where = file == null ? "" : " (stack trace in " + file + ")";
+    if (Failures.isIo(failure)) {
+      // Not qcal's fault: a full disk, a quota, a lost data node. Say what, not "report it".
+      return "failed: " + Failures.describe(failure) + where;
+    }
+    return "internal error: " + Failures.describe(failure) + "; please report it" + where;
   }
 
   private static Path writeTrace(String trace) {

@@ -70,7 +70,8 @@ public final class TuneJob {
         "tune", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
       return tune(spark, settings, hadoop, out);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the outputs to " + settings.out(), e);
+      throw new UncheckedIOException("cannot write the outputs to " + settings.out() + ": "
+          + Failures.firstLine(e.getMessage()), e);
     }
   }
 

@@ -65,7 +65,8 @@ public final class ValidateJob {
           best == null ? "no candidate within the budget" : "best " + best.name());
       return new Result(report, out.target().toString());
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the outputs to " + settings.out(), e);
+      throw new UncheckedIOException("cannot write the outputs to " + settings.out() + ": "
+          + Failures.firstLine(e.getMessage()), e);
     }
   }
 

@@ -164,15 +164,33 @@ class CalibrateCliTest {
   }
 
   @Test
-  void overwriteReplacesAnExistingFolder() throws IOException {
+  void overwriteReplacesAnEarlierQcalOutputAndKeepsFilesQcalDidNotWrite() throws IOException {
+    Path out = freshOut();
+    String[] args = {"calibrate", "--model", cnn, "--data", TestPaths.slice(), "--limit", "64",
+        "--methods", "minmax", "--choose", "minmax", "--out", out.toString(), "--overwrite"};
+    assertEquals(ExitCode.OK, run(args).exit());
+    byte[] first = Files.readAllBytes(out.resolve(CalibrateJob.QDQ_MODEL));
+    Files.writeString(out.resolve("notes.txt"), "mine");
+    Run again = run(args);
+    assertEquals(ExitCode.OK, again.exit(), again.err());
+    assertTrue(java.util.Arrays.equals(first,
+        Files.readAllBytes(out.resolve(CalibrateJob.QDQ_MODEL))), "same inputs, same bytes");
+    assertEquals("mine", Files.readString(out.resolve("notes.txt")));
+    Files.delete(out.resolve("notes.txt"));
+    CalibrationOutputs.assertOutputs(out);
+    assertEquals(List.of("out"), CalibrationOutputs.entries(out.getParent()));
+  }
+
+  @Test
+  void overwriteRefusesAFolderQcalDidNotWrite() throws IOException {
     Path out = freshOut();
     Files.createDirectory(out);
-    Files.writeString(out.resolve("stale.txt"), "from an earlier run");
+    Files.writeString(out.resolve("stale.txt"), "someone's file");
     Run run = run("calibrate", "--model", cnn, "--data", TestPaths.slice(), "--limit", "64",
-        "--methods", "minmax", "--choose", "minmax", "--out", out.toString(), "--overwrite");
-    assertEquals(ExitCode.OK, run.exit(), run.err());
-    CalibrationOutputs.assertOutputs(out); // exactly the outputs: stale.txt is gone
-    assertEquals(List.of("out"), CalibrationOutputs.entries(out.getParent()));
+        "--out", out.toString(), "--overwrite");
+    assertEquals(ExitCode.BAD_INPUT, run.exit(), run.err());
+    assertTrue(run.err().contains("was not written by qcal"), run.err());
+    assertEquals(List.of("stale.txt"), CalibrationOutputs.entries(out));
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.qcal.jobs.io.OutputMarker;
 import org.qcal.runtime.ModelOutputs;
 import org.qcal.runtime.ModelRunner;
 import org.qcal.runtime.ModelSource;
@@ -58,7 +59,9 @@ final class CalibrationOutputs {
 
   /** Asserts the folder holds exactly the outputs, each non-empty. */
   static void assertOutputs(Path out) {
-    assertEquals(FILES.stream().sorted().toList(), entries(out), "files in " + out);
+    List<String> expected = new ArrayList<>(FILES);
+    expected.add(OutputMarker.NAME);
+    assertEquals(expected.stream().sorted().toList(), entries(out), "files in " + out);
     for (String f : FILES) {
       assertTrue(bytes(out.resolve(f)).length > 0, f + " is empty");
     }

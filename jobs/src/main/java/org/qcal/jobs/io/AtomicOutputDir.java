@@ -94,7 +94,7 @@ public final class AtomicOutputDir implements AutoCloseable {
       if (!fs.mkdirs(temporary)) {
         throw new IOException("cannot create " + temporary);
       }
-      OutputMarker marker = new OutputMarker(run, command, false, List.of());
+      OutputMarker marker = new OutputMarker(command, false, List.of());
       marker.write(fs, temporary);
       return new AtomicOutputDir(fs, conf, target, temporary, marker, lock, createdParents,
           overwrite);

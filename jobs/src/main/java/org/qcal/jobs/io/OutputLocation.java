@@ -36,7 +36,7 @@ public final class OutputLocation {
       refuseAncestorOf(qualified, dir, "the home folder", homeFolder(fs));
       for (String input : inputs) {
         if (input != null) {
-          refuseOverlap(qualified, dir, input, conf);
+          refuseOverlap(fs, qualified, dir, input);
         }
       }
       return qualified;
@@ -70,14 +70,16 @@ public final class OutputLocation {
     }
   }
 
-  private static void refuseOverlap(Path target, String dir, String input, Configuration conf)
-      throws IOException {
+  private static void refuseOverlap(FileSystem fs, Path target, String dir, String input) {
     Path in = parse("input path", globFreePrefix(input));
-    FileSystem fs = in.getFileSystem(conf);
-    Path qualified = canonical(fs, fs.makeQualified(in));
-    if (!sameFileSystem(target, qualified)) {
+    URI uri = in.toUri();
+    // An input on another file system cannot overlap; and is not even contacted to find out.
+    if (uri.getScheme() != null && (!uri.getScheme().equals(target.toUri().getScheme())
+        || uri.getAuthority() != null
+            && !uri.getAuthority().equals(target.toUri().getAuthority()))) {
       return;
     }
+    Path qualified = canonical(fs, fs.makeQualified(in));
     String t = target.toUri().getPath();
     String i = qualified.toUri().getPath();
     if (t.equals(i)) {

@@ -18,20 +18,21 @@ import org.apache.hadoop.fs.Path;
  * "Outputs"). Spark's readers skip names that start with {@code _} or {@code .}, so the marker
  * never shows up as data.
  *
+ * <p>Its content depends only on what was written, never on the run (no id, no time), so that
+ * the same inputs give byte-identical output folders.
+ *
  * <pre>
  * format=qcal-output/1
- * run=&lt;uuid of the run&gt;
  * command=calibrate
  * state=writing | complete
  * files=calibration.json,calibration.cache,...
  * </pre>
  *
- * @param run the id of the run that wrote the folder
  * @param command the command that wrote it
  * @param complete false while the run is still writing into its temporary folder
  * @param files the files the run wrote, in writing order (not the marker itself)
  */
-public record OutputMarker(String run, String command, boolean complete, List<String> files) {
+public record OutputMarker(String command, boolean complete, List<String> files) {
   /** The marker's file name. */
   public static final String NAME = "_QCAL";
   static final String FORMAT = "qcal-output/1";
@@ -42,11 +43,11 @@ public record OutputMarker(String run, String command, boolean complete, List<St
 
   /** The same marker listing {@code files}, marked complete. */
   OutputMarker completed(List<String> written) {
-    return new OutputMarker(run, command, true, written);
+    return new OutputMarker(command, true, written);
   }
 
   byte[] toBytes() {
-    String text = "format=" + FORMAT + "\nrun=" + run + "\ncommand=" + command + "\nstate="
+    String text = "format=" + FORMAT + "\ncommand=" + command + "\nstate="
         + (complete ? "complete" : "writing") + "\nfiles=" + String.join(",", files) + "\n";
     return text.getBytes(StandardCharsets.UTF_8);
   }
@@ -77,7 +78,7 @@ public record OutputMarker(String run, String command, boolean complete, List<St
         files.add(f);
       }
     }
-    return new OutputMarker(p.getProperty("run", ""), p.getProperty("command", ""),
+    return new OutputMarker(p.getProperty("command", ""),
         "complete".equals(p.getProperty("state")), files);
   }
 }

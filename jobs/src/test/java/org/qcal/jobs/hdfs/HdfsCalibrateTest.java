@@ -127,8 +127,9 @@ class HdfsCalibrateTest {
   void runFailingMidWriteLeavesNoOutputFolder() throws IOException {
     org.apache.hadoop.fs.Path parent = MiniHdfs.path("/quota");
     fs.mkdirs(parent);
-    // The quota counts the folder itself: itself + the temporary folder + one file.
-    fs.setQuota(parent, 3, HdfsConstants.QUOTA_DONT_SET);
+    // The quota counts the folder itself: itself + the run's lock file + the temporary folder
+    // + its _QCAL marker + one output file.
+    fs.setQuota(parent, 5, HdfsConstants.QUOTA_DONT_SET);
     Cli run = cli("calibrate", "--model", hdfs + "/in/cnn.onnx",
         "--data", hdfs + "/in/slice.parquet", "--limit", LIMIT, "--out", hdfs + "/quota/cnn");
     assertEquals(ExitCode.FAILURE, run.exitCode, run.toString());
