@@ -37,7 +37,9 @@ public final class SparkSessions {
     boolean embedded = !conf.contains("spark.master");
     if (embedded) {
       conf.setMaster("local[*]");
-      conf.setIfMissing("spark.ui.showConsoleProgress", "true");
+      // No progress bar: it redraws with '\r' and leaves a partial line that a failure's one
+      // qcal: line would be glued to; qcal logs each pass's progress itself.
+      conf.setIfMissing("spark.ui.showConsoleProgress", "false");
       conf.setIfMissing("spark.ui.enabled", "false");
       conf.setIfMissing("spark.driver.host", "127.0.0.1");
       conf.setIfMissing("spark.sql.shuffle.partitions", "8");

@@ -64,6 +64,19 @@ public enum DataFormat {
     return null;
   }
 
+  /**
+   * Whether Spark's file source reads every file of a folder (Parquet, ORC, JSON), not only the
+   * files with this format's extensions as qcal's own npy and image readers do.
+   */
+  public boolean readsEveryFile() {
+    return this == PARQUET || this == ORC || this == JSON;
+  }
+
+  /** The first extension, e.g. {@code .parquet}, for examples in messages. */
+  public String extensionExample() {
+    return extensions[0];
+  }
+
   /** {@code .parquet} or {@code .png/.jpg/.jpeg}, for messages. */
   public String extensionsText() {
     return String.join("/", extensions);

@@ -65,7 +65,15 @@ final class FormatDetector {
       throw new QcalException("cannot list data path '" + shown + "': " + e.getMessage(), e);
     }
     if (found.size() == 1) {
-      return found.keySet().iterator().next();
+      DataFormat format = found.keySet().iterator().next();
+      if (!others.isEmpty() && format.readsEveryFile()) {
+        // Spark's file sources read every file of a folder, whatever its name.
+        throw new QcalException("data path '" + shown + "' holds " + others.get(0)
+            + " besides its " + format.formatName() + " files, and Spark would read it as "
+            + format.formatName() + "; move it away or point at the data files (e.g. '"
+            + shown + "/*" + format.extensionExample() + "')");
+      }
+      return format;
     }
     if (found.size() > 1) {
       List<String> kinds = new ArrayList<>();

@@ -1,0 +1,46 @@
+package org.qcal.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.junit.jupiter.api.Test;
+import org.qcal.QcalException;
+
+/** Which failures are bad input (exit 2), I/O (exit 1, no "report it") or qcal's own bugs. */
+class FailuresTest {
+  @Test
+  void findsTheLibraryExceptionDeepInTheCauseChain() {
+    QcalException bad = new QcalException("row 3: bad");
+    assertEquals(bad, Failures.badInput(new RuntimeException("job aborted",
+        new IllegalStateException("task failed", bad))));
+  }
+
+  @Test
+  void aFileSparksReaderCannotReadIsBadInputNamingTheFile() {
+    // The message shape of Spark 4's FAILED_READ_FILE error condition.
+    RuntimeException spark = new RuntimeException("Job aborted due to stage failure",
+        new RuntimeException("[FAILED_READ_FILE.NO_HINT] Encountered error while reading file"
+            + " file:///d/part-2.csv.  SQLSTATE: KD001",
+            new RuntimeException("file:/d/part-2.csv is not a Parquet file. Expected magic"
+                + " number at tail, but found [50, 10, 49, 10]")));
+    QcalException bad = Failures.badInput(spark);
+    assertEquals("data file file:///d/part-2.csv cannot be read: RuntimeException: "
+        + "file:/d/part-2.csv is not a Parquet file. Expected magic number at tail, but found"
+        + " [50, 10, 49, 10]", bad.getMessage());
+  }
+
+  @Test
+  void anythingElseIsNotBadInput() {
+    assertNull(Failures.badInput(new IllegalStateException("bug")));
+  }
+
+  @Test
+  void ioFailuresAreToldApartFromBugs() {
+    assertTrue(Failures.isIo(new UncheckedIOException("cannot write", new IOException("quota"))));
+    assertFalse(Failures.isIo(new NullPointerException()));
+  }
+}
