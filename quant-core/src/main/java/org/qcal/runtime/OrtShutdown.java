@@ -38,6 +38,13 @@ public final class OrtShutdown {
 
   private OrtShutdown() {}
 
+  /** How many threads are inside ONNX Runtime now (for tests and diagnostics). */
+  public static int callsInFlight() {
+    synchronized (LOCK) {
+      return inside;
+    }
+  }
+
   /** Enters ORT; false when the JVM is shutting down (then the caller must not call ORT). */
   static boolean enter() {
     synchronized (LOCK) {

@@ -4,11 +4,13 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -35,12 +37,13 @@ final class RowPositions {
   private RowPositions() {}
 
   static Dataset<Row> attach(Dataset<Row> data) {
-    if (resolves(data, "_metadata.row_index")) {
+    List<String> metadata = metadataFields(data);
+    if (metadata.contains("row_index")) {
       return data.withColumn(BatchPlan.FILE_COLUMN, col("_metadata.file_path"))
           .withColumn(BatchPlan.BLOCK_COLUMN, lit(0L))
           .withColumn(BatchPlan.ROW_COLUMN, col("_metadata.row_index"));
     }
-    if (resolves(data, "_metadata.file_path")) {
+    if (metadata.contains("file_path") && metadata.contains("file_block_start")) {
       Dataset<Row> located = data.withColumn(BatchPlan.FILE_COLUMN, col("_metadata.file_path"))
           .withColumn(BatchPlan.BLOCK_COLUMN, col("_metadata.file_block_start"));
       StructType schema = located.schema().add(BatchPlan.ROW_COLUMN, DataTypes.LongType, false);
@@ -57,12 +60,13 @@ final class RowPositions {
     return data;
   }
 
-  private static boolean resolves(Dataset<Row> data, String column) {
+  /** The fields of the source's hidden {@code _metadata} struct; none when it has none. */
+  private static List<String> metadataFields(Dataset<Row> data) {
     try {
-      data.select(col(column)).schema();
-      return true;
+      DataType type = data.select(col("_metadata")).schema().fields()[0].dataType();
+      return type instanceof StructType struct ? List.of(struct.fieldNames()) : List.of();
     } catch (RuntimeException e) {
-      return false; // Spark's AnalysisException: the source has no such metadata
+      return List.of(); // Spark's AnalysisException: not a file source
     }
   }
 
