@@ -64,9 +64,12 @@ QCAL_ARGS = [
 # What conf/spark-defaults.conf sets, for clusters whose spark-defaults do not carry it.
 SPARK_CONF = {
     # qcal's kernels use the Vector API (an incubator module on Java 17); without it they fall
-    # back to scalar code and log one line.
-    "spark.driver.extraJavaOptions": "--add-modules=jdk.incubator.vector",
-    "spark.executor.extraJavaOptions": "--add-modules=jdk.incubator.vector",
+    # back to scalar code and log one line. A crashing JVM writes its hs_err_pid*.log to /tmp,
+    # not to the worker's working folder.
+    "spark.driver.extraJavaOptions":
+        "--add-modules=jdk.incubator.vector -XX:ErrorFile=/tmp/qcal-hs_err_pid%p.log",
+    "spark.executor.extraJavaOptions":
+        "--add-modules=jdk.incubator.vector -XX:ErrorFile=/tmp/qcal-hs_err_pid%p.log",
     # Kryo for the statistics and histograms the tasks return; registration required, so an
     # unregistered class is an error, not a slow path.
     "spark.serializer": "org.apache.spark.serializer.KryoSerializer",

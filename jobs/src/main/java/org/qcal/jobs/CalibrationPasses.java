@@ -23,7 +23,8 @@ final class CalibrationPasses {
     TapPass.TensorSink sink = CalibrationPasses::addStats;
     return rows
         .mapPartitions(it -> List.of(pass.run(it, PassPartial.ofStats(tensors), sink)).iterator())
-        .treeReduce(PassPartial::merge, TREE_DEPTH);
+        .treeReduce(PassPartial::merge, TREE_DEPTH)
+        .requireNoBadRow();
   }
 
   /** Pass 2: per tapped tensor, a histogram on the grid fixed by the global range of pass 1. */
@@ -31,7 +32,8 @@ final class CalibrationPasses {
     TapPass.TensorSink sink = CalibrationPasses::addHistogram;
     return rows
         .mapPartitions(it -> List.of(pass.run(it, emptyHistograms(grids), sink)).iterator())
-        .treeReduce(PassPartial::merge, TREE_DEPTH);
+        .treeReduce(PassPartial::merge, TREE_DEPTH)
+        .requireNoBadRow();
   }
 
   private static PassPartial emptyHistograms(HistogramGrid[] grids) {

@@ -34,6 +34,7 @@ public final class ModelData {
         .image(imagePreprocessing == null ? ImagePreprocessing.defaults()
             : ImagePreprocessing.parse(imagePreprocessing))
         .sampleShape(ModelInputs.firstSampleShape(signature))
+        .positions() // before the limit and repartition below, which reorder rows
         .load(path, format);
     List<InputBinding> bindings = InputBinder.bind(ModelInputs.of(signature), data.schema(),
         inputs, path);

@@ -1,6 +1,8 @@
 package org.qcal.jobs;
 
 import java.io.Serializable;
+import org.qcal.QcalException;
+import org.qcal.jobs.data.BadRow;
 import org.qcal.stats.Histogram;
 import org.qcal.stats.TensorStats;
 
@@ -8,6 +10,10 @@ import org.qcal.stats.TensorStats;
  * What one partition of a pass returns, and what the pass's tree reduction merges: the rows seen
  * and, per tapped tensor (in plan order), its statistics (pass 1) or its histogram (pass 2).
  * Every merge is exact, so the result does not depend on the partitioning or the merge order.
+ *
+ * <p>A partition with a bad input row returns the earliest one in {@code badRow} instead of
+ * failing its task; the merge keeps the earliest by position, and the driver throws it after the
+ * reduction ({@link #requireNoBadRow()}): no task fails, so none is retried or killed mid-forward.
  */
 public final class PassPartial implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -21,6 +27,7 @@ public final class PassPartial implements Serializable {
   long kernelNanos;
   TensorStats[] stats;
   Histogram[] histograms;
+  BadRow badRow;
 
   PassPartial() {}
 
@@ -45,6 +52,7 @@ public final class PassPartial implements Serializable {
     inferenceNanos += other.inferenceNanos;
     copyNanos += other.copyNanos;
     kernelNanos += other.kernelNanos;
+    badRow = BadRow.earlier(badRow, other.badRow);
     if (stats != null) {
       for (int i = 0; i < stats.length; i++) {
         stats[i].merge(other.stats[i]);
@@ -54,6 +62,14 @@ public final class PassPartial implements Serializable {
       for (int i = 0; i < histograms.length; i++) {
         histograms[i].merge(other.histograms[i]);
       }
+    }
+    return this;
+  }
+
+  /** Returns this, or throws the bad row of the data as the one-line error it is. */
+  PassPartial requireNoBadRow() {
+    if (badRow != null) {
+      throw new QcalException(badRow.message());
     }
     return this;
   }

@@ -6,13 +6,14 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import java.util.function.Function;
 import org.apache.spark.serializer.KryoRegistrator;
+import org.qcal.jobs.data.BadRow;
 import org.qcal.stats.Histogram;
 import org.qcal.stats.HistogramGrid;
 import org.qcal.stats.TensorStats;
 
 /**
  * Registers what qcal's tasks return, so that {@code spark.kryo.registrationRequired=true} holds.
- * Statistics and histograms travel in their documented byte layouts ({@code toByteArray} /
+ * Statistics, histograms and bad-row records travel in their documented byte layouts ({@code toByteArray} /
  * {@code fromByteArray}), the same bytes as everywhere else, which also validates them on read.
  */
 public final class QcalKryoRegistrator implements KryoRegistrator {
@@ -24,6 +25,7 @@ public final class QcalKryoRegistrator implements KryoRegistrator {
     kryo.register(Histogram.class,
         new LayoutSerializer<>(Histogram::toByteArray, Histogram::fromByteArray));
     kryo.register(HistogramGrid.class);
+    kryo.register(BadRow.class, new LayoutSerializer<>(BadRow::toByteArray, BadRow::fromByteArray));
     kryo.register(TensorStats[].class);
     kryo.register(Histogram[].class);
     kryo.register(HistogramGrid[].class);

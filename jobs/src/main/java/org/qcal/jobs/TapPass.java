@@ -55,7 +55,10 @@ final class TapPass implements Serializable {
     return tapOutputs.size();
   }
 
-  /** Runs the partition into {@code partial} and returns it. */
+  /**
+   * Runs the partition into {@code partial} and returns it; a bad row ends the forwards and
+   * comes back in the partial (see {@link RowBatcher}).
+   */
   PassPartial run(Iterator<Row> rows, PassPartial partial, TensorSink sink) {
     faults.maybeFail();
     if (!rows.hasNext()) {
@@ -84,6 +87,7 @@ final class TapPass implements Serializable {
         partial.copyNanos += outputs.copyNanos();
         partial.rows += batch.rows();
       }
+      partial.badRow = batches.error();
       return partial;
     } finally {
       runner.close();

@@ -62,10 +62,12 @@ final class LoadedModel implements AutoCloseable {
   /** Closes the DJL model (its manager closes the ORT session), then the session options. */
   @Override
   public void close() {
-    try {
-      model.close();
-    } finally {
-      sessionOptions.close();
-    }
+    OrtShutdown.free(() -> {
+      try {
+        model.close();
+      } finally {
+        sessionOptions.close();
+      }
+    });
   }
 }

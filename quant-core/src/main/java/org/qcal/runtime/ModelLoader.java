@@ -34,6 +34,10 @@ final class ModelLoader {
     OrtSession session = null;
     Model model = null;
     boolean sessionOwnedByModel = false;
+    if (!OrtShutdown.enter()) {
+      sessionOptions.close();
+      throw new IllegalStateException("cannot load " + source + ": the JVM is shutting down");
+    }
     try {
       session = env.createSession(source.bytes(), sessionOptions);
       ModelSignature signature = ModelSignature.of(source.toString(), session);
@@ -53,6 +57,8 @@ final class ModelLoader {
         throw e;
       }
       throw new QcalException("cannot load " + source + ": " + e, e);
+    } finally {
+      OrtShutdown.leave();
     }
   }
 

@@ -131,7 +131,7 @@ public final class ModelRunner implements AutoCloseable {
         throw new QcalException(model.label() + ": input(s) " + missing
             + " not set for this batch; the model's inputs are " + model.signature().inputs());
       }
-      return predictor.predict(feed);
+      return forward();
     } catch (TranslateException | RuntimeException e) {
       if (e instanceof QcalException q) {
         throw q;
@@ -145,6 +145,18 @@ public final class ModelRunner implements AutoCloseable {
     }
   }
 
+  /** The forward, inside {@link OrtShutdown}'s gate so that JVM exit waits for it to end. */
+  private ModelOutputs forward() throws TranslateException {
+    if (!OrtShutdown.enter()) {
+      throw new IllegalStateException(model.label() + ": the JVM is shutting down");
+    }
+    try {
+      return predictor.predict(feed);
+    } finally {
+      OrtShutdown.leave();
+    }
+  }
+
   /** Frees this runner's predictor and its hold on the shared session. Safe to call twice. */
   @Override
   public void close() {
@@ -153,7 +165,7 @@ public final class ModelRunner implements AutoCloseable {
     }
     closed = true;
     try {
-      predictor.close();
+      OrtShutdown.free(predictor::close);
     } finally {
       SessionCache.release(model);
     }

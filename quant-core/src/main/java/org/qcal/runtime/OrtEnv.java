@@ -23,7 +23,9 @@ public final class OrtEnv {
   /** Initializes DJL's ORT engine (offline) if needed and returns its environment. */
   public static OrtEnvironment get() {
     engine();
-    return OrtEnvironment.getEnvironment();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    OrtShutdown.install(); // the environment and its closing hook exist from here on
+    return env;
   }
 
   /** DJL's ORT engine, initialized offline. */

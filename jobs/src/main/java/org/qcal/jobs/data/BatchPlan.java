@@ -16,18 +16,31 @@ import org.qcal.QcalException;
  * the effective batch size and the optional label column.
  *
  * <p>The batch size is the requested one, or 1 when any input has a static batch dim of 1.
+ *
+ * <p>Position columns ({@link #FILE_COLUMN}, {@link #BLOCK_COLUMN}, {@link #ROW_COLUMN}, added by
+ * {@link DatasetLoader#withPositions}) are carried for messages only, never bound to an input.
  */
 public final class BatchPlan implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The column the image and .npy sources fill with the file each row came from. */
   public static final String ORIGIN_COLUMN = "origin";
+  /** The prefix of the position columns, which are qcal's, not the user's. */
+  static final String POSITION_PREFIX = "_qcal_";
+  /** The data file of a row (a URI, as Spark's {@code _metadata.file_path}). */
+  public static final String FILE_COLUMN = "_qcal_file";
+  /** Where Spark's split of that file starts (bytes; 0 unless a text file was split). */
+  public static final String BLOCK_COLUMN = "_qcal_block";
+  /** The row within the file (within the split when the block is not 0), from 0. */
+  public static final String ROW_COLUMN = "_qcal_row";
 
   private final List<InputBinding> bindings;
   private final int[] columnIndex;
   private final int labelIndex;
   private final String labelColumn;
-  private final int originIndex;
+  private final int fileIndex;
+  private final int blockIndex;
+  private final int rowIndex;
   private final int batchSize;
   private final String source;
 
@@ -64,9 +77,17 @@ public final class BatchPlan implements Serializable {
     this.batchSize = size;
     this.labelColumn = labelColumn;
     this.labelIndex = labelColumn == null ? -1 : labelIndex(schema, labelColumn, source);
-    StructField origin = InputBinder.field(schema, ORIGIN_COLUMN);
-    this.originIndex = origin != null && origin.dataType().equals(DataTypes.StringType)
-        ? schema.fieldIndex(ORIGIN_COLUMN) : -1;
+    boolean positions = has(schema, FILE_COLUMN, DataTypes.StringType)
+        && has(schema, BLOCK_COLUMN, DataTypes.LongType)
+        && has(schema, ROW_COLUMN, DataTypes.LongType);
+    this.fileIndex = positions ? schema.fieldIndex(FILE_COLUMN) : -1;
+    this.blockIndex = positions ? schema.fieldIndex(BLOCK_COLUMN) : -1;
+    this.rowIndex = positions ? schema.fieldIndex(ROW_COLUMN) : -1;
+  }
+
+  private static boolean has(StructType schema, String column, DataType type) {
+    StructField f = InputBinder.field(schema, column);
+    return f != null && f.dataType().equals(type);
   }
 
   /** A lazy iterator of batches over one partition's rows. */
@@ -103,8 +124,17 @@ public final class BatchPlan implements Serializable {
     return labelIndex;
   }
 
-  int originIndex() {
-    return originIndex;
+  /** The column of the row's data file, or -1 when the rows carry no position columns. */
+  int fileIndex() {
+    return fileIndex;
+  }
+
+  int blockIndex() {
+    return blockIndex;
+  }
+
+  int rowIndex() {
+    return rowIndex;
   }
 
   private static int labelIndex(StructType schema, String column, String source) {

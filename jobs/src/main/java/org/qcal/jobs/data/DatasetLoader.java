@@ -34,6 +34,10 @@ import org.qcal.QcalException;
  * </ul>
  *
  * Without a format, it is told from the path (see {@link FormatDetector}).
+ *
+ * <p>With {@link #positions()}, every row also carries where it comes from, for messages about
+ * bad rows ({@link BatchPlan#FILE_COLUMN}, {@link BatchPlan#BLOCK_COLUMN}, {@link
+ * BatchPlan#ROW_COLUMN}), attached here, before any repartition or limit can reorder rows.
  */
 public final class DatasetLoader {
   /** The tensor column of the image source. */
@@ -48,6 +52,7 @@ public final class DatasetLoader {
   private ImagePreprocessing image = ImagePreprocessing.defaults();
   private long[] sampleShape;
   private final Map<String, String> options = new LinkedHashMap<>();
+  private boolean positions;
 
   public DatasetLoader(SparkSession spark) {
     this.spark = spark;
@@ -74,8 +79,19 @@ public final class DatasetLoader {
     return this;
   }
 
+  /** Adds the position columns to the rows (see the class comment). */
+  public DatasetLoader positions() {
+    this.positions = true;
+    return this;
+  }
+
   /** Opens {@code path} as {@code format}, or as its files say when format is null or blank. */
   public Dataset<Row> load(String path, String format) {
+    Dataset<Row> data = open(path, format);
+    return positions ? RowPositions.attach(data) : data;
+  }
+
+  private Dataset<Row> open(String path, String format) {
     Path p = new Path(path);
     FileSystem fs = fileSystem(p, path);
     FormatDetector.existing(fs, p, path);

@@ -124,15 +124,15 @@ public final class InputBinder {
     return null;
   }
 
+  /** The user's columns with their types; qcal's own position columns are not the user's. */
   static String describeColumns(StructType schema) {
-    if (schema.fields().length == 0) {
-      return "none";
-    }
     List<String> parts = new ArrayList<>();
     for (StructField f : schema.fields()) {
-      parts.add(f.name() + " " + f.dataType().simpleString());
+      if (!f.name().startsWith(BatchPlan.POSITION_PREFIX)) {
+        parts.add(f.name() + " " + f.dataType().simpleString());
+      }
     }
-    return String.join(", ", parts);
+    return parts.isEmpty() ? "none" : String.join(", ", parts);
   }
 
   private static String listOrNone(List<String> names) {

@@ -16,8 +16,12 @@ import org.qcal.QcalException;
  * differs from the rows already in the batch, the batch ends early and that row starts the next
  * one; so ragged data gives smaller batches rather than an error, and sorted data loses nothing.
  *
- * <p>Row numbers in messages count from 0 within the partition (the partition is named when the
- * batcher runs in a Spark task); the row's file is named when the data has an origin column.
+ * <p>Every row is checked before a batch holding it is handed out (so before any of its values
+ * reaches ONNX Runtime): a null cell or element, a length the input's sample shape does not take,
+ * an undecodable value, a null label or one outside {@link #labelsBelow the class range}. A bad
+ * row does not throw: the batcher hands out no more batches, checks the remaining rows without
+ * decoding them for a model, and {@link #error()} returns the earliest bad row by position (file,
+ * then row), which is what makes the job's error independent of how rows fall into partitions.
  */
 public final class RowBatcher implements Iterator<Batch> {
   /** The largest Java array the JVMs qcal runs on allocate safely. */
@@ -30,12 +34,19 @@ public final class RowBatcher implements Iterator<Batch> {
   private final int partition;
   private final Batch batch;
 
-  // The row read but not yet placed in a batch, with its decoded cell values and lengths.
+  // The row read but not yet placed in a batch, with its cell values and lengths.
   private Row pending;
   private long pendingIndex;
   private final Object[] values;
   private final int[] counts;
   private long rowsRead;
+  /** The rows of the batch being filled and their indices in the partition, for errors. */
+  private final Row[] batchRows;
+  private final long[] batchIndex;
+  private boolean ready;
+  private BadRow error;
+  private long classes = -1;
+  private String classSource;
 
   RowBatcher(BatchPlan plan, Iterator<Row> rows) {
     this.plan = plan;
@@ -47,37 +58,95 @@ public final class RowBatcher implements Iterator<Batch> {
     this.batch = new Batch(bindings, plan.hasLabels());
     this.values = new Object[bindings.size()];
     this.counts = new int[bindings.size()];
+    this.batchRows = new Row[batchSize];
+    this.batchIndex = new long[batchSize];
+  }
+
+  /**
+   * From now on a label must lie in {@code [0, classes)}: the class count of output {@code
+   * output}, known once the model declared or produced it.
+   */
+  public void labelsBelow(long classes, String output) {
+    this.classes = classes;
+    this.classSource = output;
   }
 
   @Override
   public boolean hasNext() {
-    return pending != null || rows.hasNext();
+    if (!ready && error == null) {
+      fill();
+    }
+    return ready;
   }
 
   @Override
   public Batch next() {
     if (!hasNext()) {
-      throw new NoSuchElementException("no more rows in this partition of " + plan.source());
+      throw new NoSuchElementException("no more batches in this partition of " + plan.source());
     }
+    ready = false;
+    return batch;
+  }
+
+  /** The earliest bad row of the partition, once {@link #hasNext()} said false; else null. */
+  public BadRow error() {
+    return error;
+  }
+
+  /**
+   * Row {@code r} of the batch last returned, as a bad row (e.g. a label found outside the
+   * class range after the forward that told the class count).
+   */
+  public BadRow badRow(int r, String what) {
+    return RowPosition.bad(plan, batchRows[r], batchIndex[r], partition, what);
+  }
+
+  /** Ends the batches with {@code bad}, checking the remaining rows for an earlier one. */
+  public void fail(BadRow bad) {
+    error = BadRow.earlier(error, bad);
+    ready = false;
+    pending = null;
+    while (rows.hasNext()) {
+      long index = rowsRead++;
+      BadRow b = read(rows.next(), index);
+      if (b == null) {
+        batch.rows = 0;
+        b = place(); // decodes into the unused batch buffer: only to find bad elements
+      }
+      error = BadRow.earlier(error, b);
+    }
+    batch.rows = 0;
+  }
+
+  private void fill() {
     batch.rows = 0;
     while (batch.rows < batchSize) {
       if (pending == null) {
         if (!rows.hasNext()) {
           break;
         }
-        read(rows.next(), rowsRead++);
+        long index = rowsRead++;
+        BadRow bad = read(rows.next(), index);
+        if (bad != null) {
+          fail(bad);
+          return;
+        }
       }
       if (batch.rows > 0 && !sameLengths()) {
         break; // keep the pending row for the next batch
       }
-      place();
+      BadRow bad = place();
+      if (bad != null) {
+        fail(bad);
+        return;
+      }
       pending = null;
     }
-    return batch;
+    ready = batch.rows > 0;
   }
 
   /** Reads one row's cells and checks every length against the model's shape. */
-  private void read(Row row, long index) {
+  private BadRow read(Row row, long index) {
     pending = row;
     pendingIndex = index;
     for (int i = 0; i < bindings.size(); i++) {
@@ -85,23 +154,24 @@ public final class RowBatcher implements Iterator<Batch> {
       int col = plan.columnIndex(i);
       Object value = b.columnType().read(row, col);
       if (value == null) {
-        throw fail(b, "is null; input " + b.input().describe() + " needs " + b.needs()
+        return bad(b, "is null; input " + b.input().describe() + " needs " + b.needs()
             + " values");
       }
       int count;
       try {
         count = b.columnType().count(value);
-      } catch (IllegalArgumentException e) {
-        throw fail(b, e.getMessage() + "; input " + b.input().describe() + " needs " + b.needs()
+      } catch (IllegalArgumentException | ClassCastException e) {
+        return bad(b, e.getMessage() + "; input " + b.input().describe() + " needs " + b.needs()
             + " values");
       }
       if (!b.accepts(count)) {
-        throw fail(b, "has " + count + " values, input " + b.input().describe() + " needs "
+        return bad(b, "has " + count + " values, input " + b.input().describe() + " needs "
             + b.needs());
       }
       values[i] = value;
       counts[i] = count;
     }
+    return null;
   }
 
   private boolean sameLengths() {
@@ -114,7 +184,7 @@ public final class RowBatcher implements Iterator<Batch> {
   }
 
   /** Decodes the pending row into the batch's buffers at position {@code batch.rows}. */
-  private void place() {
+  private BadRow place() {
     int r = batch.rows;
     for (int i = 0; i < bindings.size(); i++) {
       InputBinding b = bindings.get(i);
@@ -129,15 +199,22 @@ public final class RowBatcher implements Iterator<Batch> {
         } else {
           b.columnType().toFloats(values[i], batch.floats[i], r * n);
         }
-      } catch (IllegalArgumentException e) {
-        throw fail(b, e.getMessage() + "; input " + b.input().describe() + " needs numbers");
+      } catch (IllegalArgumentException | ClassCastException e) {
+        return bad(b, e.getMessage() + "; input " + b.input().describe() + " needs numbers");
+      } finally {
+        values[i] = null;
       }
-      values[i] = null;
     }
     if (batch.labels != null) {
-      placeLabel(r);
+      BadRow bad = placeLabel(r);
+      if (bad != null) {
+        return bad;
+      }
     }
+    batchRows[r] = pending;
+    batchIndex[r] = pendingIndex;
     batch.rows = r + 1;
+    return null;
   }
 
   private void ensureCapacity(int i, InputBinding b, int perSample) {
@@ -155,33 +232,32 @@ public final class RowBatcher implements Iterator<Batch> {
     }
   }
 
-  private void placeLabel(int r) {
+  private BadRow placeLabel(int r) {
     if (batch.labels.length < batchSize) {
       batch.labels = new long[batchSize];
     }
     int col = plan.labelIndex();
+    String column = "label column '" + plan.labelColumn() + "'";
     if (pending.isNullAt(col)) {
-      throw new QcalException("label column '" + plan.labelColumn() + "' of " + plan.source()
-          + ": " + where() + " is null");
+      return RowPosition.bad(plan, pending, pendingIndex, partition, column + " is null");
     }
-    batch.labels[r] = ((Number) pending.get(col)).longValue();
+    long label = ((Number) pending.get(col)).longValue();
+    if (classes > 0 && (label < 0 || label >= classes)) {
+      return RowPosition.bad(plan, pending, pendingIndex, partition,
+          outsideClasses(column, label, classes, classSource));
+    }
+    batch.labels[r] = label;
+    return null;
   }
 
-  private QcalException fail(InputBinding b, String what) {
-    return new QcalException(
-        "column '" + b.column() + "' of " + plan.source() + ": " + where() + " " + what);
+  /** "label column 'y' has value 12, outside the class range [0, 10) of output 'logits'". */
+  public static String outsideClasses(String column, long label, long classes, String output) {
+    return column + " has value " + label + ", outside the class range [0, " + classes
+        + ") of output '" + output + "'";
   }
 
-  /** {@code row 17 of partition 3 (file:/data/x.npy)}. */
-  private String where() {
-    StringBuilder sb = new StringBuilder("row ").append(pendingIndex);
-    if (partition >= 0) {
-      sb.append(" of partition ").append(partition);
-    }
-    int origin = plan.originIndex();
-    if (origin >= 0 && !pending.isNullAt(origin)) {
-      sb.append(" (").append(pending.getString(origin)).append(')');
-    }
-    return sb.toString();
+  private BadRow bad(InputBinding b, String what) {
+    return RowPosition.bad(plan, pending, pendingIndex, partition,
+        "column '" + b.column() + "' " + what);
   }
 }

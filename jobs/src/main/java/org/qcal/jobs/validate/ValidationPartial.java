@@ -7,6 +7,8 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
+import org.qcal.QcalException;
+import org.qcal.jobs.data.BadRow;
 import org.qcal.metrics.ClassificationCounts;
 import org.qcal.metrics.ErrorSums;
 
@@ -17,7 +19,9 @@ import org.qcal.metrics.ErrorSums;
  * counts, exact sums), so the merged result does not depend on partitioning or merge order.
  *
  * <p>Travels between tasks as bytes ({@link #toBytes()}: Java serialization of this object),
- * since the metric classes carry {@code ExactSum}s that have no Kryo serializer.
+ * since the metric classes carry {@code ExactSum}s that have no Kryo serializer. The bad row (see
+ * {@link BadRow}: a partition that meets one returns it instead of failing, the merge keeps the
+ * earliest) is written in its own byte layout within those bytes, not by Java serialization.
  */
 public final class ValidationPartial implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -36,6 +40,7 @@ public final class ValidationPartial implements Serializable {
   long referenceNanos;
   long candidateNanos;
   long metricNanos;
+  transient BadRow badRow;
 
   /** An empty partial for candidates with {@code tensorCounts[k]} tensors and {@code outputs}. */
   ValidationPartial(int outputCount, int[] tensorCounts) {
@@ -71,7 +76,30 @@ public final class ValidationPartial implements Serializable {
     referenceNanos += other.referenceNanos;
     candidateNanos += other.candidateNanos;
     metricNanos += other.metricNanos;
+    badRow = BadRow.earlier(badRow, other.badRow);
     return this;
+  }
+
+  /** Returns this, or throws the bad row of the data as the one-line error it is. */
+  ValidationPartial requireNoBadRow() {
+    if (badRow != null) {
+      throw new QcalException(badRow.message());
+    }
+    return this;
+  }
+
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    byte[] bad = badRow == null ? new byte[0] : badRow.toByteArray();
+    out.writeInt(bad.length);
+    out.write(bad);
+  }
+
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    byte[] bad = new byte[in.readInt()];
+    in.readFully(bad);
+    badRow = bad.length == 0 ? null : BadRow.fromByteArray(bad);
   }
 
   public long rows() {

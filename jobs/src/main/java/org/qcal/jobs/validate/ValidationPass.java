@@ -55,6 +55,7 @@ final class ValidationPass implements Serializable {
   private final int[][] tensorIndex;
   private final TensorTap[][] candidateTensors;
   private final RuntimeOptions runtime;
+  private final long declaredClasses;
 
   /**
    * @param outputs the FP32 outputs compared (candidates have them under the same names)
@@ -62,10 +63,12 @@ final class ValidationPass implements Serializable {
    * @param referenceTensors FP32 tap outputs of the quantized tensors
    * @param tensorIndex per candidate, its tensors as indices into {@code referenceTensors}
    * @param candidateTensors per candidate, where its tap model carries each of its tensors
+   * @param declaredClasses the class dim the class output declares, or -1 when dynamic
    */
   ValidationPass(ModelRef reference, List<ModelRef> candidates, List<String> candidateNames,
       BatchPlan plan, List<String> outputs, String classOutput, List<String> referenceTensors,
-      int[][] tensorIndex, TensorTap[][] candidateTensors, RuntimeOptions runtime) {
+      int[][] tensorIndex, TensorTap[][] candidateTensors, RuntimeOptions runtime,
+      long declaredClasses) {
     this.reference = reference;
     this.candidates = List.copyOf(candidates);
     this.candidateNames = List.copyOf(candidateNames);
@@ -76,6 +79,7 @@ final class ValidationPass implements Serializable {
     this.tensorIndex = tensorIndex;
     this.candidateTensors = candidateTensors;
     this.runtime = runtime;
+    this.declaredClasses = declaredClasses;
   }
 
   ValidationPartial empty() {
@@ -99,6 +103,9 @@ final class ValidationPass implements Serializable {
     }
     try {
       RowBatcher batches = plan.batches(rows);
+      if (classOutput != null && declaredClasses >= 2) {
+        batches.labelsBelow(declaredClasses, classOutput); // checked before any forward
+      }
       int[] predictions = new int[plan.batchSize()];
       Scratch scratch = new Scratch();
       while (batches.hasNext()) {
@@ -107,8 +114,12 @@ final class ValidationPass implements Serializable {
         ModelOutputs ref = forward(runners.get(0), batch);
         long ranReference = cpuNanos();
         partial.referenceNanos += ranReference - start;
-        Scores scores = classOutput == null ? null : classify(partial, ref, batch, predictions);
+        Scores scores = classOutput == null ? null
+            : classify(partial, ref, batch, batches, predictions);
         partial.metricNanos += cpuNanos() - ranReference;
+        if (classOutput != null && scores == null) {
+          break; // a label outside the class range: the batcher holds it
+        }
         for (int k = 0; k < candidates.size(); k++) {
           long before = cpuNanos();
           ModelOutputs out = forward(runners.get(k + 1), batch);
@@ -119,15 +130,20 @@ final class ValidationPass implements Serializable {
         }
         partial.rows += batch.rows();
       }
+      partial.badRow = batches.error();
       return partial;
     } finally {
       closeAll(runners);
     }
   }
 
-  /** The FP32 class scores of a batch, checked; counts FP32 and fills its predictions. */
+  /**
+   * The FP32 class scores of a batch, checked; counts FP32 and fills its predictions. Null when
+   * a label lies outside the class range the forward revealed (a dynamic class dim): that row
+   * then ends the batcher as a bad row.
+   */
   private Scores classify(ValidationPartial partial, ModelOutputs ref, Batch batch,
-      int[] predictions) {
+      RowBatcher batches, int[] predictions) {
     HostTensor t = ref.get(classOutput);
     long[] shape = t.shape();
     int rows = batch.rows();
@@ -140,11 +156,11 @@ final class ValidationPass implements Serializable {
     long[] labels = batch.hasLabels() ? batch.labels() : null;
     int bad = ClassificationCounts.firstLabelOutside(labels, rows, classes);
     if (bad >= 0) {
-      throw new QcalException("label column '" + plan.labelColumn() + "' of " + plan.source()
-          + ": value " + labels[bad] + " (row " + (partial.rows + bad) + where()
-          + ") is outside the class range [0, " + classes + ") of output '" + classOutput
-          + "'");
+      batches.fail(batches.badRow(bad, RowBatcher.outsideClasses(
+          "label column '" + plan.labelColumn() + "'", labels[bad], classes, classOutput)));
+      return null;
     }
+    batches.labelsBelow(classes, classOutput); // the next rows are checked before a forward
     TopK.argmaxRows(t.floats(), 0, rows, classes, predictions);
     partial.reference.update(t.floats(), 0, rows, classes, labels, null);
     return new Scores(classes, labels);
@@ -226,11 +242,6 @@ final class ValidationPass implements Serializable {
   }
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-  private static String where() {
-    TaskContext task = TaskContext.get();
-    return task == null ? "" : " of partition " + task.partitionId();
-  }
 
   private List<ModelRunner> open() {
     List<ModelRunner> runners = new ArrayList<>();

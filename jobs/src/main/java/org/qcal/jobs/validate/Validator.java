@@ -84,7 +84,7 @@ public final class Validator {
       byte[] merged = data.rows()
           .mapPartitions(rows -> List.of(pass.run(rows).toBytes()).iterator())
           .treeReduce(ValidationPartial::mergeBytes, TREE_DEPTH);
-      ValidationPartial result = ValidationPartial.fromBytes(merged);
+      ValidationPartial result = ValidationPartial.fromBytes(merged).requireNoBadRow();
       ValidationReport.Timing timing = new ValidationReport.Timing(
           (System.nanoTime() - start) / 1e9, result.referenceNanos / 1e9,
           result.candidateNanos / 1e9, result.metricNanos / 1e9);
@@ -129,7 +129,8 @@ public final class Validator {
       }
     }
     return new ValidationPass(reference, candidates, names, data.plan(), prepared.outputs(),
-        classOutput, referenceTensors, tensorIndex, candidateTensors, prepared.runtime());
+        classOutput, referenceTensors, tensorIndex, candidateTensors, prepared.runtime(),
+        classOutput == null ? -1 : prepared.primaryOutputSpec().dim(1));
   }
 
   private static ValidationPass.ModelRef ref(JavaSparkContext jsc, ModelSource source,

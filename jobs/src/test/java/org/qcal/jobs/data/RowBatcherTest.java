@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -269,44 +270,77 @@ class RowBatcherTest {
     return RowFactory.create(pixels, le(1, 2, 3), label, "n");
   }
 
-  private static QcalException failure(Dataset<Row> df, String column, String label) {
-    BatchPlan p = plan(df, floats(-1, 3), column, 2, label, "data/x.parquet");
-    return assertThrows(QcalException.class,
-        () -> p.batches(df.collectAsList().iterator()).forEachRemaining(b -> { }));
+  /** The bad row the batcher reports after handing out every good batch. */
+  private static String failure(Dataset<Row> df, String column, String label) {
+    return badRow(plan(df, floats(-1, 3), column, 2, label, "data/x.parquet"), df).message();
+  }
+
+  private static BadRow badRow(BatchPlan p, Dataset<Row> df) {
+    RowBatcher batches = p.batches(df.collectAsList().iterator());
+    batches.forEachRemaining(b -> { });
+    return batches.error();
   }
 
   @Test
   void wrongElementCountNamesColumnDatasetRowAndCounts() {
     Dataset<Row> df = pixels(px(List.of(1f, 2f, 3f), 0L), px(List.of(1f, 2f, 3f), 0L),
         px(List.of(1f, 2f), 0L));
-    assertEquals("column 'pixels' of data/x.parquet: row 2 has 2 values, input 'input' [?,3] "
-        + "needs 3", failure(df, "pixels", null).getMessage());
+    assertEquals("data data/x.parquet row 2: column 'pixels' has 2 values, input 'input' [?,3] "
+        + "needs 3", failure(df, "pixels", null));
   }
 
   @Test
-  void wrongElementCountOnAnExecutorNamesThePartition() throws Exception {
+  void aBadRowOnAnExecutorIsReturnedNotThrownAndNamesTheFileAndRow() throws Exception {
     String bad = tmp.resolve("short.parquet").toString();
     pixels(px(List.of(1f, 2f, 3f), 0L), px(List.of(1f, 2f, 3f, 4f), 0L)).coalesce(1).write()
         .parquet(bad);
-    Dataset<Row> df = new DatasetLoader(spark).load(bad, null);
+    Dataset<Row> df = new DatasetLoader(spark).positions().load(bad, null);
     BatchPlan p = plan(df, floats(-1, 3), "pixels", 8, null, bad);
-    FlatMapFunction<java.util.Iterator<Row>, Integer> rowsPerBatch = rows -> {
-      List<Integer> out = new ArrayList<>();
-      p.batches(rows).forEachRemaining(b -> out.add(b.rows()));
-      return out.iterator();
+    FlatMapFunction<java.util.Iterator<Row>, String> errors = rows -> {
+      RowBatcher batches = p.batches(rows);
+      batches.forEachRemaining(b -> { });
+      return List.of(batches.error() == null ? "" : batches.error().message()).iterator();
     };
-    Exception e = assertThrows(Exception.class,
-        () -> df.javaRDD().mapPartitions(rowsPerBatch).collect());
-    assertEquals("column 'pixels' of " + bad + ": row 1 of partition 0 has 4 values, input "
-        + "'input' [?,3] needs 3", TestSpark.qcalCause(e).getMessage());
+    List<String> messages = df.javaRDD().mapPartitions(errors).collect();
+    String file = Path.of(bad).toFile().listFiles((d, n) -> n.endsWith(".parquet"))[0].getName();
+    assertEquals(List.of("data file " + file + " row 1: column 'pixels' has 4 values, input "
+        + "'input' [?,3] needs 3"), messages.stream().filter(m -> !m.isEmpty()).toList());
+  }
+
+  @Test
+  void aBadRowEndsTheBatchesBeforeTheBatchHoldingItIsHandedOut() {
+    Dataset<Row> df = pixels(px(List.of(1f, 2f, 3f), 0L), px(List.of(1f, 2f, 3f), 0L),
+        px(List.of(1f, 2f, 3f), 0L), px(List.of(1f, 2f, 3f, 4f), 0L), px(List.of(5f, 6f, 7f), 0L));
+    RowBatcher batches = plan(df, floats(-1, 3), "pixels", 2, null, "data/x.parquet")
+        .batches(df.collectAsList().iterator());
+    List<Integer> sizes = new ArrayList<>();
+    batches.forEachRemaining(b -> sizes.add(b.rows()));
+    assertEquals(List.of(2), sizes, "only the batch of rows 0 and 1: rows 2 and 3 never leave");
+    assertEquals(3, batches.error().row());
+  }
+
+  @Test
+  void theEarliestBadRowOfThePartitionByFileRowIsKeptNotTheFirstMet() {
+    String twoBad = tmp.resolve("two-bad.parquet").toString();
+    pixels(px(List.of(1f, 2f, 3f), 0L), px(null, 0L), px(List.of(1f, 2f), 0L)).coalesce(1)
+        .write().parquet(twoBad);
+    Dataset<Row> df = new DatasetLoader(spark).positions().load(twoBad, null);
+    List<Row> rows = new ArrayList<>(df.collectAsList());
+    Collections.reverse(rows); // file row 2 (too short) is met before file row 1 (null)
+    RowBatcher batches = plan(df, floats(-1, 3), "pixels", 2, null, twoBad)
+        .batches(rows.iterator());
+    assertFalse(batches.hasNext());
+    assertEquals(1, batches.error().row());
+    assertTrue(batches.error().message().endsWith(" row 1: column 'pixels' is null; input "
+        + "'input' [?,3] needs 3 values"), batches.error().message());
   }
 
   @Test
   void binaryOfWrongLengthSaysSo() {
     Dataset<Row> df = spark.createDataFrame(List.of(RowFactory.create((Object) new byte[5])),
         new StructType().add("raw", DataTypes.BinaryType));
-    assertEquals("column 'raw' of data/x.parquet: row 0 has 5 bytes, not a multiple of 4 (raw "
-        + "float32); input 'input' [?,3] needs 3 values", failure(df, "raw", null).getMessage());
+    assertEquals("data data/x.parquet row 0: column 'raw' has 5 bytes, not a multiple of 4 (raw "
+        + "float32); input 'input' [?,3] needs 3 values", failure(df, "raw", null));
   }
 
   @Test
@@ -314,10 +348,8 @@ class RowBatcherTest {
     Dataset<Row> df = pixels(px(List.of(1f, 2f, 3f), 0L));
     assertEquals(List.of(1), rowsOf(df, "bytes", 3)); // 12 bytes = 3 float32: fits [?,3]
     BatchPlan p = plan(df, floats(-1, 4), "bytes", 2, null, "data/x.parquet");
-    QcalException e = assertThrows(QcalException.class,
-        () -> p.batches(df.collectAsList().iterator()).next());
-    assertEquals("column 'bytes' of data/x.parquet: row 0 has 3 values, input 'input' [?,4] "
-        + "needs 4", e.getMessage());
+    assertEquals("data data/x.parquet row 0: column 'bytes' has 3 values, input 'input' [?,4] "
+        + "needs 4", badRow(p, df).message());
   }
 
   private static List<Integer> rowsOf(Dataset<Row> df, String column, long dim) {
@@ -328,20 +360,32 @@ class RowBatcherTest {
   }
 
   @Test
-  void nullCellAndNullElementAreErrors() {
+  void nullCellAndNullElementAreBadRows() {
     Dataset<Row> nullCell = pixels(px(List.of(1f, 2f, 3f), 0L), px(null, 0L));
-    assertEquals("column 'pixels' of data/x.parquet: row 1 is null; input 'input' [?,3] needs 3 "
-        + "values", failure(nullCell, "pixels", null).getMessage());
+    assertEquals("data data/x.parquet row 1: column 'pixels' is null; input 'input' [?,3] needs 3 "
+        + "values", failure(nullCell, "pixels", null));
     Dataset<Row> nullElement = pixels(px(Arrays.asList(1f, null, 3f), 0L));
-    assertEquals("column 'pixels' of data/x.parquet: row 0 has a null at element 1; input "
-        + "'input' [?,3] needs numbers", failure(nullElement, "pixels", null).getMessage());
+    assertEquals("data data/x.parquet row 0: column 'pixels' has a null at element 1; input "
+        + "'input' [?,3] needs numbers", failure(nullElement, "pixels", null));
+  }
+
+  @Test
+  void labelsOutsideTheClassRangeAreBadRowsOnceTheRangeIsKnown() {
+    Dataset<Row> df = pixels(px(List.of(1f, 2f, 3f), 3L), px(List.of(1f, 2f, 3f), 10L));
+    BatchPlan p = plan(df, floats(-1, 3), "pixels", 2, "label", "data/x.parquet");
+    assertEquals(null, badRow(p, df), "no range known: labels pass");
+    RowBatcher batches = p.batches(df.collectAsList().iterator());
+    batches.labelsBelow(10, "logits");
+    batches.forEachRemaining(b -> { });
+    assertEquals("data data/x.parquet row 1: label column 'label' has value 10, outside the class"
+        + " range [0, 10) of output 'logits'", batches.error().message());
   }
 
   @Test
   void labelColumnMustExistBeIntegerAndNonNull() {
     Dataset<Row> df = pixels(px(List.of(1f, 2f, 3f), 0L), px(List.of(1f, 2f, 3f), null));
-    assertEquals("label column 'label' of data/x.parquet: row 1 is null",
-        failure(df, "pixels", "label").getMessage());
+    assertEquals("data data/x.parquet row 1: label column 'label' is null",
+        failure(df, "pixels", "label"));
     QcalException missing = assertThrows(QcalException.class,
         () -> plan(df, floats(-1, 3), "pixels", 2, "y", "data/x.parquet"));
     assertEquals("label column 'y' not found in data/x.parquet (columns: pixels array<float>, "
