@@ -94,7 +94,7 @@ public final class CalibrateJob {
       LoadedInputModel input) {
     CalibrationParameters parameters = settings.parameters();
     OnnxModel model = input.model();
-    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+    CalibrationPlan plan = GraphAnalyzer.analyze(model, parameters.selection(), true);
     TapModel tap = TapAugmenter.augment(model, plan);
     byte[] tapBytes = tap.toByteArray();
     String tapDigest = ModelDigest.sha256Hex(tapBytes);
@@ -141,7 +141,7 @@ public final class CalibrateJob {
       return new CalibrationResult(settings.model(), input.digest(), settings.data(),
           data.format(), data.inputColumns(), first.rows(),
           parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
-          qdq.toByteArray(), passes);
+          Int8Kernels.census(qdq, settings.model()), qdq.toByteArray(), passes);
     } finally {
       broadcast.destroy();
     }

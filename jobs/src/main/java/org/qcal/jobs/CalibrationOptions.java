@@ -43,9 +43,20 @@ public final class CalibrationOptions {
       description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--exclude-nodes", paramLabel = "LIST",
+      description = "Node names kept in float, comma separated (ONNX Runtime's"
+          + " nodes_to_exclude).")
+  String excludeNodes = "";
+
+  @Option(names = "--exclude-op-types", paramLabel = "LIST",
+      description = "Op types kept in float, comma separated, e.g. Gemm,MatMul.")
+  String excludeOpTypes = "";
+
   /** The validated, serializable form of these options. */
   CalibrationParameters toParameters() {
     return CalibrationParameters.of(CalibrateCommand.split(methods), percentile, bins,
-        activationType, weightType, symmetricActivations, perChannel, choose, batchSize);
+        activationType, weightType, symmetricActivations, perChannel, choose, batchSize)
+        .withExclusions(CalibrateCommand.split(excludeNodes),
+            CalibrateCommand.split(excludeOpTypes));
   }
 }

@@ -3,6 +3,7 @@ package org.qcal.jobs;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import org.qcal.onnx.NodeSelection;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.CalibrationOptions;
@@ -24,13 +25,15 @@ public record CalibrationParameters(
     boolean symmetricActivations,
     boolean perChannel,
     CalibrationMethod choose,
-    int batchSize) implements Serializable {
+    int batchSize,
+    NodeSelection selection) implements Serializable {
 
   /** TensorRT's entropy algorithm quantizes the |x| histogram to 128 levels: it needs more bins. */
   public static final int ENTROPY_MIN_BINS = 128;
 
   public CalibrationParameters {
     methods = List.copyOf(methods);
+    selection = selection == null ? NodeSelection.ALL : selection;
     if (methods.isEmpty()) {
       throw new QcalException("--methods: at least one method is needed");
     }
@@ -66,7 +69,25 @@ public record CalibrationParameters(
     }
     return new CalibrationParameters(methods, percentile, bins,
         parseType("--activation-type", activationType), parseType("--weight-type", weightType),
-        symmetricActivations, perChannel, parseMethod("--choose", choose), batchSize);
+        symmetricActivations, perChannel, parseMethod("--choose", choose), batchSize,
+        NodeSelection.ALL);
+  }
+
+  /** These parameters with nodes and op types kept in float ({@code --exclude-*}). */
+  public CalibrationParameters withExclusions(List<String> nodes, List<String> opTypes) {
+    return withSelection(NodeSelection.ALL.excludeNodes(nodes).excludeOpTypes(opTypes));
+  }
+
+  /** These parameters quantizing the nodes {@code selection} accepts. */
+  public CalibrationParameters withSelection(NodeSelection selection) {
+    return new CalibrationParameters(methods, percentile, bins, activationType, weightType,
+        symmetricActivations, perChannel, choose, batchSize, selection);
+  }
+
+  /** These parameters with symmetric or asymmetric activations. */
+  public CalibrationParameters withSymmetricActivations(boolean symmetric) {
+    return new CalibrationParameters(methods, percentile, bins, activationType, weightType,
+        symmetric, perChannel, choose, batchSize, selection);
   }
 
   /** Whether a second pass (fixed-grid histograms) is needed. */

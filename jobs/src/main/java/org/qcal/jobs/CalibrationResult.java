@@ -2,6 +2,7 @@ package org.qcal.jobs;
 
 import java.util.List;
 import java.util.Map;
+import org.qcal.onnx.KernelCensus;
 import org.qcal.quant.QuantParams;
 
 /**
@@ -18,6 +19,8 @@ import org.qcal.quant.QuantParams;
  * @param weightParams per quantized weight initializer
  * @param biasParams per quantized bias initializer
  * @param notes what the exporter decided that a user should know
+ * @param kernels which quantized nodes ONNX Runtime runs with int8 kernels, or null when it
+ *     could not be told
  * @param quantizedModel the QDQ model's bytes, with the chosen method's parameters
  * @param passes how each pass went (throughput, where the time went); logged, never written to
  *     calibration.json, which must not depend on timing
@@ -34,6 +37,7 @@ public record CalibrationResult(
     Map<String, QuantParams> weightParams,
     Map<String, QuantParams> biasParams,
     List<String> notes,
+    KernelCensus kernels,
     byte[] quantizedModel,
     List<PassSummary> passes) {
 

@@ -82,7 +82,8 @@ public final class TuneJob {
     // Read once: the calibration and every candidate export use the same FP32 model.
     LoadedInputModel fp32 = LoadedInputModel.load(settings.calibration().model(), hadoop);
     CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration(), fp32);
-    CalibrationPlan plan = GraphAnalyzer.analyze(fp32.model());
+    CalibrationPlan plan = GraphAnalyzer.analyze(fp32.model(),
+        calibration.parameters().selection(), true);
     RuntimeOptions runtime = ValidateJob.runtimeOptions(
         spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
 
@@ -113,7 +114,7 @@ public final class TuneJob {
         floated.add(tensor);
         excluded.addAll(producers(tensor, fp32.model().graph().getNodeList()));
         current = floatCandidate(base.name(), current, excluded, fp32, step,
-            calibration.parameters().weightQuantization());
+            calibration.parameters().weightQuantization(), calibration.parameters().selection());
         if (current == null) {
           floated.remove(floated.size() - 1); // nothing left that could be kept in float
           break;
@@ -147,9 +148,7 @@ public final class TuneJob {
     CalibrationParameters p = calibration.parameters();
     List<Candidate> candidates = new ArrayList<>();
     for (boolean symmetric : new boolean[] {false, true}) {
-      CalibrationParameters rule = new CalibrationParameters(p.methods(), p.percentile(),
-          p.bins(), p.activationType(), p.weightType(), symmetric, p.perChannel(), p.choose(),
-          p.batchSize());
+      CalibrationParameters rule = p.withSymmetricActivations(symmetric);
       Map<CalibrationMethod, Map<String, QuantParams>> byMethod =
           new EnumMap<>(CalibrationMethod.class);
       for (TensorCalibration t : calibration.tensors()) {
@@ -195,11 +194,14 @@ public final class TuneJob {
    * statistics: its producer joins the float nodes too. Null when nothing is left to quantize.
    */
   private static Candidate floatCandidate(String baseName, Candidate base, Set<String> excluded,
-      LoadedInputModel fp32, int step, org.qcal.onnx.WeightQuantization weights) {
+      LoadedInputModel fp32, int step, org.qcal.onnx.WeightQuantization weights,
+      NodeSelection selection) {
     Map<String, QuantParams> known = base.activationParams();
     for (int guard = 0; guard < fp32.model().graph().getNodeCount(); guard++) {
+      Set<String> floatNodes = new java.util.TreeSet<>(selection.excludedNodes());
+      floatNodes.addAll(excluded);
       CalibrationPlan plan = GraphAnalyzer.analyze(fp32.model(),
-          NodeSelection.ALL.excludeNodes(excluded), true);
+          selection.excludeNodes(floatNodes), true);
       Map<String, QuantParams> activations = new LinkedHashMap<>();
       List<String> missing = new ArrayList<>();
       for (String tapped : plan.tappedTensors()) {

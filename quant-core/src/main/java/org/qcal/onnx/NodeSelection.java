@@ -53,6 +53,16 @@ public final class NodeSelection implements Serializable {
     return new NodeSelection(includeOps, excludeOps, includeNodes, names(names, "exclude"));
   }
 
+  /** Node names never quantized, sorted. */
+  public Set<String> excludedNodes() {
+    return new TreeSet<>(excludeNodes);
+  }
+
+  /** Op types never quantized, sorted. */
+  public Set<String> excludedOpTypes() {
+    return new TreeSet<>(excludeOps);
+  }
+
   /** True when {@code node} may be quantized. */
   public boolean accepts(NodeProto node) {
     String op = node.getOpType();

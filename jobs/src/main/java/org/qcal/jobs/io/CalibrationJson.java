@@ -51,6 +51,15 @@ public final class CalibrationJson {
     root.set("biases", params(result.biasParams()));
     ArrayNode notes = root.putArray("notes");
     result.notes().forEach(notes::add);
+    if (result.kernels() != null) {
+      ObjectNode kernels = root.putObject("int8Kernels");
+      kernels.put("quantizedNodes", result.kernels().quantizedNodes());
+      ObjectNode ops = kernels.putObject("ops");
+      result.kernels().int8Ops().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+          .forEach(e -> ops.put(e.getKey(), e.getValue()));
+      ArrayNode leftFloat = kernels.putArray("leftFloat");
+      result.kernels().leftFloat().forEach(leftFloat::add);
+    }
     try {
       return (MAPPER.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
@@ -69,6 +78,10 @@ public final class CalibrationJson {
     s.put("symmetricActivations", p.symmetricActivations());
     s.put("weightType", p.weightType().toString());
     s.put("perChannel", p.perChannel());
+    ArrayNode excludeNodes = s.putArray("excludeNodes");
+    p.selection().excludedNodes().forEach(excludeNodes::add);
+    ArrayNode excludeOpTypes = s.putArray("excludeOpTypes");
+    p.selection().excludedOpTypes().forEach(excludeOpTypes::add);
     s.put("batchSize", p.batchSize());
     return s;
   }

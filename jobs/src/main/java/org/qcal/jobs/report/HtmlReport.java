@@ -55,6 +55,8 @@ public final class HtmlReport {
         .symmetricActivations() ? " symmetric" : " asymmetric"));
     row(html, "weights", c.parameters().weightType() + (c.parameters().perChannel()
         ? " per channel" : " per tensor"));
+    row(html, "int8 kernels (" + c.parameters().choose().id() + " export)",
+        c.kernels() == null ? "could not be told" : c.kernels().summary());
     html.append("</table></section>\n");
   }
 

@@ -18,6 +18,7 @@ import org.apache.hadoop.fs.Path;
 import org.qcal.QcalException;
 import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.GraphAnalyzer;
+import org.qcal.onnx.NodeSelection;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.WeightQuantization;
 import org.qcal.quant.QuantParams;
@@ -43,9 +44,10 @@ public final class CalibrationCandidates {
    * @param modelSha256 the digest of the FP32 model it was made from
    * @param weights the weight settings of the run
    * @param params method id -> tapped tensor -> activation params, in the file's order
+   * @param selection the nodes the run quantized (its --exclude-* options)
    */
   public record CalibrationFile(String path, String modelSha256, WeightQuantization weights,
-      Map<String, Map<String, QuantParams>> params) {}
+      Map<String, Map<String, QuantParams>> params, NodeSelection selection) {}
 
   /** Reads {@code dir/calibration.json} through Hadoop's FileSystem. */
   public static CalibrationFile read(String dir, Configuration conf) {
@@ -100,7 +102,12 @@ public final class CalibrationCandidates {
     if (params.isEmpty()) {
       throw new QcalException(path + ": no method has params");
     }
-    return new CalibrationFile(path, sha, weights, params);
+    List<String> excludeNodes = new ArrayList<>();
+    settings.path("excludeNodes").forEach(n -> excludeNodes.add(n.asText()));
+    List<String> excludeOpTypes = new ArrayList<>();
+    settings.path("excludeOpTypes").forEach(n -> excludeOpTypes.add(n.asText()));
+    return new CalibrationFile(path, sha, weights, params,
+        NodeSelection.ALL.excludeNodes(excludeNodes).excludeOpTypes(excludeOpTypes));
   }
 
   /**
@@ -115,7 +122,7 @@ public final class CalibrationCandidates {
           + " has sha256 " + ModelDigest.shortForm(fp32Sha256));
     }
     // The plan calibrate used: the same analysis of the same model.
-    CalibrationPlan plan = GraphAnalyzer.analyze(fp32);
+    CalibrationPlan plan = GraphAnalyzer.analyze(fp32, file.selection(), true);
     List<Candidate> candidates = new ArrayList<>();
     for (Map.Entry<String, Map<String, QuantParams>> e : file.params().entrySet()) {
       candidates.add(Candidate.export(e.getKey(), file.path() + "#" + e.getKey(), fp32, plan,
