@@ -42,7 +42,7 @@ public record KernelCensus(Map<String, Integer> int8Ops, int quantizedNodes,
       "Slice", "Concat", "Split", "MaxPool", "Resize", "Pad", "Cast");
 
   public KernelCensus {
-    int8Ops = Map.copyOf(int8Ops);
+    int8Ops = java.util.Collections.unmodifiableMap(new TreeMap<>(int8Ops)); // sorted by op
     leftFloat = List.copyOf(leftFloat);
   }
 
