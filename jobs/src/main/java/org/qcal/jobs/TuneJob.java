@@ -78,7 +78,7 @@ public final class TuneJob {
   private static Result tune(SparkSession spark, TuneSettings settings, Configuration hadoop,
       AtomicOutputDir out) throws IOException {
     ValidateSettings v = settings.validation();
-    Gate gate = ValidateJob.gate(v);
+    ValidateJob.checkGateOptions(v);
     // Read once: the calibration and every candidate export use the same FP32 model.
     LoadedInputModel fp32 = LoadedInputModel.load(settings.calibration().model(), hadoop);
     CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration(), fp32);
@@ -90,6 +90,7 @@ public final class TuneJob {
     List<Candidate> candidates = candidates(calibration, fp32, plan);
     PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), v.model(),
         fp32.digest(), candidates, true, runtime);
+    Gate gate = ValidateJob.gate(v, prepared.primaryOutputSpec());
     Validator.checkGate(prepared, gate, v.label());
     ValidationData data = ModelData.load(spark, prepared.signature(), v.data(), v.format(),
         v.imagePreprocessing(), v.inputs(), v.label(), v.batchSize(), v.limit(), v.partitions());

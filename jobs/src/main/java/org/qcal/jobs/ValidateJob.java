@@ -15,6 +15,7 @@ import org.qcal.jobs.validate.CalibrationCandidates;
 import org.qcal.jobs.validate.Candidate;
 import org.qcal.jobs.validate.CandidateResult;
 import org.qcal.jobs.validate.Gate;
+import org.qcal.jobs.validate.OutputKind;
 import org.qcal.jobs.validate.PreparedValidation;
 import org.qcal.jobs.validate.ValidationData;
 import org.qcal.jobs.validate.ValidationJson;
@@ -23,6 +24,7 @@ import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.jobs.validate.Validator;
 import org.qcal.runtime.GraphOptLevel;
 import org.qcal.runtime.RuntimeOptions;
+import org.qcal.runtime.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,7 +75,7 @@ public final class ValidateJob {
   /** Everything but the writing. */
   public static ValidationReport validate(SparkSession spark, ValidateSettings settings) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    Gate gate = gate(settings);
+    checkGateOptions(settings);
     if (settings.batchSize() < 1) {
       throw new QcalException("--batch-size must be >= 1, got " + settings.batchSize());
     }
@@ -82,6 +84,7 @@ public final class ValidateJob {
     PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), settings.model(),
         fp32.digest(), candidates, settings.tensorErrors(),
         runtimeOptions(spark.sparkContext().getConf().getInt("spark.task.cpus", 1)));
+    Gate gate = gate(settings, prepared.primaryOutputSpec());
     Validator.checkGate(prepared, gate, settings.label());
     ValidationData data = ModelData.load(spark, prepared.signature(), settings.data(),
         settings.format(), settings.imagePreprocessing(), settings.inputs(), settings.label(),
@@ -101,11 +104,30 @@ public final class ValidateJob {
     return RuntimeOptions.withThreads(taskCpus).withOptLevel(GraphOptLevel.ALL);
   }
 
-  /** The gate of the settings; the metric defaults to top1 with labels, agreement without. */
-  static Gate gate(ValidateSettings settings) {
-    ValidationMetric metric = settings.metric() == null
-        ? ValidationMetric.defaultFor(settings.label() != null)
-        : ValidationMetric.parse(settings.metric());
+  /** Refuses a bad --metric, --max-drop or --min-sqnr before any work. */
+  static void checkGateOptions(ValidateSettings settings) {
+    if (settings.metric() != null) {
+      ValidationMetric.parse(settings.metric());
+    }
+    new Gate(ValidationMetric.SQNR, settings.maxDrop(), settings.minSqnrDb());
+  }
+
+  /**
+   * The gate of the settings. Without --metric: top1 with labels; else the agreement that fits
+   * the primary output's shape ({@link OutputKind}), and the log says which and why.
+   */
+  static Gate gate(ValidateSettings settings, TensorSpec primaryOutput) {
+    ValidationMetric metric;
+    if (settings.metric() != null) {
+      metric = ValidationMetric.parse(settings.metric());
+    } else if (settings.label() != null) {
+      metric = ValidationMetric.TOP1;
+    } else {
+      OutputKind kind = OutputKind.of(primaryOutput);
+      metric = kind.defaultMetric();
+      LOG.info("gate metric: {}, as output '{}' {} is {}", metric, primaryOutput.name(),
+          java.util.Arrays.toString(primaryOutput.shape()), kind.description());
+    }
     return new Gate(metric, settings.maxDrop(), settings.minSqnrDb());
   }
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.qcal.metrics.ClassificationCounts;
+import org.qcal.metrics.OutputAgreement;
 import org.qcal.metrics.ErrorSums;
 
 /**
@@ -22,12 +23,13 @@ import org.qcal.metrics.ErrorSums;
  * @param value the gate metric: accuracy or agreement in %, or SQNR in dB
  * @param drop FP32's value minus this one in percentage points; NaN for the sqnr metric
  * @param counts top-1, top-5 and agreement counts, or null
+ * @param agreement the primary output's agreement counts when the gate measures one, or null
  * @param outputs compared output -> error sums against FP32, in model order
  * @param tensors quantized tensor -> error sums against FP32, in FP32 graph order
  */
 public record CandidateResult(String name, String source, String sha256, int rank,
     boolean passed, double value, double drop, ClassificationCounts counts,
-    Map<String, ErrorSums> outputs, Map<String, ErrorSums> tensors) {
+    OutputAgreement agreement, Map<String, ErrorSums> outputs, Map<String, ErrorSums> tensors) {
 
   public CandidateResult {
     outputs = Collections.unmodifiableMap(new LinkedHashMap<>(outputs));
@@ -77,6 +79,6 @@ public record CandidateResult(String name, String source, String sha256, int ran
   /** The same result with another rank and verdict (the report assigns them). */
   CandidateResult ranked(int newRank, boolean newPassed) {
     return new CandidateResult(name, source, sha256, newRank, newPassed, value, drop, counts,
-        outputs, tensors);
+        agreement, outputs, tensors);
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.qcal.metrics.ClassificationCounts;
+import org.qcal.metrics.OutputAgreement;
 import org.qcal.metrics.ErrorSums;
 
 /**
@@ -113,6 +114,18 @@ public final class ValidationJson {
     node.put("passed", c.passed());
     number(node, "value", c.value());
     number(node, "drop", c.drop());
+    if (c.agreement() != null) {
+      OutputAgreement a = c.agreement();
+      ObjectNode agreement = node.putObject("outputAgreement");
+      agreement.put("positions", a.positions());
+      agreement.put("positionsEqual", a.positionsEqual());
+      agreement.put("rows", a.rows());
+      agreement.put("rowsEqual", a.rowsEqual());
+      agreement.put("elements", a.elements());
+      agreement.put("sameSide", a.sameSide());
+      agreement.put("intersection", a.intersection());
+      agreement.put("union", a.union());
+    }
     if (c.counts() != null) {
       ObjectNode metrics = node.putObject("metrics");
       number(metrics, "top1", c.top1Percent());

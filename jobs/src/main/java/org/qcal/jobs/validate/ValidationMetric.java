@@ -12,7 +12,15 @@ public enum ValidationMetric {
   /** Share of rows whose top-1 equals the FP32 model's, in %; FP32 agrees 100 % with itself. */
   AGREEMENT("agreement"),
   /** SQNR in dB of the primary output against FP32's; gated by a floor, not by a drop. */
-  SQNR("sqnr");
+  SQNR("sqnr"),
+  /** Share of argmax positions (steps, pixels) equal to FP32's, in %. */
+  STEP_AGREEMENT("step-agreement"),
+  /** Share of rows whose every per-step argmax equals FP32's (the same sequence), in %. */
+  SEQUENCE_AGREEMENT("sequence-agreement"),
+  /** Share of map elements on the same side of the threshold as FP32's, in %. */
+  MAP_AGREEMENT("map-agreement"),
+  /** IoU of the map's positive elements with FP32's, in %. */
+  IOU("iou");
 
   private final String id;
 
@@ -31,7 +39,13 @@ public enum ValidationMetric {
 
   /** Whether the metric needs class scores ([batch, C], C >= 2) from the primary output. */
   public boolean needsClassScores() {
-    return this != SQNR;
+    return this == TOP1 || this == TOP5 || this == AGREEMENT;
+  }
+
+  /** Whether the metric is an agreement of the primary output with FP32's in %, FP32 100. */
+  public boolean isOutputAgreement() {
+    return this == STEP_AGREEMENT || this == SEQUENCE_AGREEMENT || this == MAP_AGREEMENT
+        || this == IOU;
   }
 
   /** The default metric: top-1 with labels, agreement with FP32 without. */
@@ -39,7 +53,7 @@ public enum ValidationMetric {
     return hasLabels ? TOP1 : AGREEMENT;
   }
 
-  /** Parses {@code top1}, {@code top5}, {@code agreement} or {@code sqnr}, case-insensitively. */
+  /** Parses a metric's id ({@code top1}, {@code iou}, ...), case-insensitively. */
   public static ValidationMetric parse(String id) {
     if (id != null) {
       String wanted = id.trim().toLowerCase(Locale.ROOT);
@@ -49,8 +63,8 @@ public enum ValidationMetric {
         }
       }
     }
-    throw new QcalException("--metric must be one of top1, top5, agreement, sqnr, got '" + id
-        + "'");
+    throw new QcalException("--metric must be one of " + java.util.Arrays.stream(values())
+        .map(ValidationMetric::id).toList() + ", got '" + id + "'");
   }
 
   @Override

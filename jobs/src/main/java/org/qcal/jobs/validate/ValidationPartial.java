@@ -10,6 +10,7 @@ import java.io.Serializable;
 import org.qcal.QcalException;
 import org.qcal.jobs.data.BadRow;
 import org.qcal.metrics.ClassificationCounts;
+import org.qcal.metrics.OutputAgreement;
 import org.qcal.metrics.ErrorSums;
 
 /**
@@ -33,6 +34,8 @@ public final class ValidationPartial implements Serializable {
   final ErrorSums[][] outputs;
   /** [candidate][tensor of that candidate]. */
   final ErrorSums[][] tensors;
+  /** Per candidate, the primary output's agreement with FP32 (for the output-agreement gates). */
+  final OutputAgreement[] agreement;
   /**
    * Task-thread CPU time in the FP32 forwards (with taps), the candidates' forwards and the
    * metrics: for logs and benchmarks, never in the report's file.
@@ -48,8 +51,10 @@ public final class ValidationPartial implements Serializable {
     counts = new ClassificationCounts[n];
     outputs = new ErrorSums[n][outputCount];
     tensors = new ErrorSums[n][];
+    agreement = new OutputAgreement[n];
     for (int k = 0; k < n; k++) {
       counts[k] = new ClassificationCounts();
+      agreement[k] = new OutputAgreement();
       for (int o = 0; o < outputCount; o++) {
         outputs[k][o] = new ErrorSums();
       }
@@ -66,6 +71,7 @@ public final class ValidationPartial implements Serializable {
     reference.merge(other.reference);
     for (int k = 0; k < counts.length; k++) {
       counts[k].merge(other.counts[k]);
+      agreement[k].merge(other.agreement[k]);
       for (int o = 0; o < outputs[k].length; o++) {
         outputs[k][o].merge(other.outputs[k][o]);
       }

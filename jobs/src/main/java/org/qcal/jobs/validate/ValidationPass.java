@@ -56,6 +56,7 @@ final class ValidationPass implements Serializable {
   private final TensorTap[][] candidateTensors;
   private final RuntimeOptions runtime;
   private final long declaredClasses;
+  private final ValidationMetric agreementMetric;
 
   /**
    * @param outputs the FP32 outputs compared (candidates have them under the same names)
@@ -64,11 +65,12 @@ final class ValidationPass implements Serializable {
    * @param tensorIndex per candidate, its tensors as indices into {@code referenceTensors}
    * @param candidateTensors per candidate, where its tap model carries each of its tensors
    * @param declaredClasses the class dim the class output declares, or -1 when dynamic
+   * @param agreementMetric the output agreement the gate measures on the first output, or null
    */
   ValidationPass(ModelRef reference, List<ModelRef> candidates, List<String> candidateNames,
       BatchPlan plan, List<String> outputs, String classOutput, List<String> referenceTensors,
       int[][] tensorIndex, TensorTap[][] candidateTensors, RuntimeOptions runtime,
-      long declaredClasses) {
+      long declaredClasses, ValidationMetric agreementMetric) {
     this.reference = reference;
     this.candidates = List.copyOf(candidates);
     this.candidateNames = List.copyOf(candidateNames);
@@ -80,6 +82,7 @@ final class ValidationPass implements Serializable {
     this.candidateTensors = candidateTensors;
     this.runtime = runtime;
     this.declaredClasses = declaredClasses;
+    this.agreementMetric = agreementMetric;
   }
 
   ValidationPartial empty() {
@@ -184,6 +187,10 @@ final class ValidationPass implements Serializable {
       sameShape(k, "output", name, x, y);
       partial.outputs[k][o].updateRows(x.floats(), 0, y.floats(), 0, rows,
           perRow(name, x, rows));
+      if (o == 0 && agreementMetric != null) {
+        AgreementCount.count(agreementMetric, partial.agreement[k], x.floats(), y.floats(),
+            x.shape(), rows, name);
+      }
     }
     for (int t = 0; t < tensorIndex[k].length; t++) {
       String name = referenceTensors.get(tensorIndex[k][t]);

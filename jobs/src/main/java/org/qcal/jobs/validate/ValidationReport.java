@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.qcal.metrics.ClassificationCounts;
+import org.qcal.metrics.OutputAgreement;
 import org.qcal.metrics.ErrorSums;
 
 /**
@@ -72,10 +73,13 @@ public final class ValidationReport {
         tensorSums.put(tensor, merged.tensors[k][t++]);
       }
       ClassificationCounts counts = classOutput == null ? null : merged.counts[k];
-      double value = value(gate.metric(), counts, outputSums.values().iterator().next());
-      double drop = drop(gate.metric(), counts, reference);
+      OutputAgreement agreement = gate.metric().isOutputAgreement() ? merged.agreement[k] : null;
+      double value = gate.metric().isOutputAgreement() ? agreementValue(gate.metric(), agreement)
+          : value(gate.metric(), counts, outputSums.values().iterator().next());
+      double drop = gate.metric().isOutputAgreement() ? 100 - value
+          : drop(gate.metric(), counts, reference);
       results.add(new CandidateResult(c.name(), c.source(), c.sha256(), 0,
-          gate.passes(value, drop), value, drop, counts, outputSums, tensorSums));
+          gate.passes(value, drop), value, drop, counts, agreement, outputSums, tensorSums));
     }
     results.sort(Comparator
         .comparingDouble((CandidateResult r) -> descendingKey(r.value()))
@@ -95,13 +99,25 @@ public final class ValidationReport {
     return Double.isNaN(v) ? Double.POSITIVE_INFINITY : -v;
   }
 
-  /** The gate metric's value for a candidate. */
+  /** The gate metric's value for a candidate (not the output agreements). */
   static double value(ValidationMetric metric, ClassificationCounts counts, ErrorSums primary) {
     return switch (metric) {
       case TOP1 -> percent(counts.top1Correct(), counts.labeled());
       case TOP5 -> percent(counts.top5Correct(), counts.labeled());
       case AGREEMENT -> percent(counts.agreed(), counts.compared());
       case SQNR -> primary.sqnrDb();
+      default -> throw new IllegalArgumentException(metric + " is an output agreement");
+    };
+  }
+
+  /** An output agreement in %, from its counts (FP32 agrees 100 % with itself). */
+  static double agreementValue(ValidationMetric metric, OutputAgreement a) {
+    return switch (metric) {
+      case STEP_AGREEMENT -> percent(a.positionsEqual(), a.positions());
+      case SEQUENCE_AGREEMENT -> percent(a.rowsEqual(), a.rows());
+      case MAP_AGREEMENT -> percent(a.sameSide(), a.elements());
+      case IOU -> a.iouPercent();
+      default -> throw new IllegalArgumentException(metric + " is not an output agreement");
     };
   }
 
@@ -115,7 +131,7 @@ public final class ValidationReport {
       case TOP1 -> points(reference.top1Correct() - counts.top1Correct(), counts.labeled());
       case TOP5 -> points(reference.top5Correct() - counts.top5Correct(), counts.labeled());
       case AGREEMENT -> points(counts.compared() - counts.agreed(), counts.compared());
-      case SQNR -> Double.NaN;
+      default -> Double.NaN;
     };
   }
 
@@ -133,8 +149,8 @@ public final class ValidationReport {
     return switch (gate.metric()) {
       case TOP1 -> percent(reference.top1Correct(), reference.labeled());
       case TOP5 -> percent(reference.top5Correct(), reference.labeled());
-      case AGREEMENT -> 100.0;
       case SQNR -> Double.POSITIVE_INFINITY;
+      default -> 100.0; // agreement and the output agreements: FP32 with itself
     };
   }
 

@@ -45,6 +45,12 @@ public final class Validator {
       throw new QcalException("--metric " + metric + " compares predictions with labels: give"
           + " --label COLUMN");
     }
+    TensorSpec primary = prepared.primaryOutputSpec();
+    if (!AgreementCount.supports(metric, primary.rank())) {
+      throw new QcalException("--metric " + metric + " cannot be measured on output '"
+          + primary.name() + "' of model " + prepared.fp32Path() + ", which is " + primary
+          + "; use --metric sqnr");
+    }
     if (!prepared.primaryOutputIsClassScores()) {
       String why = metric.needsClassScores() ? "--metric " + metric
           : labelColumn != null ? "--label " + labelColumn : null;
@@ -52,7 +58,9 @@ public final class Validator {
         TensorSpec spec = prepared.primaryOutputSpec();
         throw new QcalException(why + " needs class scores, but output '" + spec.name()
             + "' of model " + prepared.fp32Path() + " is " + spec
-            + " (expected [batch, C] with C >= 2); use --metric sqnr");
+            + " (expected [batch, C] with C >= 2); use --metric "
+            + OutputKind.of(spec).defaultMetric() + " (" + OutputKind.of(spec).description()
+            + ") or sqnr");
       }
     }
   }
@@ -79,7 +87,7 @@ public final class Validator {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     List<Broadcast<byte[]>> broadcasts = new ArrayList<>();
     try {
-      ValidationPass pass = pass(jsc, prepared, data, classOutput, broadcasts);
+      ValidationPass pass = pass(jsc, prepared, data, classOutput, gate, broadcasts);
       long start = System.nanoTime();
       byte[] merged = data.rows()
           .mapPartitions(rows -> List.of(pass.run(rows).toBytes()).iterator())
@@ -104,7 +112,7 @@ public final class Validator {
   }
 
   private static ValidationPass pass(JavaSparkContext jsc, PreparedValidation prepared,
-      ValidationData data, String classOutput, List<Broadcast<byte[]>> broadcasts) {
+      ValidationData data, String classOutput, Gate gate, List<Broadcast<byte[]>> broadcasts) {
     ValidationPass.ModelRef reference = ref(jsc, prepared.referenceTap(), broadcasts);
     List<ValidationPass.ModelRef> candidates = new ArrayList<>();
     List<String> names = new ArrayList<>();
@@ -130,7 +138,8 @@ public final class Validator {
     }
     return new ValidationPass(reference, candidates, names, data.plan(), prepared.outputs(),
         classOutput, referenceTensors, tensorIndex, candidateTensors, prepared.runtime(),
-        classOutput == null ? -1 : prepared.primaryOutputSpec().dim(1));
+        classOutput == null ? -1 : prepared.primaryOutputSpec().dim(1),
+        gate.metric().isOutputAgreement() ? gate.metric() : null);
   }
 
   private static ValidationPass.ModelRef ref(JavaSparkContext jsc, ModelSource source,
