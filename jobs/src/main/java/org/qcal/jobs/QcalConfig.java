@@ -58,8 +58,10 @@ public final class QcalConfig implements CommandLine.IDefaultValueProvider {
     }
     for (String key : values.keySet()) {
       if (!known.contains(key)) {
+        String near = closest(key, known);
         throw new QcalException("unknown config key '" + key + "' in " + where
-            + " (known keys: " + String.join(", ", known) + ")");
+            + (near == null ? "" : " (did you mean '" + near + "'?)")
+            + "; keys are the long option names that 'qcal <command> --help' lists");
       }
     }
   }
@@ -67,6 +69,40 @@ public final class QcalConfig implements CommandLine.IDefaultValueProvider {
   /** Whether the value of {@code key} comes from the {@code --config} file. */
   public boolean isFromFile(String key) {
     return fromFile.contains(key);
+  }
+
+  /** The known key nearest to {@code key} by edit distance, if within a third of its length. */
+  static String closest(String key, Set<String> known) {
+    String best = null;
+    int bestDistance = Math.max(1, key.length() / 3) + 1;
+    for (String k : known) {
+      int d = editDistance(key, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  /** Levenshtein distance: insertions, deletions and substitutions each cost one. */
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   /** The configured value of a key, or null. */
