@@ -43,6 +43,15 @@ def step(run_dir, name):
             "message": qcal_message(read(os.path.join(run_dir, name + ".err")))}
 
 
+def calibration(run_dir):
+    """How many tensors calibrate measured and how many weights it quantized."""
+    text = read(os.path.join(run_dir, "calibration", "calibration.json"), None)
+    if text is None:
+        return None
+    c = json.loads(text)
+    return {"tensors": len(c.get("tensors", [])), "weights": len(c.get("weights", []))}
+
+
 def validation(run_dir):
     text = read(os.path.join(run_dir, "validation", "validation.json"), None)
     if text is None:
@@ -83,18 +92,22 @@ def main():
         run_dir = os.path.join(out, "runs", e["name"])
         rows.append({"name": e["name"], "bytes": e["bytes"],
                      "calibrate": step(run_dir, "calibrate"),
+                     "calibration": calibration(run_dir),
                      "validate": step(run_dir, "validate"), "validation": validation(run_dir)})
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(rows, f, indent=1)
-    lines = ["| model | KiB | calibrate | s | message | validate | FP32 top-1 | entropy | best |",
-             "|---|---:|---:|---:|---|---:|---:|---|---|"]
+    lines = ["| model | KiB | calibrate | s | tensors / weights | message | validate "
+             "| FP32 top-1 | entropy | best |",
+             "|---|---:|---:|---:|---:|---|---:|---:|---|---|"]
     for r in rows:
         c, v, val = r["calibrate"], r["validate"], r["validation"] or {}
         msg = (c or {}).get("message", "") or (v or {}).get("message", "")
+        cal = r["calibration"]
+        counts = "-" if cal is None else f"{cal['tensors']} / {cal['weights']}"
         lines.append("| " + " | ".join([
             r["name"], f"{r['bytes'] / 1024:.0f}",
             "-" if c is None else str(c["exit"]), "-" if c is None else fmt(c["seconds"]),
-            msg.replace("|", "\\|")[:300], "-" if v is None else str(v["exit"]),
+            counts, msg.replace("|", "\\|")[:300], "-" if v is None else str(v["exit"]),
             fmt(val.get("fp32_top1")), cell(val.get("default")), cell(val.get("best"))]) + " |")
     ok = sum(1 for r in rows if r["calibrate"] and r["calibrate"]["exit"] == 0)
     lines.append("")

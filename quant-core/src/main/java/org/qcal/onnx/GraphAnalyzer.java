@@ -43,7 +43,7 @@ public final class GraphAnalyzer {
     this.index = new GraphIndex(model.graph(), model.proto().getIrVersion());
     this.types = ElementTypes.infer(index);
     this.ranks = TensorRanks.infer(index);
-    this.classes = TensorClasses.classify(index, types);
+    this.classes = TensorClasses.classify(index);
     int n = index.nodeCount();
     this.quantized = new boolean[n];
     this.absorbed = new boolean[n];

@@ -75,7 +75,7 @@ public final class QdqExporter {
     }
     GraphIndex index = new GraphIndex(proto.getGraph(), proto.getIrVersion());
     ConstantValues constants = new ConstantValues(index,
-        TensorClasses.classify(index, ElementTypes.infer(index)), model.name());
+        TensorClasses.classify(index), model.name());
     Set<String> used = index.usedNames();
     GraphEdit edit = new GraphEdit(proto.getGraph());
     QdqInserter inserter = new QdqInserter(edit, index, used);

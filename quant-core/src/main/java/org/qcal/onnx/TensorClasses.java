@@ -15,13 +15,14 @@ import org.qcal.onnx.proto.Onnx.ValueInfoProto;
  *       the output of a deterministic node whose inputs are all constants (the LayerNorm epsilon,
  *       a weight behind {@code Identity}/{@code Transpose}/{@code Cast}, a weight slice feeding an
  *       LSTM). Its value is the same for every row: it is never tapped.
- *   <li>{@link Kind#SHAPE}: integer shape arithmetic on run-time values: {@code Shape}/{@code
- *       Size} of a non-constant, and every non-float tensor computed from such tensors and
- *       constants only ({@code Gather}, {@code Concat}, {@code Cast}, {@code Unsqueeze},
- *       {@code ConstantOfShape} ...). It depends on the input's shape, not its values.
+ *   <li>{@link Kind#SHAPE}: what depends on the shape of the inputs but not on their values:
+ *       {@code Shape}/{@code Size} of a non-constant, the integer arithmetic torch.onnx builds on
+ *       it ({@code Gather}, {@code Concat}, {@code Cast}, {@code Unsqueeze}, {@code
+ *       ConstantOfShape} ...), and float tensors computed from constants and such shapes only:
+ *       a position embedding sliced to the sequence length ({@code [1, T, D]}, no batch dim), a
+ *       class token expanded to the batch. Their values are the same for every row: not tapped;
+ *       a quantized op reading one leaves that input float.
  *   <li>{@link Kind#ACTIVATION}: everything else: graph inputs and the tensors computed from them.
- *       A float tensor made from constants and a shape ({@code Expand} of a class token to the
- *       batch) is an activation: its shape follows the batch.
  * </ul>
  *
  * Initializers that are also graph inputs count as constants only before IR version 4
@@ -44,8 +45,8 @@ final class TensorClasses {
 
   private TensorClasses() {}
 
-  /** Classifies every tensor of {@code index}'s graph; {@code types} tells float tensors. */
-  static TensorClasses classify(GraphIndex index, ElementTypes types) {
+  /** Classifies every tensor of {@code index}'s graph. */
+  static TensorClasses classify(GraphIndex index) {
     TensorClasses c = new TensorClasses();
     for (ValueInfoProto v : index.graph().getInputList()) {
       c.kinds.put(v.getName(), index.isConstantInitializer(v.getName())
@@ -59,14 +60,14 @@ final class TensorClasses {
       NodeProto n = index.node(i);
       for (String out : n.getOutputList()) {
         if (!out.isEmpty()) {
-          c.kinds.put(out, c.classifyOutput(n, types.isFloat(out)));
+          c.kinds.put(out, c.classifyOutput(n));
         }
       }
     }
     return c;
   }
 
-  private Kind classifyOutput(NodeProto n, boolean floatOutput) {
+  private Kind classifyOutput(NodeProto n) {
     String op = QuantizableOps.isOnnx(n) ? n.getOpType() : "";
     if (op.equals("Constant")) {
       return Kind.CONSTANT;
@@ -90,7 +91,7 @@ final class TensorClasses {
     if (SHAPE_OF.contains(op)) {
       return Kind.SHAPE;
     }
-    return onlyShapes && !floatOutput ? Kind.SHAPE : Kind.ACTIVATION;
+    return onlyShapes ? Kind.SHAPE : Kind.ACTIVATION;
   }
 
   private static boolean hasSubgraph(NodeProto n) {

@@ -19,7 +19,7 @@ class ConstantValuesTest {
   private static ConstantValues values(ModelProto proto) {
     GraphIndex index = new GraphIndex(proto.getGraph(), proto.getIrVersion());
     return new ConstantValues(index,
-        TensorClasses.classify(index, ElementTypes.infer(index)), "test");
+        TensorClasses.classify(index), "test");
   }
 
   /** A graph of constants only; x -> Identity -> y keeps it a valid model. */

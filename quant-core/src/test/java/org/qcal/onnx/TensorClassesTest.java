@@ -14,7 +14,7 @@ class TensorClassesTest {
 
   private static TensorClasses classify(ModelProto proto) {
     GraphIndex index = new GraphIndex(proto.getGraph(), proto.getIrVersion());
-    return TensorClasses.classify(index, ElementTypes.infer(index));
+    return TensorClasses.classify(index);
   }
 
   static AttributeProto tensorAttr(String name, float... values) {
@@ -75,8 +75,9 @@ class TensorClassesTest {
   }
 
   @Test
-  void aFloatExpandedToTheBatchIsAnActivationThoughItsValuesAreConstant() {
-    // ViT's class token: Expand(cls [1,1,2], shape built from Shape(x)) -> [N,1,2].
+  void floatsMadeFromConstantsAndShapesAreShapeDerived() {
+    // ViT's class token: Expand(cls [1,1,2], shape built from Shape(x)) -> [N,1,2]. BERT's
+    // position embedding is the same kind: a table gathered at positions sliced to the length.
     ModelProto proto = new GraphBuilder()
         .input("x", DataTypes.FLOAT, -1, 1, 2)
         .output("tokens", DataTypes.FLOAT, -1, 2, 2)
@@ -89,7 +90,8 @@ class TensorClassesTest {
     TensorClasses c = classify(proto);
 
     assertEquals(Kind.SHAPE, c.of("x_shape"));
-    assertEquals(Kind.ACTIVATION, c.of("cls_n"));
+    assertEquals(Kind.SHAPE, c.of("cls_n"), "the same values for every row");
+    assertEquals(Kind.ACTIVATION, c.of("tokens"));
   }
 
   @Test
