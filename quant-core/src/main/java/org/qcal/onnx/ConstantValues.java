@@ -53,7 +53,7 @@ final class ConstantValues {
 
   /** True when {@code tensor} is stored as it is: an initializer or a Constant node's output. */
   boolean isStored(String tensor) {
-    if (index.isConstantInitializer(tensor)) {
+    if (index.initializer(tensor) != null) {
       return true;
     }
     int p = index.producer(tensor);
@@ -61,7 +61,7 @@ final class ConstantValues {
   }
 
   private TensorProto compute(String tensor) {
-    if (index.isConstantInitializer(tensor)) {
+    if (index.initializer(tensor) != null) {
       return index.initializer(tensor);
     }
     int p = index.producer(tensor);

@@ -68,7 +68,12 @@ public final class QdqExporter {
     resolveActivationParams(activations);
     ModelProto proto = model.proto();
     boolean perChannel = settings.perChannel() && choosePerChannel(proto);
-    if (perChannel && model.onnxOpset() < OpsetUpgrade.PER_AXIS_OPSET) {
+    if (model.onnxOpset() < OnnxModel.MIN_OPSET) {
+      // OnnxModel only loads such a model when OpsetUpgrade can raise it.
+      proto = OpsetUpgrade.upgrade(proto);
+      notes.add("raised the ONNX opset from " + model.onnxOpset() + " to "
+          + OpsetUpgrade.PER_AXIS_OPSET + " for QuantizeLinear/DequantizeLinear");
+    } else if (perChannel && model.onnxOpset() < OpsetUpgrade.PER_AXIS_OPSET) {
       proto = OpsetUpgrade.upgrade(proto);
       notes.add("raised the ONNX opset from " + model.onnxOpset() + " to "
           + OpsetUpgrade.PER_AXIS_OPSET + " for per-channel weights");

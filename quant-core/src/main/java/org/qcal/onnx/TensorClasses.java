@@ -25,9 +25,11 @@ import org.qcal.onnx.proto.Onnx.ValueInfoProto;
  *   <li>{@link Kind#ACTIVATION}: everything else: graph inputs and the tensors computed from them.
  * </ul>
  *
- * Initializers that are also graph inputs count as constants only before IR version 4
- * ({@link GraphIndex#isConstantInitializer}). Random ops and nodes with subgraphs are never
- * constant. Only activations are calibrated.
+ * Every initializer is a constant, also one listed as a graph input ({@code
+ * keep_initializers_as_inputs}): from IR version 4 such an input is an overridable default
+ * (onnx.proto), but ONNX Runtime lists only the other inputs as the model's inputs, so qcal never
+ * feeds it and the calibration runs on its stored value. Random ops and nodes with subgraphs are
+ * never constant. Only activations are calibrated.
  */
 final class TensorClasses {
   /** The class of a tensor. */
@@ -49,7 +51,7 @@ final class TensorClasses {
   static TensorClasses classify(GraphIndex index) {
     TensorClasses c = new TensorClasses();
     for (ValueInfoProto v : index.graph().getInputList()) {
-      c.kinds.put(v.getName(), index.isConstantInitializer(v.getName())
+      c.kinds.put(v.getName(), index.initializer(v.getName()) != null
           ? Kind.CONSTANT : Kind.ACTIVATION);
     }
     for (var init : index.graph().getInitializerList()) {
