@@ -26,37 +26,17 @@ import time
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus_data as data  # noqa: E402
 import corpus_export as ex  # noqa: E402
 import corpus_models as m  # noqa: E402
+from make_test_models import train  # noqa: E402  (Adam + one-cycle, the test models' loop)
 
 SEED = 20250110
 TRAIN_ROWS = 12000
 REFERENCE_ROWS = 2
 DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
-
-
-def train(model, x, y, epochs, lr, seed, batch_size=128):
-    """Adam with a one-cycle schedule over the first rows of the training split."""
-    g = torch.Generator().manual_seed(seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
-    steps = epochs * ((len(x) + batch_size - 1) // batch_size)
-    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps)
-    model.train()
-    for _ in range(epochs):
-        order = torch.randperm(len(x), generator=g)
-        for i in range(0, len(x), batch_size):
-            idx = order[i:i + batch_size]
-            loss = F.cross_entropy(model(x[idx]), y[idx])
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            schedule.step()
-    model.eval()
-    return model
 
 
 @torch.no_grad()
@@ -98,7 +78,7 @@ def build_models(fm, log):
                                    ("tinycnn", m.TinyCnn, 1, 4e-3)):
         start = time.time()
         torch.manual_seed(SEED)
-        model = train(make(), x_train, y_train, epochs, lr, SEED)
+        model = train(make(), x_train, y_train, epochs, lr, 128, False, SEED)
         acc = top1(model, held_x, held_y)
         log(f"  {name}: trained in {time.time() - start:.0f} s, held-out top-1 {acc}%")
         families[name] = (model, {"heldout_top1_torch": acc})

@@ -3,7 +3,7 @@
 # default options on the calibration rows, then `bin/qcal validate` of the calibrated methods on
 # the held-out rows; writes the outcome of each run into OUT/results.md (and results.json).
 #
-#   tools/corpus/run_corpus.sh [OUT_DIR] [MODEL_NAME_SUBSTRING]
+#   tools/corpus/run_corpus.sh [OUT_DIR] [MODEL_NAME_REGEX]
 #
 # OUT_DIR defaults to target/corpus; the corpus is built there first when its manifest is
 # missing (tools/corpus/make_corpus.py, needs Debian's python3-torch and python3-onnx).
@@ -21,11 +21,12 @@ if [ ! -f "$out/manifest.json" ]; then
 fi
 out=$(cd "$out" && pwd)
 
-# One line per model: name, model, calib data, held-out data, qcal args, validate args (tabs).
+# One line per model: name, model, calib data, held-out data, qcal args, validate args, split
+# by '|' (a tab is IFS white space: read would merge the tabs around an empty field).
 models=$("$py" - "$out/manifest.json" <<'PY'
 import json, sys
 for e in json.load(open(sys.argv[1]))["models"]:
-    print("\t".join([e["name"], e["file"], e["calib_data"], e["heldout_data"],
+    print("|".join([e["name"], e["file"], e["calib_data"], e["heldout_data"],
                      " ".join(e["qcal_args"]), " ".join(e["validate_args"])]))
 PY
 )
@@ -41,8 +42,8 @@ run() {
   echo "$start $end" | awk '{printf "%.1f\n", $2 - $1}' >"$dir/$step.seconds"
 }
 
-while IFS=$'\t' read -r name model calib heldout qargs vargs; do
-  [ -n "$only" ] && [[ "$name" != *"$only"* ]] && continue
+while IFS='|' read -r name model calib heldout qargs vargs; do
+  [ -n "$only" ] && [[ ! "$name" =~ $only ]] && continue
   dir=$out/runs/$name
   rm -rf "$dir"
   mkdir -p "$dir"

@@ -37,8 +37,7 @@ class CorpusCalibrateTest {
   /** Model -> the part of its message that names what qcal cannot do yet. */
   private static final Map<String, String> KNOWN_FAILURES = Map.of(
       "segnet_op11_constants_resize", "has dynamic dims 2 and 3",
-      "segnet_op17_init_convtranspose", "has dynamic dims 2 and 3",
-      "tinycnn_b1_op9_initinputs", "uses ONNX opset 9; qcal needs opset >= 10");
+      "segnet_op17_init_convtranspose", "has dynamic dims 2 and 3");
 
   @TempDir static Path out;
   private static JsonNode manifest;

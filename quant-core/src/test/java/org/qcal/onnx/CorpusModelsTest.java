@@ -61,14 +61,11 @@ class CorpusModelsTest {
   @TestFactory
   Stream<DynamicTest> tappedTensorsAreBatchFirstActivations() {
     return models.stream().map(m -> dynamicTest(m.name(), () -> {
-      OnnxModel model = OnnxModel.load(m.file());
-      CalibrationPlan plan = GraphAnalyzer.analyze(model);
-      TapModel tap = TapAugmenter.augment(model, plan);
-      ModelOutputs out = run(tap.toByteArray(), m.inputs());
+      Tapped tapped = tap(m);
       long rows = m.inputs().values().iterator().next().shape()[0];
       List<String> notBatched = new ArrayList<>();
-      for (String t : plan.tappedTensors()) {
-        long[] shape = out.shape(tap.tapOutputs().get(t));
+      for (String t : tapped.plan().tappedTensors()) {
+        long[] shape = tapped.outputs().shape(tapped.tap().tapOutputs().get(t));
         if (shape.length == 0 || shape[0] != rows) {
           notBatched.add(t + " " + java.util.Arrays.toString(shape));
         }
@@ -80,21 +77,20 @@ class CorpusModelsTest {
   @TestFactory
   Stream<DynamicTest> qdqModelsRunWithTheOriginalOutputs() {
     return models.stream().map(m -> dynamicTest(m.name(), () -> {
-      OnnxModel model = OnnxModel.load(m.file());
-      CalibrationPlan plan = GraphAnalyzer.analyze(model);
-      TapModel tap = TapAugmenter.augment(model, plan);
-      ModelOutputs taps = run(tap.toByteArray(), m.inputs());
+      Tapped tapped = tap(m);
+      CalibrationPlan plan = tapped.plan();
       Map<String, QuantParams> params = new HashMap<>();
       for (String t : plan.tappedTensors()) {
         float lo = 0f;
         float hi = 0f;
-        for (float v : taps.floats(tap.tapOutputs().get(t))) {
+        for (float v : tapped.outputs().floats(tapped.tap().tapOutputs().get(t))) {
           lo = Math.min(lo, v);
           hi = Math.max(hi, v);
         }
         params.put(t, QuantParams.fromRange(lo, hi, QuantType.UINT8, QuantRule.ASYMMETRIC));
       }
-      QdqModel qdq = QdqExporter.export(model, plan, params, WeightQuantization.DEFAULT);
+      QdqModel qdq = QdqExporter.export(tapped.model(), plan, params,
+          WeightQuantization.DEFAULT);
       ModelOutputs out = run(qdq.toByteArray(), m.inputs());
       for (var e : m.outputs().entrySet()) {
         assertArrayEquals(e.getValue().shape(), out.shape(e.getKey()), e.getKey());
@@ -103,6 +99,17 @@ class CorpusModelsTest {
         }
       }
     }));
+  }
+
+  /** A corpus model, its plan, its tap model and the tap model's outputs on the references. */
+  private record Tapped(OnnxModel model, CalibrationPlan plan, TapModel tap,
+      ModelOutputs outputs) {}
+
+  private static Tapped tap(Corpus.Model m) {
+    OnnxModel model = OnnxModel.load(m.file());
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+    TapModel tap = TapAugmenter.augment(model, plan);
+    return new Tapped(model, plan, tap, run(tap.toByteArray(), m.inputs()));
   }
 
   /** One forward of {@code bytes} on the reference inputs (float or int64). */
