@@ -27,6 +27,7 @@ public final class GraphAnalyzer {
   private final GraphIndex index;
   private final ElementTypes types;
   private final TensorRanks ranks;
+  private final TensorClasses classes;
 
   private final boolean[] quantized;
   private final boolean[] absorbed;
@@ -42,6 +43,7 @@ public final class GraphAnalyzer {
     this.index = new GraphIndex(model.graph(), model.proto().getIrVersion());
     this.types = ElementTypes.infer(index);
     this.ranks = TensorRanks.infer(index);
+    this.classes = TensorClasses.classify(index);
     int n = index.nodeCount();
     this.quantized = new boolean[n];
     this.absorbed = new boolean[n];
@@ -98,7 +100,8 @@ public final class GraphAnalyzer {
     for (Map.Entry<String, String> e : folded.entrySet()) {
       e.setValue(root(e.getValue()));
     }
-    WeightsAndBiases wb = new WeightsAndBiases(index, types);
+    WeightsAndBiases wb = new WeightsAndBiases(index,
+        new ConstantValues(index, classes, model.name()));
     for (int i = 0; i < index.nodeCount(); i++) {
       if (!quantized[i] || absorbed[i]) {
         continue;
@@ -114,11 +117,15 @@ public final class GraphAnalyzer {
         wb.weights(), wb.biases(), wb.operands(), nodes);
   }
 
-  /** A selected quantized op of the default domain with float32 data and output. */
+  /**
+   * A selected quantized op of the default domain with float32 data and an activation output
+   * (an op computing on constants only is folded by the runtime, not quantized).
+   */
   private boolean isQuantizable(int i) {
     NodeProto n = index.node(i);
     if (!QuantizableOps.isOnnx(n) || !QuantizableOps.QUANTIZED.contains(n.getOpType())
-        || !selection.accepts(n) || n.getOutputCount() == 0 || !types.isFloat(n.getOutput(0))) {
+        || !selection.accepts(n) || n.getOutputCount() == 0 || !types.isFloat(n.getOutput(0))
+        || !classes.isActivation(n.getOutput(0))) {
       return false;
     }
     for (int p : QuantizableOps.dataInputs(n)) {
@@ -128,7 +135,7 @@ public final class GraphAnalyzer {
       }
     }
     // The activation input of an anchor must be a run-time value, not a constant.
-    return !QuantizableOps.ANCHORS.contains(n.getOpType()) || !isConstant(n.getInput(0));
+    return !QuantizableOps.ANCHORS.contains(n.getOpType()) || classes.isActivation(n.getInput(0));
   }
 
   /**
@@ -199,13 +206,13 @@ public final class GraphAnalyzer {
     return true;
   }
 
-  /** The float inputs of node {@code i} that are run-time values (not weights, not constants). */
+  /** The float inputs of node {@code i} that are activations (not weights, not constants). */
   private List<String> activationInputs(int i) {
     NodeProto n = index.node(i);
     List<String> acts = new ArrayList<>();
     for (int p : QuantizableOps.dataInputs(n)) {
       String in = n.getInput(p);
-      if (!in.isEmpty() && !isConstant(in) && types.isFloat(in) && !acts.contains(in)) {
+      if (!in.isEmpty() && classes.isActivation(in) && types.isFloat(in) && !acts.contains(in)) {
         acts.add(in);
       }
     }
@@ -235,7 +242,7 @@ public final class GraphAnalyzer {
         }
         String in = n.getInput(0);
         String out = n.getOutput(0);
-        if (isConstant(in) || !types.isFloat(in) || !types.isFloat(out)
+        if (!classes.isActivation(in) || !types.isFloat(in) || !types.isFloat(out)
             || folded.containsKey(in) || !(qdq.contains(in) || qdq.contains(out))) {
           continue;
         }
@@ -280,11 +287,7 @@ public final class GraphAnalyzer {
   }
 
   private boolean isConstant(String tensor) {
-    if (index.isConstantInitializer(tensor)) {
-      return true;
-    }
-    int p = index.producer(tensor);
-    return p >= 0 && index.node(p).getOpType().equals("Constant");
+    return classes.isConstant(tensor);
   }
 
   private void checkNamedNodesExist() {

@@ -1,6 +1,8 @@
 package org.qcal.onnx;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -82,63 +84,89 @@ final class GraphEdit {
     added.put(t.getName(), t);
   }
 
-  /** Drops the initializer {@code name} at {@link #apply()} if nothing reads it any more. */
+  /**
+   * Drops {@code name} at {@link #apply()} if nothing reads it any more: an initializer (and its
+   * graph input), or the node that computes it (a Constant, or a view of a weight such as
+   * Identity or Transpose) once none of that node's outputs is read, and then in turn the
+   * inputs that only node read.
+   */
   void removeIfUnused(String name) {
     candidatesForRemoval.add(name);
   }
 
   /** The edited graph. */
   GraphProto apply() {
-    GraphProto.Builder g = graph.toBuilder().clearNode();
-    g.addAllNode(prefix);
+    List<NodeProto> nodes = new ArrayList<>(prefix);
     for (int i = 0; i < graph.getNodeCount(); i++) {
-      g.addNode(node(i));
-      g.addAllNode(after.getOrDefault(i, List.of()));
+      nodes.add(node(i));
+      nodes.addAll(after.getOrDefault(i, List.of()));
     }
+    GraphProto.Builder g = graph.toBuilder().clearNode();
     g.addAllInitializer(added.values());
-    if (!candidatesForRemoval.isEmpty()) {
-      Set<String> read = readNames(g.build());
-      Set<String> drop = new HashSet<>(candidatesForRemoval);
-      drop.removeAll(read);
-      if (!drop.isEmpty()) {
-        List<TensorProto> keep = new ArrayList<>();
-        for (TensorProto t : g.getInitializerList()) {
-          if (!drop.contains(t.getName())) {
-            keep.add(t);
-          }
-        }
-        g.clearInitializer().addAllInitializer(keep);
-        List<ValueInfoProto> inputs = new ArrayList<>();
-        for (ValueInfoProto v : g.getInputList()) {
-          if (!drop.contains(v.getName())) {
-            inputs.add(v);
-          }
-        }
-        g.clearInput().addAllInput(inputs);
+    Set<String> drop = new HashSet<>();
+    Deque<String> pending = new ArrayDeque<>(candidatesForRemoval);
+    Set<String> read = readNames(nodes, g.getOutputList());
+    while (!pending.isEmpty()) {
+      String name = pending.pop();
+      if (read.contains(name) || drop.contains(name)) {
+        continue;
       }
+      drop.add(name);
+      NodeProto producer = producerOf(nodes, name);
+      if (producer != null && producer.getOutputList().stream().noneMatch(read::contains)) {
+        nodes.remove(producer);
+        pending.addAll(producer.getInputList());
+        read = readNames(nodes, g.getOutputList());
+      }
+    }
+    g.addAllNode(nodes);
+    if (!drop.isEmpty()) {
+      List<TensorProto> keep = new ArrayList<>();
+      for (TensorProto t : g.getInitializerList()) {
+        if (!drop.contains(t.getName())) {
+          keep.add(t);
+        }
+      }
+      g.clearInitializer().addAllInitializer(keep);
+      List<ValueInfoProto> inputs = new ArrayList<>();
+      for (ValueInfoProto v : g.getInputList()) {
+        if (!drop.contains(v.getName())) {
+          inputs.add(v);
+        }
+      }
+      g.clearInput().addAllInput(inputs);
     }
     return g.build();
   }
 
+  private static NodeProto producerOf(List<NodeProto> nodes, String name) {
+    for (NodeProto n : nodes) {
+      if (n.getOutputList().contains(name)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
   /** Every name a node (or a subgraph) reads, plus the graph outputs. */
-  private static Set<String> readNames(GraphProto g) {
+  private static Set<String> readNames(List<NodeProto> nodes, List<ValueInfoProto> outputs) {
     Set<String> read = new HashSet<>();
-    for (ValueInfoProto v : g.getOutputList()) {
+    for (ValueInfoProto v : outputs) {
       read.add(v.getName());
     }
-    collect(g, read);
+    collect(nodes, read);
     return read;
   }
 
-  private static void collect(GraphProto g, Set<String> into) {
-    for (NodeProto n : g.getNodeList()) {
+  private static void collect(List<NodeProto> nodes, Set<String> into) {
+    for (NodeProto n : nodes) {
       into.addAll(n.getInputList());
       for (AttributeProto a : n.getAttributeList()) {
         if (a.hasG()) {
-          collect(a.getG(), into);
+          collect(a.getG().getNodeList(), into);
         }
         for (GraphProto sub : a.getGraphsList()) {
-          collect(sub, into);
+          collect(sub.getNodeList(), into);
         }
       }
     }

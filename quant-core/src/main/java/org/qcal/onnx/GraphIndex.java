@@ -118,15 +118,6 @@ final class GraphIndex {
     return initializers.get(tensor);
   }
 
-  /**
-   * True for initializers whose value cannot change at run time. From IR version 4 an
-   * initializer that is also a graph input is only a default the caller may override (onnx.proto,
-   * IR 4 notes), so it is not a constant; before IR 4 every initializer had to be an input.
-   */
-  boolean isConstantInitializer(String tensor) {
-    return initializers.containsKey(tensor) && (irVersion < 4 || !inputs.contains(tensor));
-  }
-
   /** True when the tensor's only reader is node {@code node} and it is not a graph output. */
   boolean onlyConsumerIs(String tensor, int node) {
     List<Integer> c = consumers(tensor);

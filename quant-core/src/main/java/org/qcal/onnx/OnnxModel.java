@@ -115,10 +115,16 @@ public final class OnnxModel {
       throw new QcalException("model " + name + " is not an ONNX model: it has no graph");
     }
     long opset = opsetVersion(proto, ONNX_DOMAIN);
-    if (opset < MIN_OPSET) {
+    // Below MIN_OPSET the QDQ export raises the opset to 13, which needs every op to mean the
+    // same there (OpsetUpgrade); a model for which that does not hold is refused here, early.
+    Set<String> blockers = opset < 0 ? Set.of() : OpsetUpgrade.blockers(proto, opset);
+    if (opset < MIN_OPSET && (opset < 0 || !blockers.isEmpty())) {
       throw new QcalException("model " + name + " uses ONNX opset "
           + (opset < 0 ? "(none imported)" : opset) + "; qcal needs opset >= " + MIN_OPSET
-          + " (QuantizeLinear/DequantizeLinear); convert it with onnx.version_converter");
+          + " (QuantizeLinear/DequantizeLinear)"
+          + (blockers.isEmpty() ? "" : " and cannot raise it to " + OpsetUpgrade.PER_AXIS_OPSET
+              + " without changing the meaning of " + String.join(", ", blockers))
+          + "; convert it with onnx.version_converter");
     }
     Set<String> initializers = new HashSet<>();
     proto.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));

@@ -1,6 +1,8 @@
 package org.qcal.onnx;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
@@ -25,7 +27,11 @@ final class OpsetUpgrade {
   /**
    * Op -> oldest opset whose definition is still the one of opset 13. For example Squeeze moved
    * its axes from an attribute to an input at 13, Clip its bounds at 11, Softmax changed its
-   * axis semantics at 13, Dropout its ratio at 12, Pad its pads at 11.
+   * axis semantics at 13, Dropout its ratio at 12, Pad its pads at 11. MaxPool-10 added
+   * ceil_mode and dilations whose defaults (floor, 1) give MaxPool-8's output, MaxPool-11 only
+   * documented those defaults, MaxPool-12 added int8 types; but MaxPool-12 also redefined
+   * auto_pad SAME_UPPER/SAME_LOWER (output size ceil(input / stride)), so a MaxPool with those
+   * is the same only from 12 ({@link #since}).
    */
   private static final Map<String, Integer> SAME_SINCE = Map.ofEntries(
       Map.entry("Conv", 1), Map.entry("ConvTranspose", 1), Map.entry("Gemm", 7),
@@ -35,7 +41,7 @@ final class OpsetUpgrade {
       Map.entry("HardSigmoid", 6), Map.entry("Tanh", 6), Map.entry("Exp", 6),
       Map.entry("Log", 6), Map.entry("Sqrt", 6), Map.entry("Neg", 6), Map.entry("Abs", 6),
       Map.entry("Reciprocal", 6), Map.entry("Floor", 6), Map.entry("Ceil", 6),
-      Map.entry("Erf", 9), Map.entry("Clip", 11), Map.entry("MaxPool", 12),
+      Map.entry("Erf", 9), Map.entry("Clip", 11), Map.entry("MaxPool", 8),
       Map.entry("AveragePool", 11), Map.entry("GlobalAveragePool", 1),
       Map.entry("GlobalMaxPool", 1), Map.entry("Flatten", 9), Map.entry("Reshape", 5),
       Map.entry("Transpose", 1), Map.entry("Concat", 4), Map.entry("Identity", 1),
@@ -54,29 +60,46 @@ final class OpsetUpgrade {
 
   /** True when every default-domain node, subgraphs included, means the same at opset 13. */
   static boolean canUpgrade(ModelProto model, long from) {
-    return from >= PER_AXIS_OPSET || allSame(model.getGraph(), from);
+    return blockers(model, from).isEmpty();
   }
 
-  private static boolean allSame(GraphProto graph, long from) {
+  /** The op types whose meaning at {@code from} differs from opset 13, for messages. */
+  static Set<String> blockers(ModelProto model, long from) {
+    Set<String> ops = new TreeSet<>();
+    if (from < PER_AXIS_OPSET) {
+      collectBlockers(model.getGraph(), from, ops);
+    }
+    return ops;
+  }
+
+  private static void collectBlockers(GraphProto graph, long from, Set<String> into) {
     for (NodeProto n : graph.getNodeList()) {
       if (OnnxModel.sameDomain(n.getDomain(), OnnxModel.ONNX_DOMAIN)) {
-        Integer since = SAME_SINCE.get(n.getOpType());
+        Integer since = since(n);
         if (since == null || since > from) {
-          return false;
+          into.add(n.getOpType());
         }
       }
       for (AttributeProto a : n.getAttributeList()) {
-        if (a.hasG() && !allSame(a.getG(), from)) {
-          return false;
+        if (a.hasG()) {
+          collectBlockers(a.getG(), from, into);
         }
         for (GraphProto g : a.getGraphsList()) {
-          if (!allSame(g, from)) {
-            return false;
-          }
+          collectBlockers(g, from, into);
         }
       }
     }
-    return true;
+  }
+
+  /** The oldest opset at which node {@code n} means what it means at 13, or null if unknown. */
+  private static Integer since(NodeProto n) {
+    if (n.getOpType().equals("MaxPool")) {
+      AttributeProto pad = Attributes.find(n, "auto_pad");
+      if (pad != null && pad.getS().toStringUtf8().startsWith("SAME")) {
+        return 12;
+      }
+    }
+    return SAME_SINCE.get(n.getOpType());
   }
 
   /** The model importing the default domain at opset 13 and IR version >= 7. */

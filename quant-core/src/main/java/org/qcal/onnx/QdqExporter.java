@@ -68,12 +68,19 @@ public final class QdqExporter {
     resolveActivationParams(activations);
     ModelProto proto = model.proto();
     boolean perChannel = settings.perChannel() && choosePerChannel(proto);
-    if (perChannel && model.onnxOpset() < OpsetUpgrade.PER_AXIS_OPSET) {
+    if (model.onnxOpset() < OnnxModel.MIN_OPSET) {
+      // OnnxModel only loads such a model when OpsetUpgrade can raise it.
+      proto = OpsetUpgrade.upgrade(proto);
+      notes.add("raised the ONNX opset from " + model.onnxOpset() + " to "
+          + OpsetUpgrade.PER_AXIS_OPSET + " for QuantizeLinear/DequantizeLinear");
+    } else if (perChannel && model.onnxOpset() < OpsetUpgrade.PER_AXIS_OPSET) {
       proto = OpsetUpgrade.upgrade(proto);
       notes.add("raised the ONNX opset from " + model.onnxOpset() + " to "
           + OpsetUpgrade.PER_AXIS_OPSET + " for per-channel weights");
     }
     GraphIndex index = new GraphIndex(proto.getGraph(), proto.getIrVersion());
+    ConstantValues constants = new ConstantValues(index,
+        TensorClasses.classify(index), model.name());
     Set<String> used = index.usedNames();
     GraphEdit edit = new GraphEdit(proto.getGraph());
     QdqInserter inserter = new QdqInserter(edit, index, used);
@@ -86,17 +93,17 @@ public final class QdqExporter {
       String key = spec.initializer() + "@" + axis;
       String dq = dequantizedWeights.get(key);
       if (dq == null) {
-        dq = quantizeWeight(index, inserter, used, spec, axis);
+        dq = quantizeWeight(constants, inserter, used, spec, axis);
         dequantizedWeights.put(key, dq);
       }
       edit.setInput(spec.node(), spec.input(), dq);
       edit.removeIfUnused(spec.initializer());
     }
     for (BiasSpec spec : plan.biases()) {
-      quantizeBias(index, edit, inserter, used, spec);
+      quantizeBias(constants, edit, inserter, used, spec);
     }
     for (OperandSpec spec : plan.operands()) {
-      quantizeOperand(index, edit, inserter, used, spec);
+      quantizeOperand(constants, edit, inserter, used, spec);
     }
     ModelProto exported = proto.toBuilder().setGraph(edit.apply()).build();
     return new QdqModel(model.derive(exported), weightParams, biasParams, notes);
@@ -146,9 +153,9 @@ public final class QdqExporter {
     return false;
   }
 
-  private String quantizeWeight(GraphIndex index, QdqInserter inserter, Set<String> used,
-      WeightSpec spec, int axis) {
-    TensorProto w = index.initializer(spec.initializer());
+  private String quantizeWeight(ConstantValues constants, QdqInserter inserter,
+      Set<String> used, WeightSpec spec, int axis) {
+    TensorProto w = constant(constants, spec.initializer());
     WeightQuantizer.Quantized q = WeightQuantizer.quantize(spec.initializer(),
         TensorData.floats(w, model.name()), w.getDimsList(), axis, settings);
     String name = Names.unique(spec.initializer() + "_quantized", used);
@@ -158,15 +165,15 @@ public final class QdqExporter {
   }
 
   /** A constant Add/Mul operand, per tensor in its node's activation type, from its range. */
-  private void quantizeOperand(GraphIndex index, GraphEdit edit, QdqInserter inserter,
-      Set<String> used, OperandSpec spec) {
+  private void quantizeOperand(ConstantValues constants, GraphEdit edit,
+      QdqInserter inserter, Set<String> used, OperandSpec spec) {
     QuantType type = activationParams.get(spec.activation()).type();
     if (type.bits() != 8) {
       notes.add("operand '" + spec.initializer() + "' of " + spec.nodeLabel() + " left float:"
           + " constant operands are quantized to 8-bit activation types only, not " + type);
       return;
     }
-    TensorProto t = index.initializer(spec.initializer());
+    TensorProto t = constant(constants, spec.initializer());
     WeightQuantizer.Quantized q = WeightQuantizer.quantize(spec.initializer(),
         TensorData.floats(t, model.name()), t.getDimsList(), -1,
         new WeightQuantization(type, false, false, false));
@@ -178,7 +185,17 @@ public final class QdqExporter {
     edit.removeIfUnused(spec.initializer());
   }
 
-  private void quantizeBias(GraphIndex index, GraphEdit edit, QdqInserter inserter,
+  /** The float32 value of a constant the plan names (an initializer or a view of one). */
+  private TensorProto constant(ConstantValues constants, String tensor) {
+    TensorProto t = constants.floatValue(tensor);
+    if (t == null) {
+      throw new QcalException("constant '" + tensor + "' of model " + model.name()
+          + " named by the calibration plan has no float32 value the exporter can read");
+    }
+    return t;
+  }
+
+  private void quantizeBias(ConstantValues constants, GraphEdit edit, QdqInserter inserter,
       Set<String> used, BiasSpec spec) {
     QuantParams weight = weightParams.get(spec.weight());
     QuantParams input = activationParams.get(spec.activation());
@@ -187,7 +204,7 @@ public final class QdqExporter {
           + " weight or input is not quantized");
       return;
     }
-    TensorProto b = index.initializer(spec.initializer());
+    TensorProto b = constant(constants, spec.initializer());
     float[] values = TensorData.floats(b, model.name());
     NodeProto node = edit.node(spec.node());
     if (node.getOpType().equals("Gemm")) {

@@ -47,6 +47,38 @@ final class TensorData {
     return values;
   }
 
+  /**
+   * The values of an int64 tensor (onnx.proto: {@code raw_data} little-endian, else
+   * {@code int64_data}), e.g. a Reshape target shape or Squeeze axes.
+   */
+  static long[] longs(TensorProto t, String modelName) {
+    if (t.getDataType() != DataTypes.INT64) {
+      throw new QcalException("tensor '" + t.getName() + "' of model " + modelName
+          + " must be int64, got " + DataTypes.name(t.getDataType()));
+    }
+    int count = Math.toIntExact(elementCount(t.getDimsList()));
+    long[] values = new long[count];
+    if (t.hasRawData()) {
+      if (t.getRawData().size() != count * 8L) {
+        throw new QcalException("tensor '" + t.getName() + "' of model " + modelName + " has "
+            + t.getRawData().size() + " bytes of raw_data, dims " + t.getDimsList() + " need "
+            + count * 8L);
+      }
+      t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer()
+          .get(values);
+    } else {
+      if (t.getInt64DataCount() != count) {
+        throw new QcalException("tensor '" + t.getName() + "' of model " + modelName + " has "
+            + t.getInt64DataCount() + " int64_data values, dims " + t.getDimsList() + " need "
+            + count);
+      }
+      for (int i = 0; i < count; i++) {
+        values[i] = t.getInt64Data(i);
+      }
+    }
+    return values;
+  }
+
   /** The product of the dims (1 for a scalar). */
   static long elementCount(List<Long> dims) {
     long n = 1;

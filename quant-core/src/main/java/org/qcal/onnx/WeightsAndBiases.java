@@ -7,21 +7,22 @@ import org.qcal.onnx.proto.Onnx.TensorProto;
 
 /**
  * Collects the constant weights and biases of quantized anchor nodes, and the constant operands
- * of quantized elementwise nodes. A weight must be a float32
- * constant initializer; a bias must be one too, with one value per output channel of the weight
+ * of quantized elementwise nodes. A weight must be a float32 constant whose value
+ * {@link ConstantValues} can read (an initializer, a Constant node, or a view of one); a bias
+ * must be one too, with one value per output channel of the weight
  * ({@code [N]}, or Gemm's {@code [1, N]}), since QLinearConv and QGemm take a 1-D int32 bias.
  * Anything else stays float, which ONNX Runtime still runs, only without fusing that node.
  */
 final class WeightsAndBiases {
   private final GraphIndex index;
-  private final ElementTypes types;
+  private final ConstantValues constants;
   private final List<WeightSpec> weights = new ArrayList<>();
   private final List<BiasSpec> biases = new ArrayList<>();
   private final List<OperandSpec> operands = new ArrayList<>();
 
-  WeightsAndBiases(GraphIndex index, ElementTypes types) {
+  WeightsAndBiases(GraphIndex index, ConstantValues constants) {
     this.index = index;
-    this.types = types;
+    this.constants = constants;
   }
 
   /** Adds the weight and bias of anchor node {@code i}, if they qualify. */
@@ -93,11 +94,7 @@ final class WeightsAndBiases {
   }
 
   private TensorProto constantFloat(String name) {
-    if (name.isEmpty() || !index.isConstantInitializer(name) || !types.isFloat(name)) {
-      return null;
-    }
-    TensorProto t = index.initializer(name);
-    return t.getDataType() == DataTypes.FLOAT ? t : null;
+    return constants.floatValue(name);
   }
 
   List<WeightSpec> weights() {

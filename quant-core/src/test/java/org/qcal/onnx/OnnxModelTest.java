@@ -98,10 +98,19 @@ class OnnxModelTest {
   }
 
   @Test
-  void rejectsAnOpsetBelowTen() throws IOException {
-    QcalException e = loadFails("old.onnx", reluModel(9).toByteArray());
-    assertTrue(e.getMessage().contains("opset 9"), e.getMessage());
+  void rejectsAnOpsetBelowTenThatCannotBeRaised() throws IOException {
+    // Relu's definition changed at opset 6 (OpsetUpgrade): at 5 it cannot be raised to 13.
+    QcalException e = loadFails("old.onnx", reluModel(5).toByteArray());
+    assertTrue(e.getMessage().contains("opset 5"), e.getMessage());
     assertTrue(e.getMessage().contains(">= 10"), e.getMessage());
+    assertTrue(e.getMessage().contains("meaning of Relu"), e.getMessage());
+  }
+
+  @Test
+  void acceptsAnOpsetBelowTenThatCanBeRaised() throws IOException {
+    Path path = dir.resolve("nine.onnx");
+    Files.write(path, reluModel(9).toByteArray());
+    assertEquals(9, OnnxModel.load(path).onnxOpset());
   }
 
   @Test

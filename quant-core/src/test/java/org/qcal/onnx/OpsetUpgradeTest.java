@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.qcal.onnx.GraphBuilder.intAttr;
 
+import com.google.protobuf.ByteString;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 
 class OpsetUpgradeTest {
@@ -29,6 +32,24 @@ class OpsetUpgradeTest {
     assertFalse(OpsetUpgrade.canUpgrade(with("Squeeze", 11), 11));
     assertFalse(OpsetUpgrade.canUpgrade(with("Clip", 10), 10));
     assertFalse(OpsetUpgrade.canUpgrade(with("SomeNewOp", 12), 12), "unknown ops block it");
+  }
+
+  @Test
+  void maxPoolIsTheSameFromOpset8UnlessItPadsSame() {
+    ModelProto floor = new GraphBuilder().opset(9).irVersion(4)
+        .input("x", DataTypes.FLOAT, 1, 1, 4, 4).output("y", DataTypes.FLOAT, 1, 1, 2, 2)
+        .node("MaxPool", "pool", List.of("x"), List.of("y"),
+            GraphBuilder.intsAttr("kernel_shape", 2, 2), GraphBuilder.intsAttr("strides", 2, 2))
+        .build();
+    ModelProto same = floor.toBuilder().setGraph(floor.getGraph().toBuilder().setNode(0,
+        floor.getGraph().getNode(0).toBuilder().addAttribute(AttributeProto.newBuilder()
+            .setName("auto_pad").setType(AttributeProto.AttributeType.STRING)
+            .setS(ByteString.copyFromUtf8("SAME_UPPER"))))).build();
+
+    assertTrue(OpsetUpgrade.canUpgrade(floor, 9));
+    assertEquals(Set.of("MaxPool"), OpsetUpgrade.blockers(same, 11),
+        "MaxPool-12 redefined SAME padding");
+    assertTrue(OpsetUpgrade.canUpgrade(same, 12));
   }
 
   @Test

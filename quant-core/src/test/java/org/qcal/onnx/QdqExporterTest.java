@@ -162,6 +162,18 @@ class QdqExporterTest {
   }
 
   @Test
+  void opsetNineIsRaisedToThirteenEvenForPerTensorWeights() {
+    OnnxModel model = gemm(9);
+    QdqModel q = QdqExporter.export(model, GraphAnalyzer.analyze(model), Map.of("x", X, "y", Y),
+        new WeightQuantization(QuantType.INT8, false, true, false));
+
+    assertEquals(13, q.model().onnxOpset(), "QuantizeLinear needs opset 10");
+    assertEquals(List.of("raised the ONNX opset from 9 to 13 for QuantizeLinear/DequantizeLinear"),
+        q.notes());
+    OrtSupport.run(q.toByteArray(), "x", new float[] {1f, -0.5f}, 1, 2);
+  }
+
+  @Test
   void opsNotSafeToUpgradeGiveTensorWeightsInstead() {
     OnnxModel model = new GraphBuilder().opset(11)
         .input("x", DataTypes.FLOAT, 1, 2).output("p", DataTypes.FLOAT, 1, 2)
