@@ -27,9 +27,13 @@ import org.qcal.runtime.RuntimeOptions;
 final class TapPass implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Receives the values of tapped tensor {@code tensor} for a batch of {@code rows} rows. */
+  /**
+   * Receives the values of tapped tensor {@code tensor} for a batch of {@code rows} rows; its
+   * shape need not start with the batch (see TensorStats on unbatched tensors).
+   */
   interface TensorSink extends Serializable {
-    void accept(PassPartial partial, int tensor, float[] values, int length, int rows);
+    void accept(PassPartial partial, int tensor, float[] values, long[] shape, int length,
+        int rows);
   }
 
   private final Broadcast<byte[]> modelBytes;
@@ -80,7 +84,8 @@ final class TapPass implements Serializable {
         long ran = System.nanoTime();
         for (int t = 0; t < tapOutputs.size(); t++) {
           HostTensor tensor = outputs.get(tapOutputs.get(t));
-          sink.accept(partial, t, tensor.floats(), tensor.size(), batch.rows());
+          sink.accept(partial, t, tensor.floats(), tensor.shape(), tensor.size(),
+              batch.rows());
         }
         partial.kernelNanos += System.nanoTime() - ran;
         partial.inferenceNanos += ran - start - outputs.copyNanos();

@@ -19,6 +19,11 @@ import org.qcal.stats.ExactSum;
  * which batch or partition it came in, and merging is exact and order free: the sums are
  * bit-identical whatever the partitioning, merge order or retries.
  *
+ * <p><b>Tensors whose first dim is not the batch</b> ({@link #updateBatch}): a batch that cannot
+ * be cut into rows adds its element pairs one by one ({@code x*x}, {@code y*y}, {@code x*y}, {@code
+ * (x-y)^2} in double, per element, into the exact sums), so the sums do not depend on which rows
+ * shared a batch either; {@link #samples()} counts the rows fed.
+ *
  * <p>Pairs where {@code x} or {@code y} is not finite are skipped by the kernel (they enter no
  * sum) but are still counted in {@link #elements()}.
  *
@@ -59,6 +64,42 @@ public final class ErrorSums implements Serializable {
     for (int r = 0; r < rows; r++) {
       add(x, xOff + r * perRow, y, yOff + r * perRow, perRow);
     }
+    return this;
+  }
+
+  /**
+   * Adds one batch of a tensor of any {@code shape} fed {@code rows} rows: per row when the
+   * first dim is the rows, else element by element (class comment). A shape that does not fit
+   * the arrays is the caller's bug.
+   */
+  public ErrorSums updateBatch(float[] x, int xOff, float[] y, int yOff, long[] shape, int rows) {
+    long n = 1;
+    for (long d : shape) {
+      n = Math.multiplyExact(n, d);
+    }
+    if (rows < 1 || n < 0 || n > x.length - (long) xOff || n > y.length - (long) yOff) {
+      throw new IllegalArgumentException("tensor of shape " + java.util.Arrays.toString(shape)
+          + " for " + rows + " rows does not fit the buffers");
+    }
+    int len = (int) n;
+    if (shape.length > 0 && shape[0] == rows) {
+      return updateRows(x, xOff, y, yOff, rows, len / rows);
+    }
+    for (int i = 0; i < len; i++) {
+      float xi = x[xOff + i];
+      float yi = y[yOff + i];
+      if (Float.isFinite(xi) && Float.isFinite(yi)) {
+        double dx = xi;
+        double dy = yi;
+        double diff = dx - dy;
+        x2.add(dx * dx);
+        y2.add(dy * dy);
+        xy.add(dx * dy);
+        d2.add(diff * diff);
+      }
+    }
+    samples += rows;
+    elements += len;
     return this;
   }
 
