@@ -103,7 +103,7 @@ public final class CalibrateJob {
         SessionCache.signature(ModelSource.of(settings.model(), tapDigest, tapBytes), runtime);
 
     ValidationData data = ModelData.load(spark, signature, settings.data(), settings.format(),
-        settings.imagePreprocessing(), settings.inputs(), null, parameters.batchSize(),
+        settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(), null, parameters.batchSize(),
         settings.limit(), null);
     BatchPlan batchPlan = data.plan();
     JavaRDD<Row> rows = data.rows();

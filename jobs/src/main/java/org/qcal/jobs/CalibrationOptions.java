@@ -43,6 +43,11 @@ public final class CalibrationOptions {
       description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--tap-memory-mb", paramLabel = "MIB",
+      description = "Memory one task may spend on the tapped tensors of a forward (default:"
+          + " ${DEFAULT-VALUE}); more taps run as several forwards of the same batch.")
+  int tapMemoryMb;
+
   /** The validated, serializable form of these options. */
   CalibrationParameters toParameters() {
     return CalibrationParameters.of(CalibrateCommand.split(methods), percentile, bins,

@@ -91,7 +91,7 @@ public final class TuneJob {
         fp32.digest(), candidates, true, runtime);
     Validator.checkGate(prepared, gate, v.label());
     ValidationData data = ModelData.load(spark, prepared.signature(), v.data(), v.format(),
-        v.imagePreprocessing(), v.inputs(), v.label(), v.batchSize(), v.limit(), v.partitions());
+        v.imagePreprocessing(), v.inputs(), v.inputShapes(), v.label(), v.batchSize(), v.limit(), v.partitions());
     ValidationReport report = Validator.run(spark, prepared, data, gate);
 
     Map<String, Candidate> byName = new LinkedHashMap<>();

@@ -84,7 +84,8 @@ public final class ValidateJob {
         runtimeOptions(spark.sparkContext().getConf().getInt("spark.task.cpus", 1)));
     Validator.checkGate(prepared, gate, settings.label());
     ValidationData data = ModelData.load(spark, prepared.signature(), settings.data(),
-        settings.format(), settings.imagePreprocessing(), settings.inputs(), settings.label(),
+        settings.format(), settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(),
+        settings.label(),
         settings.batchSize(), settings.limit(), settings.partitions());
     return Validator.run(spark, prepared, data, gate);
   }
