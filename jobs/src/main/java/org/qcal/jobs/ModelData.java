@@ -52,10 +52,24 @@ public final class ModelData {
     } else if (rows.rdd().getNumPartitions() < spark.sparkContext().defaultParallelism()) {
       rows = rows.repartition(spark.sparkContext().defaultParallelism());
     }
+    rows = groupedByShape(rows, bindings);
     Map<String, String> columns = new LinkedHashMap<>();
     bindings.forEach(b -> columns.put(b.inputName(), b.column()));
     return new ValidationData(rows.javaRDD(), plan, path,
         format == null ? "auto" : format, columns);
+  }
+
+  /**
+   * Rows with a shape column are sorted by it within each partition: a batch never mixes shapes
+   * (RowBatcher ends one where the shape changes), so grouping them keeps batches full. A local
+   * sort, no shuffle; the statistics of batch-first tensors do not depend on the order.
+   */
+  private static Dataset<Row> groupedByShape(Dataset<Row> rows, List<InputBinding> bindings) {
+    List<org.apache.spark.sql.Column> shapes = bindings.stream()
+        .filter(b -> b.shapeColumn() != null)
+        .map(b -> org.apache.spark.sql.functions.col(b.shapeColumn())).distinct().toList();
+    return shapes.isEmpty() ? rows
+        : rows.sortWithinPartitions(shapes.toArray(new org.apache.spark.sql.Column[0]));
   }
 
   /** Says what the data layer decided for the user that the options did not say. */
