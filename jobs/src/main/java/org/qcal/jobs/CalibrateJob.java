@@ -154,10 +154,13 @@ public final class CalibrateJob {
             first.stats()[i], second == null ? null : second.histograms()[i], parameters));
       }
       QdqModel qdq = export(model, plan, tensors, parameters);
+      GraphSummary graph = GraphSummary.of(model, plan, qdq.weightParams().size(),
+          qdq.biasParams().size());
+      LOG.info("{}: {}", settings.model(), graph.describe());
       return new CalibrationResult(settings.model(), input.digest(), settings.data(),
           data.format(), data.inputColumns(), first.rows(),
           parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
-          qdq.toByteArray(), passes);
+          qdq.toByteArray(), passes, graph);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
     }

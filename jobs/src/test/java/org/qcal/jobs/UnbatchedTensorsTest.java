@@ -116,6 +116,18 @@ class UnbatchedTensorsTest {
   }
 
   @Test
+  void calibrationJsonCountsTapsWeightsAndFloatNodes() throws Exception {
+    JsonNode root = new ObjectMapper().readTree(calibrate(data(1), 5, "graph"));
+    JsonNode graph = root.get("graph");
+    // Six nodes; W is the one weight; ReduceMax is no op qcal quantizes.
+    assertEquals(6, graph.get("nodes").asInt());
+    assertEquals(1, graph.get("weights").asInt());
+    assertEquals(0, graph.get("biases").asInt());
+    assertEquals(root.get("tensors").size(), graph.get("tappedTensors").asInt());
+    assertEquals(1, graph.get("floatNodes").get("ReduceMax").asInt());
+  }
+
+  @Test
   void scalarPerBatchIsOneValueForTheRowsOfItsBatch() throws Exception {
     byte[] json = calibrate(data(1), 4, "scalar");
     JsonNode m = stats(json, "m");
