@@ -1,6 +1,5 @@
 package org.qcal.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,15 +96,20 @@ class UnbatchedTensorsTest {
     throw new AssertionError(tensor + " not in " + root.get("tensors"));
   }
 
+  private static void assertStats(JsonNode stats, long samples, long count, double min,
+      double max) {
+    assertEquals(samples, stats.get("samples").asLong(), "samples");
+    assertEquals(count, stats.get("count").asLong(), "count");
+    assertEquals(min, stats.get("min").asDouble(), "min");
+    assertEquals(max, stats.get("max").asDouble(), "max");
+  }
+
   @Test
   void transposedTensorCountsRowsAsSamplesAndHasNoPerSampleExtremes() throws Exception {
     byte[] json = calibrate(data(1), 5, "transposed");
     JsonNode r = stats(json, "r");
     // r = relu of {i, -i, i-5}: 36 values, max 11, min 0; 12 rows fed.
-    assertEquals(12, r.get("samples").asLong());
-    assertEquals(36, r.get("count").asLong());
-    assertEquals(0.0, r.get("min").asDouble());
-    assertEquals(11.0, r.get("max").asDouble());
+    assertStats(r, 12, 36, 0, 11);
     // Unbatched: AverageMinMax is the global range, whatever the batches were.
     assertEquals(0.0, r.get("meanSampleMin").asDouble());
     assertEquals(11.0, r.get("meanSampleMax").asDouble());
@@ -132,10 +136,7 @@ class UnbatchedTensorsTest {
     byte[] json = calibrate(data(1), 4, "scalar");
     JsonNode m = stats(json, "m");
     // Batches {0..3}, {4..7}, {8..11}: m = 3, 7, 11; three values standing for 12 rows.
-    assertEquals(12, m.get("samples").asLong());
-    assertEquals(3, m.get("count").asLong());
-    assertEquals(3.0, m.get("min").asDouble());
-    assertEquals(11.0, m.get("max").asDouble());
+    assertStats(m, 12, 3, 3, 11);
     assertEquals(7.0, m.get("mean").asDouble());
   }
 

@@ -20,9 +20,9 @@ import org.qcal.stats.ExactSum;
  * bit-identical whatever the partitioning, merge order or retries.
  *
  * <p><b>Tensors whose first dim is not the batch</b> ({@link #updateBatch}): a batch that cannot
- * be cut into rows adds its element pairs one by one ({@code x*x}, {@code y*y}, {@code x*y}, {@code
- * (x-y)^2} in double, per element, into the exact sums), so the sums do not depend on which rows
- * shared a batch either; {@link #samples()} counts the rows fed.
+ * be cut into rows adds its element pairs one by one (the kernel's sums of a one-element slice,
+ * into the exact sums), so the sums do not depend on which rows shared a batch either; {@link
+ * #samples()} counts the rows fed.
  *
  * <p>Pairs where {@code x} or {@code y} is not finite are skipped by the kernel (they enter no
  * sum) but are still counted in {@link #elements()}.
@@ -86,17 +86,7 @@ public final class ErrorSums implements Serializable {
       return updateRows(x, xOff, y, yOff, rows, len / rows);
     }
     for (int i = 0; i < len; i++) {
-      float xi = x[xOff + i];
-      float yi = y[yOff + i];
-      if (Float.isFinite(xi) && Float.isFinite(yi)) {
-        double dx = xi;
-        double dy = yi;
-        double diff = dx - dy;
-        x2.add(dx * dx);
-        y2.add(dy * dy);
-        xy.add(dx * dy);
-        d2.add(diff * diff);
-      }
+      addSums(x, xOff + i, y, yOff + i, 1); // one element: its sums do not depend on the batch
     }
     samples += rows;
     elements += len;
@@ -104,6 +94,13 @@ public final class ErrorSums implements Serializable {
   }
 
   private void add(float[] x, int xOff, float[] y, int yOff, int len) {
+    addSums(x, xOff, y, yOff, len);
+    samples++;
+    elements += len;
+  }
+
+  /** The kernel's four sums of the slice, added exactly; no counter changes. */
+  private void addSums(float[] x, int xOff, float[] y, int yOff, int len) {
     if (scratch == null) {
       scratch = new double[4];
     }
@@ -117,8 +114,6 @@ public final class ErrorSums implements Serializable {
     y2.add(s[1]);
     xy.add(s[2]);
     d2.add(s[3]);
-    samples++;
-    elements += len;
   }
 
   /** Adds {@code other}'s sums to this one's exactly and returns this; {@code other} is unchanged. */
