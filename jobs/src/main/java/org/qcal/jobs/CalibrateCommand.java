@@ -51,8 +51,8 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     CalibrateSettings settings = new CalibrateSettings(
-        model, data, input.format, input.image, input.inputs(), calibration.toParameters(),
-        limit, output.out, output.overwrite);
+        model, data, input.format, input.image, input.inputs(), input.inputShapes(),
+        calibration.toParameters(), limit, output.out, output.overwrite, calibration.tapMemoryMb);
     CalibrateJob.Result result = CalibrateJob.run(SparkSessions.getOrCreate("qcal calibrate"),
         settings, output.commandLineInputs());
     // The command line's writer, not System.out: Main.run(out, err, ...) callers read it.

@@ -103,19 +103,35 @@ public final class CalibrateJob {
         SessionCache.signature(ModelSource.of(settings.model(), tapDigest, tapBytes), runtime);
 
     ValidationData data = ModelData.load(spark, signature, settings.data(), settings.format(),
-        settings.imagePreprocessing(), settings.inputs(), null, parameters.batchSize(),
-        settings.limit(), null);
-    BatchPlan batchPlan = data.plan();
-    JavaRDD<Row> rows = data.rows();
-
+        settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(), null,
+        parameters.batchSize(), settings.limit(), null);
+    List<String> taps = plan.tappedTensors();
+    List<String> outputs = new ArrayList<>();
+    taps.forEach(t -> outputs.add(tap.tapOutputs().get(t)));
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<byte[]> broadcast = jsc.broadcast(tapBytes);
+    List<Broadcast<byte[]>> broadcasts = new ArrayList<>();
+    broadcasts.add(jsc.broadcast(tapBytes));
     try {
-      List<String> taps = plan.tappedTensors();
-      List<String> outputs = new ArrayList<>();
-      taps.forEach(t -> outputs.add(tap.tapOutputs().get(t)));
-      TapPass pass = new TapPass(broadcast, settings.model(), tapDigest, batchPlan, outputs,
-          runtime, FaultInjection.from(jsc.getConf()));
+      TapGroups tapGroups = tapGroups(data, broadcasts.get(0), settings.model(), tapDigest,
+          runtime, outputs, settings.tapMemoryMb());
+      if (tapGroups.batchSize() != data.plan().batchSize()) {
+        data = ModelData.load(spark, signature, settings.data(), settings.format(),
+            settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(), null,
+            tapGroups.batchSize(), settings.limit(), null);
+      }
+      BatchPlan batchPlan = data.plan();
+      JavaRDD<Row> rows = data.rows();
+      List<TapPass.Group> groups = new ArrayList<>();
+      if (tapGroups.groups().size() == 1) {
+        groups.add(new TapPass.Group(broadcasts.get(0), tapDigest, outputs,
+            tapGroups.groups().get(0)));
+      } else {
+        for (int[] members : tapGroups.groups()) {
+          groups.add(groupModel(model, taps, members, jsc, broadcasts));
+        }
+      }
+      TapPass pass = new TapPass(groups, settings.model(), batchPlan, runtime,
+          FaultInjection.from(jsc.getConf()));
 
       List<CalibrationResult.PassSummary> passes = new ArrayList<>();
       PassPartial first = timed("pass 1 (statistics)", taps.size(),
@@ -132,19 +148,69 @@ public final class CalibrateJob {
             () -> CalibrationPasses.histograms(rows, pass, grids), passes);
       }
       List<TensorCalibration> tensors = new ArrayList<>();
-      Map<String, List<String>> groups = plan.aliasGroups();
+      Map<String, List<String>> aliases = plan.aliasGroups();
       for (int i = 0; i < taps.size(); i++) {
-        tensors.add(TensorCalibration.derive(taps.get(i), groups.get(taps.get(i)),
+        tensors.add(TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
             first.stats()[i], second == null ? null : second.histograms()[i], parameters));
       }
       QdqModel qdq = export(model, plan, tensors, parameters);
+      GraphSummary graph = GraphSummary.of(model, plan, qdq.weightParams().size(),
+          qdq.biasParams().size());
+      LOG.info("{}: {}", settings.model(), graph.describe());
       return new CalibrationResult(settings.model(), input.digest(), settings.data(),
           data.format(), data.inputColumns(), first.rows(),
           parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
-          Int8Kernels.census(qdq, settings.model()), qdq.toByteArray(), passes);
+          Int8Kernels.census(qdq, settings.model()), qdq.toByteArray(), passes, graph);
     } finally {
-      broadcast.destroy();
+      broadcasts.forEach(Broadcast::destroy);
     }
+  }
+
+  /**
+   * Splits the taps so that one forward's tapped outputs fit {@code tapMemoryMb} per task: the
+   * bytes per row come from one probe forward on the driver (TapProbe), the groups from
+   * TapGroups; both are logged when they change anything.
+   */
+  private static TapGroups tapGroups(ValidationData data, Broadcast<byte[]> tapBytes,
+      String modelName, String tapDigest, RuntimeOptions runtime, List<String> outputs,
+      int tapMemoryMb) {
+    int batch = data.plan().batchSize();
+    long[] rowBytes = TapProbe.bytesPerRow(data.rows(), tapBytes, modelName, tapDigest, runtime,
+        data.plan(), outputs);
+    if (rowBytes == null) {
+      return TapGroups.single(outputs.size(), batch); // a bad first row: the pass reports it
+    }
+    long budget = (long) tapMemoryMb << 20;
+    TapGroups groups = TapGroups.plan(rowBytes, batch, budget);
+    long perRow = java.util.Arrays.stream(rowBytes).sum();
+    if (groups.batchSize() < batch) {
+      LOG.warn("one tapped tensor takes {} bytes per row: batches of {} rows instead of {} to"
+          + " stay within --tap-memory-mb {}", java.util.Arrays.stream(rowBytes).max().orElse(0),
+          groups.batchSize(), batch, tapMemoryMb);
+    }
+    if (groups.groups().size() > 1) {
+      LOG.info("the {} tapped tensors take {} bytes per row, {} MiB per batch of {}: more than"
+          + " --tap-memory-mb {}, so each batch runs {} forwards, one per group of taps",
+          outputs.size(), perRow, (perRow * groups.batchSize()) >> 20, groups.batchSize(),
+          tapMemoryMb, groups.groups().size());
+    }
+    return groups;
+  }
+
+  /** The tap model exposing only the tensors {@code members} (indices into {@code taps}). */
+  private static TapPass.Group groupModel(OnnxModel model, List<String> taps, int[] members,
+      JavaSparkContext jsc, List<Broadcast<byte[]>> broadcasts) {
+    List<String> names = new ArrayList<>();
+    for (int t : members) {
+      names.add(taps.get(t));
+    }
+    TapModel group = TapAugmenter.augment(model, names);
+    byte[] bytes = group.toByteArray();
+    Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+    broadcasts.add(broadcast);
+    List<String> outputs = new ArrayList<>();
+    names.forEach(n -> outputs.add(group.tapOutputs().get(n)));
+    return new TapPass.Group(broadcast, ModelDigest.sha256Hex(bytes), outputs, members);
   }
 
   private static QdqModel export(OnnxModel model, CalibrationPlan plan,

@@ -52,6 +52,11 @@ public final class CalibrationOptions {
       description = "Op types kept in float, comma separated, e.g. Gemm,MatMul.")
   String excludeOpTypes = "";
 
+  @Option(names = "--tap-memory-mb", paramLabel = "MIB",
+      description = "Memory one task may spend on the tapped tensors of a forward (default:"
+          + " ${DEFAULT-VALUE}); more taps run as several forwards of the same batch.")
+  int tapMemoryMb;
+
   /** The validated, serializable form of these options. */
   CalibrationParameters toParameters() {
     return CalibrationParameters.of(CalibrateCommand.split(methods), percentile, bins,

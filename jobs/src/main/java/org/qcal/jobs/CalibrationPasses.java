@@ -44,12 +44,14 @@ final class CalibrationPasses {
     return PassPartial.ofHistograms(histograms);
   }
 
-  private static void addStats(PassPartial p, int tensor, float[] values, int length, int rows) {
-    p.stats[tensor].updateBatch(values, 0, length, rows);
+  private static void addStats(PassPartial p, int tensor, float[] values, long[] shape,
+      int length, int rows) {
+    p.stats[tensor].updateBatch(values, 0, shape, rows);
   }
 
-  private static void addHistogram(PassPartial p, int tensor, float[] values, int length,
-      int rows) {
+  /** A histogram counts values, so the tensor's layout does not matter. */
+  private static void addHistogram(PassPartial p, int tensor, float[] values, long[] shape,
+      int length, int rows) {
     p.histograms[tensor].update(values, 0, length);
   }
 }

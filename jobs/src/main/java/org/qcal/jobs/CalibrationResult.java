@@ -24,6 +24,7 @@ import org.qcal.quant.QuantParams;
  * @param quantizedModel the QDQ model's bytes, with the chosen method's parameters
  * @param passes how each pass went (throughput, where the time went); logged, never written to
  *     calibration.json, which must not depend on timing
+ * @param graph what is tapped and quantized and which nodes stay float
  */
 public record CalibrationResult(
     String modelPath,
@@ -39,7 +40,8 @@ public record CalibrationResult(
     List<String> notes,
     KernelCensus kernels,
     byte[] quantizedModel,
-    List<PassSummary> passes) {
+    List<PassSummary> passes,
+    GraphSummary graph) {
 
   /** One pass: rows, wall time and the tasks' time split. */
   public record PassSummary(String name, long rows, double seconds, double inferenceSeconds,

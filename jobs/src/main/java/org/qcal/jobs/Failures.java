@@ -49,6 +49,31 @@ final class Failures {
     return false;
   }
 
+  /**
+   * The line (without {@code qcal: }) for running out of memory, or null when {@code t} is not
+   * that: an {@link OutOfMemoryError} on the driver, or a {@link TaskOutOfMemory} of an executor,
+   * which may reach the driver as an exception or only as the text of Spark's job failure.
+   */
+  static String outOfMemory(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError) {
+        return "failed: out of memory in the driver (" + c.getMessage() + "); lower --batch-size"
+            + " or --tap-memory-mb, or give the driver more memory (spark-submit --driver-memory,"
+            + " or QCAL_JAVA_OPTS=-Xmx... for bin/qcal)";
+      }
+      if (c instanceof TaskOutOfMemory || (c.getMessage() != null
+          && c.getMessage().contains(TaskOutOfMemory.MARKER))) {
+        return "failed: out of memory in an executor task; lower --batch-size or --tap-memory-mb,"
+            + " or give executors more memory (--executor-memory / spark.executor.memory; in"
+            + " local mode the driver's: QCAL_JAVA_OPTS=-Xmx... for bin/qcal)";
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
   static String firstLine(String message) {
     return message == null ? "" : message.lines().findFirst().orElse("");
   }

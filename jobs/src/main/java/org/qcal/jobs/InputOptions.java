@@ -25,20 +25,38 @@ public final class InputOptions {
           + "takes the only numeric array column by default.")
   List<String> inputs = new ArrayList<>();
 
+  @Option(names = "--input-shape", paramLabel = "NAME=DIMS|NAME=@COLUMN",
+      description = "The sample shape (without the batch dim) of an input with several dynamic"
+          + " dims, e.g. image=3,48,192, or @COLUMN: an array<int> column with each row's dims;"
+          + " rows of different shapes go in different batches (repeatable).")
+  List<String> inputShapes = new ArrayList<>();
+
   /** The bindings; the same input bound to two different columns is bad input. */
   Map<String, String> inputs() {
+    return pairs("--input", "NAME=COLUMN", "is bound twice, to columns", inputs);
+  }
+
+  /** The sample shapes by input name (parsed and checked when the inputs are bound). */
+  Map<String, String> inputShapes() {
+    return pairs("--input-shape", "NAME=DIMS or NAME=@COLUMN", "is given twice,",
+        inputShapes);
+  }
+
+  /** {@code NAME=VALUE} pairs; {@code twice} words the refusal of one name with two values. */
+  private static Map<String, String> pairs(String option, String form, String twice,
+      List<String> given) {
     Map<String, String> map = new LinkedHashMap<>();
-    for (String binding : inputs) {
-      int eq = binding.indexOf('=');
-      if (eq <= 0 || eq == binding.length() - 1) {
-        throw new QcalException("--input " + binding + ": expected NAME=COLUMN");
+    for (String pair : given) {
+      int eq = pair.indexOf('=');
+      if (eq <= 0 || eq == pair.length() - 1) {
+        throw new QcalException(option + " " + pair + ": expected " + form);
       }
-      String name = binding.substring(0, eq);
-      String column = binding.substring(eq + 1);
-      String before = map.putIfAbsent(name, column);
-      if (before != null && !before.equals(column)) {
-        throw new QcalException("--input " + name + " is bound twice, to columns '" + before
-            + "' and '" + column + "'; give it once");
+      String name = pair.substring(0, eq);
+      String value = pair.substring(eq + 1);
+      String before = map.putIfAbsent(name, value);
+      if (before != null && !before.equals(value)) {
+        throw new QcalException(option + " " + name + " " + twice + " '" + before
+            + "' and '" + value + "'; give it once");
       }
     }
     return map;

@@ -28,6 +28,10 @@ final class InternalErrors {
     }
     Path file = writeTrace(trace.toString());
     String where = file == null ? "" : " (stack trace in " + file + ")";
+    String memory = Failures.outOfMemory(failure);
+    if (memory != null) {
+      return memory + where; // a sizing problem, not a bug: say what to change
+    }
     if (Failures.isIo(failure)) {
       // Not qcal's fault: a full disk, a quota, a lost data node. Say what, not "report it".
       return "failed: " + Failures.describe(failure) + where;

@@ -89,7 +89,14 @@ public final class Main implements Runnable {
           ? err : null);
       return ExitCode.FAILURE;
     });
-    int code = commandLine.execute(args);
+    int code;
+    try {
+      code = commandLine.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands Errors through; the heap is free again once the job's objects are gone.
+      return new Outcome(ExitCode.FAILURE, "qcal: " + InternalErrors.report(e,
+          Arrays.asList(args).contains("--verbose") ? err : null));
+    }
     return new Outcome(code, failure[0]);
   }
 

@@ -20,6 +20,7 @@ import org.qcal.runtime.ModelSignature;
  * the model's inputs, checked non-empty, limited, and spread over the task slots.
  */
 public final class ModelData {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ModelData.class);
   private ModelData() {}
 
   /**
@@ -29,16 +30,18 @@ public final class ModelData {
    */
   public static ValidationData load(SparkSession spark, ModelSignature signature,
       String path, String format, String imagePreprocessing, Map<String, String> inputs,
-      String label, int batchSize, Long limit, Integer partitions) {
+      Map<String, String> inputShapes, String label, int batchSize, Long limit,
+      Integer partitions) {
     Dataset<Row> data = new DatasetLoader(spark)
         .image(imagePreprocessing == null ? ImagePreprocessing.defaults()
             : ImagePreprocessing.parse(imagePreprocessing))
-        .sampleShape(ModelInputs.firstSampleShape(signature))
+        .sampleShape(ModelInputs.firstSampleShape(signature, inputShapes))
         .positions() // before the limit and repartition below, which reorder rows
         .load(path, format);
     List<InputBinding> bindings = InputBinder.bind(ModelInputs.of(signature), data.schema(),
-        inputs, path);
+        inputs, inputShapes, path);
     BatchPlan plan = new BatchPlan(bindings, data.schema(), batchSize, label, path);
+    logShapes(bindings, plan, batchSize);
     DatasetLoader.requireNonEmpty(data, path);
     Dataset<Row> rows = limit(data, limit);
     if (partitions != null) {
@@ -49,10 +52,37 @@ public final class ModelData {
     } else if (rows.rdd().getNumPartitions() < spark.sparkContext().defaultParallelism()) {
       rows = rows.repartition(spark.sparkContext().defaultParallelism());
     }
+    rows = groupedByShape(rows, bindings);
     Map<String, String> columns = new LinkedHashMap<>();
     bindings.forEach(b -> columns.put(b.inputName(), b.column()));
     return new ValidationData(rows.javaRDD(), plan, path,
         format == null ? "auto" : format, columns);
+  }
+
+  /**
+   * Rows with a shape column are sorted by it within each partition: a batch never mixes shapes
+   * (RowBatcher ends one where the shape changes), so grouping them keeps batches full. A local
+   * sort, no shuffle; the statistics of batch-first tensors do not depend on the order.
+   */
+  private static Dataset<Row> groupedByShape(Dataset<Row> rows, List<InputBinding> bindings) {
+    List<org.apache.spark.sql.Column> shapes = bindings.stream()
+        .filter(b -> b.shapeColumn() != null)
+        .map(b -> org.apache.spark.sql.functions.col(b.shapeColumn())).distinct().toList();
+    return shapes.isEmpty() ? rows
+        : rows.sortWithinPartitions(shapes.toArray(new org.apache.spark.sql.Column[0]));
+  }
+
+  /** Says what the data layer decided for the user that the options did not say. */
+  private static void logShapes(List<InputBinding> bindings, BatchPlan plan, int batchSize) {
+    for (InputBinding b : bindings) {
+      if (b.maxBatchSize() < batchSize) {
+        LOG.info("input {} has a fixed batch of {}: feeding batches of {} row(s), not {}",
+            b.input().describe(), b.maxBatchSize(), plan.batchSize(), batchSize);
+      }
+      if (b.inputShape() != null) {
+        LOG.info("{}", b);
+      }
+    }
   }
 
   private static Dataset<Row> limit(Dataset<Row> data, Long limit) {

@@ -3,7 +3,9 @@ package org.qcal.jobs;
 import java.util.ArrayList;
 import java.util.List;
 import org.qcal.QcalException;
+import java.util.Map;
 import org.qcal.jobs.data.ElementType;
+import org.qcal.jobs.data.InputShape;
 import org.qcal.jobs.data.ModelInput;
 import org.qcal.runtime.ModelSignature;
 import org.qcal.runtime.TensorSpec;
@@ -20,9 +22,20 @@ final class ModelInputs {
     return inputs;
   }
 
-  /** The first input's shape without its batch dim (for image sizes and .npy batch files). */
-  static long[] firstSampleShape(ModelSignature signature) {
-    return of(signature).get(0).sampleShape();
+  /**
+   * The first input's shape without its batch dim (for image sizes and .npy batch files): its
+   * {@code --input-shape} dims when given (they fill the model's dynamic dims).
+   */
+  static long[] firstSampleShape(ModelSignature signature, Map<String, String> inputShapes) {
+    ModelInput first = of(signature).get(0);
+    String spec = inputShapes == null ? null : inputShapes.get(first.name());
+    if (spec != null) {
+      InputShape shape = InputShape.parse(first.name(), spec);
+      if (shape.dims() != null && shape.dims().length == first.rank() - 1) {
+        return shape.dims(); // checked against the model when the input is bound
+      }
+    }
+    return first.sampleShape();
   }
 
   private static ElementType elementType(TensorSpec spec) {

@@ -32,6 +32,7 @@ public final class QcalKryoRegistrator implements KryoRegistrator {
     kryo.register(PassPartial.class);
     kryo.register(PassPartial[].class);
     kryo.register(long[].class);
+    kryo.register(long[][].class); // TapProbe's result
     kryo.register(float[].class);
     kryo.register(double[].class);
     kryo.register(byte[].class);

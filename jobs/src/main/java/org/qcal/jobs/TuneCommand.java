@@ -73,9 +73,10 @@ public final class TuneCommand implements Callable<Integer> {
   public Integer call() {
     CalibrationParameters parameters = calibration.toParameters();
     CalibrateSettings calibrate = new CalibrateSettings(model, calibData, input.format,
-        input.image, input.inputs(), parameters, limit, output.out, output.overwrite);
+        input.image, input.inputs(), input.inputShapes(), parameters, limit, output.out,
+        output.overwrite, calibration.tapMemoryMb);
     ValidateSettings validate = new ValidateSettings(model, List.of(), null, valData,
-        input.format, input.image, input.inputs(), gate.label, gate.metric, gate.maxDrop,
+        input.format, input.image, input.inputs(), input.inputShapes(), gate.label, gate.metric, gate.maxDrop,
         gate.minSqnr,
         parameters.batchSize(), valLimit, null, true, output.out, output.overwrite);
     TuneJob.Result result = TuneJob.run(SparkSessions.getOrCreate("qcal tune"),

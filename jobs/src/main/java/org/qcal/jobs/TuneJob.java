@@ -93,7 +93,7 @@ public final class TuneJob {
     Gate gate = ValidateJob.gate(v, prepared.primaryOutputSpec());
     Validator.checkGate(prepared, gate, v.label());
     ValidationData data = ModelData.load(spark, prepared.signature(), v.data(), v.format(),
-        v.imagePreprocessing(), v.inputs(), v.label(), v.batchSize(), v.limit(), v.partitions());
+        v.imagePreprocessing(), v.inputs(), v.inputShapes(), v.label(), v.batchSize(), v.limit(), v.partitions());
     ValidationReport report = Validator.run(spark, prepared, data, gate);
 
     Map<String, Candidate> byName = new LinkedHashMap<>();

@@ -84,7 +84,7 @@ public final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ValidateSettings settings = new ValidateSettings(model, quantized, calibration, data,
-        input.format, input.image, input.inputs(), gate.label, gate.metric, gate.maxDrop,
+        input.format, input.image, input.inputs(), input.inputShapes(), gate.label, gate.metric, gate.maxDrop,
         gate.minSqnr, batchSize, limit,
         partitions, tensorErrors, output.out, output.overwrite);
     ValidateJob.Result result = ValidateJob.run(SparkSessions.getOrCreate("qcal validate"),

@@ -87,7 +87,8 @@ public final class ValidateJob {
     Gate gate = gate(settings, prepared.primaryOutputSpec());
     Validator.checkGate(prepared, gate, settings.label());
     ValidationData data = ModelData.load(spark, prepared.signature(), settings.data(),
-        settings.format(), settings.imagePreprocessing(), settings.inputs(), settings.label(),
+        settings.format(), settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(),
+        settings.label(),
         settings.batchSize(), settings.limit(), settings.partitions());
     return Validator.run(spark, prepared, data, gate);
   }

@@ -24,6 +24,8 @@ import org.qcal.jobs.validate.Gate;
  * @param format the data format, or null to infer it
  * @param imagePreprocessing how images become tensors, or null for the defaults
  * @param inputs model input name to data column; empty to bind a single input by default
+ * @param inputShapes model input name to its sample shape spec ({@code 3,48,192} or {@code
+ *     @column}, see {@code InputShape}) for inputs with several dynamic dims; may be empty
  * @param label the label column (int or bigint class ids), or null
  * @param metric top1, top5, agreement or sqnr; null for top1 with labels, agreement without
  * @param maxDrop the largest drop against FP32 a passing candidate may have, in points
@@ -44,6 +46,7 @@ public record ValidateSettings(
     String format,
     String imagePreprocessing,
     Map<String, String> inputs,
+    Map<String, String> inputShapes,
     String label,
     String metric,
     double maxDrop,
@@ -68,6 +71,23 @@ public record ValidateSettings(
   public ValidateSettings {
     quantized = List.copyOf(quantized);
     inputs = Map.copyOf(inputs);
+    inputShapes = Map.copyOf(inputShapes);
+  }
+
+  /** Without {@code --input-shape}: every input's shape comes from the model and the data. */
+  public ValidateSettings(String model, List<String> quantized, String calibration, String data,
+      String format, String imagePreprocessing, Map<String, String> inputs, String label,
+      String metric, double maxDrop, double minSqnrDb, int batchSize, Long limit,
+      Integer partitions, boolean tensorErrors, String out, boolean overwrite) {
+    this(model, quantized, calibration, data, format, imagePreprocessing, inputs, Map.of(),
+        label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors, out,
+        overwrite);
+  }
+
+  public ValidateSettings withInputShapes(Map<String, String> shapes) {
+    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
+        inputs, shapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions,
+        tensorErrors, out, overwrite);
   }
 
   /** No candidates yet, no labels, default gate, batch 64, all rows, tensor errors on. */
@@ -79,74 +99,74 @@ public record ValidateSettings(
 
   public ValidateSettings withQuantized(List<String> files) {
     return new ValidateSettings(model, files, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
+        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
         out, overwrite);
   }
 
   public ValidateSettings withCalibration(String dir) {
     return new ValidateSettings(model, quantized, dir, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
+        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
         out, overwrite);
   }
 
   public ValidateSettings withData(String format, String imagePreprocessing,
       Map<String, String> inputs) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
+        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
         out, overwrite);
   }
 
   public ValidateSettings withLabel(String column) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, column, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
+        inputs, inputShapes, column, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
         out, overwrite);
   }
 
   public ValidateSettings withMetric(String id) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, id, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors, out,
+        inputs, inputShapes, label, id, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors, out,
         overwrite);
   }
 
   public ValidateSettings withMaxDrop(double points) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, points, minSqnrDb, batchSize, limit, partitions, tensorErrors,
+        inputs, inputShapes, label, metric, points, minSqnrDb, batchSize, limit, partitions, tensorErrors,
         out, overwrite);
   }
 
   public ValidateSettings withMinSqnrDb(double db) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, db, batchSize, limit, partitions, tensorErrors, out,
+        inputs, inputShapes, label, metric, maxDrop, db, batchSize, limit, partitions, tensorErrors, out,
         overwrite);
   }
 
   public ValidateSettings withBatchSize(int rows) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, minSqnrDb, rows, limit, partitions, tensorErrors, out,
+        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, rows, limit, partitions, tensorErrors, out,
         overwrite);
   }
 
   public ValidateSettings withLimit(Long rows) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, minSqnrDb, batchSize, rows, partitions, tensorErrors,
+        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, rows, partitions, tensorErrors,
         out, overwrite);
   }
 
   public ValidateSettings withPartitions(Integer count) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, minSqnrDb, batchSize, limit, count, tensorErrors, out,
+        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, count, tensorErrors, out,
         overwrite);
   }
 
   public ValidateSettings withTensorErrors(boolean on) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, on, out,
+        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, on, out,
         overwrite);
   }
 
   public ValidateSettings withOut(String dir, boolean replace) {
     return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
+        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
         dir, replace);
   }
 }

@@ -124,8 +124,8 @@ public final class CalibrateBenchmark {
         Map.of(), data), df.schema(), BATCH, null, data);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
-    TapPass pass = new TapPass(broadcast, modelPath, digest, plan, new ArrayList<>(), runtime,
-        FaultInjection.from(jsc.getConf()));
+    TapPass pass = new TapPass(List.of(new TapPass.Group(broadcast, digest, new ArrayList<>(),
+        new int[0])), modelPath, plan, runtime, FaultInjection.from(jsc.getConf()));
     long start = System.nanoTime();
     PassPartial result = CalibrationPasses.stats(df.javaRDD(), pass);
     double seconds = (System.nanoTime() - start) / 1e9;

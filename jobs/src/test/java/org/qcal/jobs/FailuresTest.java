@@ -43,4 +43,23 @@ class FailuresTest {
     assertTrue(Failures.isIo(new UncheckedIOException("cannot write", new IOException("quota"))));
     assertFalse(Failures.isIo(new NullPointerException()));
   }
+
+  @Test
+  void driverOutOfMemorySaysWhatToChange() {
+    String line = Failures.outOfMemory(new RuntimeException(new OutOfMemoryError("Java heap")));
+    assertTrue(line.startsWith("failed: out of memory in the driver (Java heap); lower"
+        + " --batch-size or --tap-memory-mb"), line);
+  }
+
+  @Test
+  void executorOutOfMemoryIsRecognisedFromSparksFailureText() {
+    // Spark may hand the task's exception back as text only.
+    String line = Failures.outOfMemory(new RuntimeException("Job aborted due to stage failure:"
+        + " org.qcal.jobs.TaskOutOfMemory: " + TaskOutOfMemory.MARKER + ": a forward"));
+    assertTrue(line.startsWith("failed: out of memory in an executor task; lower --batch-size"),
+        line);
+    assertNull(Failures.badInput(new TaskOutOfMemory("x", new OutOfMemoryError())),
+        "never bad input (exit 2)");
+    assertNull(Failures.outOfMemory(new IllegalStateException("bug")));
+  }
 }

@@ -19,6 +19,11 @@ import org.qcal.stats.ExactSum;
  * which batch or partition it came in, and merging is exact and order free: the sums are
  * bit-identical whatever the partitioning, merge order or retries.
  *
+ * <p><b>Tensors whose first dim is not the batch</b> ({@link #updateBatch}): a batch that cannot
+ * be cut into rows adds its element pairs one by one (the kernel's sums of a one-element slice,
+ * into the exact sums), so the sums do not depend on which rows shared a batch either; {@link
+ * #samples()} counts the rows fed.
+ *
  * <p>Pairs where {@code x} or {@code y} is not finite are skipped by the kernel (they enter no
  * sum) but are still counted in {@link #elements()}.
  *
@@ -62,7 +67,40 @@ public final class ErrorSums implements Serializable {
     return this;
   }
 
+  /**
+   * Adds one batch of a tensor of any {@code shape} fed {@code rows} rows: per row when the
+   * first dim is the rows, else element by element (class comment). A shape that does not fit
+   * the arrays is the caller's bug.
+   */
+  public ErrorSums updateBatch(float[] x, int xOff, float[] y, int yOff, long[] shape, int rows) {
+    long n = 1;
+    for (long d : shape) {
+      n = Math.multiplyExact(n, d);
+    }
+    if (rows < 1 || n < 0 || n > x.length - (long) xOff || n > y.length - (long) yOff) {
+      throw new IllegalArgumentException("tensor of shape " + java.util.Arrays.toString(shape)
+          + " for " + rows + " rows does not fit the buffers");
+    }
+    int len = (int) n;
+    if (shape.length > 0 && shape[0] == rows) {
+      return updateRows(x, xOff, y, yOff, rows, len / rows);
+    }
+    for (int i = 0; i < len; i++) {
+      addSums(x, xOff + i, y, yOff + i, 1); // one element: its sums do not depend on the batch
+    }
+    samples += rows;
+    elements += len;
+    return this;
+  }
+
   private void add(float[] x, int xOff, float[] y, int yOff, int len) {
+    addSums(x, xOff, y, yOff, len);
+    samples++;
+    elements += len;
+  }
+
+  /** The kernel's four sums of the slice, added exactly; no counter changes. */
+  private void addSums(float[] x, int xOff, float[] y, int yOff, int len) {
     if (scratch == null) {
       scratch = new double[4];
     }
@@ -76,8 +114,6 @@ public final class ErrorSums implements Serializable {
     y2.add(s[1]);
     xy.add(s[2]);
     d2.add(s[3]);
-    samples++;
-    elements += len;
   }
 
   /** Adds {@code other}'s sums to this one's exactly and returns this; {@code other} is unchanged. */

@@ -11,11 +11,24 @@ final class Layout {
 
   /** Writes the 4-byte preamble. */
   static void writeHeader(ByteBuffer out, byte family) {
-    out.put(FORMAT_VERSION).put(family).putShort((short) 0);
+    writeHeader(out, family, (short) 0);
+  }
+
+  /** Writes the 4-byte preamble with family-specific flags in the reserved bytes. */
+  static void writeHeader(ByteBuffer out, byte family, short flags) {
+    out.put(FORMAT_VERSION).put(family).putShort(flags);
   }
 
   /** Reads and checks the 4-byte preamble. */
   static void header(ByteBuffer in, byte family, String what) {
+    short reserved = flags(in, family, what);
+    if (reserved != 0) {
+      throw new QcalException(what + " reserved bytes must be 0, got " + reserved);
+    }
+  }
+
+  /** Reads the preamble and returns its flags (the reserved bytes), for the caller to check. */
+  static short flags(ByteBuffer in, byte family, String what) {
     byte version = in.get();
     if (version != FORMAT_VERSION) {
       throw new QcalException(what + " format version must be " + FORMAT_VERSION + ", got "
@@ -25,10 +38,7 @@ final class Layout {
     if (fam != family) {
       throw new QcalException(what + " family byte must be " + family + ", got " + fam);
     }
-    short reserved = in.getShort();
-    if (reserved != 0) {
-      throw new QcalException(what + " reserved bytes must be 0, got " + reserved);
-    }
+    return in.getShort();
   }
 
   /** Fails if bytes are left after a complete state. */

@@ -25,13 +25,29 @@ import org.qcal.kernels.RangeScan;
  * {@link Math#min(float, float)}, a total order on non-NaN floats ({@code -0.0 < 0.0}). A split
  * must fall on sample boundaries; {@link #updateBatch} cuts a batch into its samples.
  *
+ * <p><b>Tensors whose first dim is not the batch.</b> A tapped tensor need not be batch-first
+ * (attention after a Transpose, {@code [seq, batch, ...]} layouts, a scalar, a reduction over the
+ * batch). {@link #updateBatch(float[], int, long[], int)} takes the tensor's shape and the rows
+ * fed: when the first dim equals the rows, each row's slice is a sample as above; otherwise the
+ * batch cannot be cut into samples, and its values are added one by one: NaN/Inf counts, min
+ * and max as usual, and each finite {@code v} and {@code v * v} (both exact in double) into the
+ * exact sums, so the sums are the exact sums of the values, whichever rows shared a batch. Such a
+ * tensor has no per-sample extremes: the state is marked <i>unbatched</i> (header flag), keeps no
+ * sample sums, and {@link #meanSampleMin()}/{@link #meanSampleMax()} are its global min/max (so
+ * AverageMinMax equals MinMax for it). The mark is sticky under merge. {@link #samples()} counts
+ * the rows fed in every case. The result is partition invariant whenever the multiset of a
+ * tensor's values over the data is (a Transpose or Reshape of per-row values); a tensor that
+ * mixes the rows of a batch (a reduction over the batch) has values that depend on which rows
+ * shared a batch, which no statistic can undo. A tensor whose first dim equals the rows of a
+ * batch by coincidence is read as batch-first in that batch.
+ *
  * <p><b>Byte layout</b> of {@link #toByteArray()}, little endian:
  *
  * <pre>
  * offset size
  *  0     1    format version (1)
  *  1     1    family (1 = TensorStats)
- *  2     2    reserved, 0
+ *  2     2    flags: bit 0 = unbatched (no per-sample extremes, see above); other bits 0
  *  4     8    count: all values seen, NaN and infinities included
  * 12     8    NaN count
  * 20     8    +Inf count
@@ -66,6 +82,10 @@ public final class TensorStats implements Serializable {
   private ExactSum sumSquares = new ExactSum();
   private ExactSum sumSampleMin = new ExactSum();
   private ExactSum sumSampleMax = new ExactSum();
+  /** Some batch could not be cut into samples: no per-sample extremes (class comment). */
+  private boolean unbatched;
+
+  private static final short UNBATCHED = 1;
 
   public TensorStats() {}
 
@@ -86,18 +106,76 @@ public final class TensorStats implements Serializable {
 
   /**
    * Adds {@code a[off, off + len)} as {@code samples} samples of equal length, e.g. a batch
-   * tensor whose first dimension is the batch.
+   * tensor whose first dimension is the batch. A length that is not a multiple of the samples is
+   * the caller's bug, not bad input.
    */
   public TensorStats updateBatch(float[] a, int off, int len, int samples) {
     Check.slice(a, off, len, "values");
-    Check.atLeast(samples, 1, "samples");
-    Check.that(len % samples == 0, "batch length", "a multiple of samples (" + samples + ")",
-        len);
+    if (samples < 1 || len % samples != 0) {
+      throw new IllegalArgumentException("batch length must be a multiple of samples ("
+          + samples + "), got " + len);
+    }
     int each = len / samples;
     for (int s = 0; s < samples; s++) {
       update(a, off + s * each, each);
     }
     return this;
+  }
+
+  /**
+   * Adds one batch of a tapped tensor of any shape, fed {@code rows} rows: per-sample when the
+   * first dim is {@code rows}, else value by value and marked unbatched (class comment).
+   * {@code a[off...]} holds the tensor's elements, row major.
+   */
+  public TensorStats updateBatch(float[] a, int off, long[] shape, int rows) {
+    if (rows < 1) {
+      throw new IllegalArgumentException("rows fed must be >= 1, got " + rows);
+    }
+    long elements = 1;
+    for (long d : shape) {
+      elements = Math.multiplyExact(elements, d);
+    }
+    if (elements < 0 || elements > a.length - (long) off) {
+      throw new IllegalArgumentException("tensor of shape " + java.util.Arrays.toString(shape)
+          + " does not fit " + (a.length - off) + " values");
+    }
+    int len = (int) elements;
+    if (shape.length > 0 && shape[0] == rows) {
+      return updateBatch(a, off, len, rows);
+    }
+    RangeScan scan = SCAN.get();
+    Kernels.get().scan(a, off, len, scan);
+    count += len;
+    nanCount += scan.nanCount;
+    posInfCount += scan.posInfCount;
+    negInfCount += scan.negInfCount;
+    samples += rows;
+    if (scan.finiteCount(len) > 0) {
+      min = Math.min(min, scan.min);
+      max = Math.max(max, scan.max);
+      for (int i = off; i < off + len; i++) {
+        float v = a[i];
+        if (Float.isFinite(v)) {
+          sum.add(v);
+          sumSquares.add((double) v * v);
+        }
+      }
+    }
+    markUnbatched();
+    return this;
+  }
+
+  /** Drops the sample extremes: only a tensor cut into samples in every batch has them. */
+  private void markUnbatched() {
+    unbatched = true;
+    rangedSamples = 0;
+    sumSampleMin = new ExactSum();
+    sumSampleMax = new ExactSum();
+  }
+
+  /** Whether some batch could not be cut into samples (class comment). */
+  public boolean unbatched() {
+    return unbatched;
   }
 
   private void addSample(int len, RangeScan scan) {
@@ -111,9 +189,11 @@ public final class TensorStats implements Serializable {
       max = Math.max(max, scan.max);
       sum.add(scan.sum);
       sumSquares.add(scan.sumSquares);
-      sumSampleMin.add(scan.min);
-      sumSampleMax.add(scan.max);
-      rangedSamples++;
+      if (!unbatched) {
+        sumSampleMin.add(scan.min);
+        sumSampleMax.add(scan.max);
+        rangedSamples++;
+      }
     }
   }
 
@@ -135,6 +215,9 @@ public final class TensorStats implements Serializable {
     sumSquares.merge(other.sumSquares);
     sumSampleMin.merge(other.sumSampleMin);
     sumSampleMax.merge(other.sumSampleMax);
+    if (unbatched || other.unbatched) {
+      markUnbatched();
+    }
     return this;
   }
 
@@ -183,12 +266,15 @@ public final class TensorStats implements Serializable {
     return hasNoFinite() ? 0f : Math.max(Math.abs(min), Math.abs(max));
   }
 
-  /** Number of samples (update slices), including those without finite values. */
+  /** Number of samples (rows fed, or update slices), including those without finite values. */
   public long samples() {
     return samples;
   }
 
-  /** Number of samples that had at least one finite value: the AverageMinMax denominator. */
+  /**
+   * Number of samples that had at least one finite value: the AverageMinMax denominator; 0 for
+   * an unbatched tensor, which has no sample extremes.
+   */
   public long rangedSamples() {
     return rangedSamples;
   }
@@ -233,13 +319,22 @@ public final class TensorStats implements Serializable {
     return Math.sqrt(variance());
   }
 
-  /** Mean over samples of each sample's finite min; NaN when no sample had a finite value. */
+  /**
+   * Mean over samples of each sample's finite min; NaN when no sample had a finite value. For an
+   * unbatched tensor the global finite min (NaN when there is none).
+   */
   public double meanSampleMin() {
+    if (unbatched) {
+      return hasNoFinite() ? Double.NaN : min;
+    }
     return meanOverSamples(sumSampleMin);
   }
 
-  /** Mean over samples of each sample's finite max; NaN when no sample had a finite value. */
+  /** As {@link #meanSampleMin()}, for the maxima. */
   public double meanSampleMax() {
+    if (unbatched) {
+      return hasNoFinite() ? Double.NaN : max;
+    }
     return meanOverSamples(sumSampleMax);
   }
 
@@ -259,7 +354,7 @@ public final class TensorStats implements Serializable {
       size += s.serializedSize();
     }
     ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
-    Layout.writeHeader(out, FAMILY);
+    Layout.writeHeader(out, FAMILY, unbatched ? UNBATCHED : 0);
     out.putLong(count).putLong(nanCount).putLong(posInfCount).putLong(negInfCount);
     out.putFloat(min).putFloat(max).putLong(samples).putLong(rangedSamples);
     for (ExactSum s : sums) {
@@ -273,8 +368,12 @@ public final class TensorStats implements Serializable {
     Check.notNull(bytes, "TensorStats bytes");
     ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     try {
-      Layout.header(in, FAMILY, "TensorStats");
+      short flags = Layout.flags(in, FAMILY, "TensorStats");
+      if ((flags & ~UNBATCHED) != 0) {
+        throw new QcalException("TensorStats flags must be 0 or 1, got " + flags);
+      }
       TensorStats s = new TensorStats();
+      s.unbatched = flags == UNBATCHED;
       s.count = in.getLong();
       s.nanCount = in.getLong();
       s.posInfCount = in.getLong();
@@ -303,6 +402,9 @@ public final class TensorStats implements Serializable {
             + negInfCount);
     Check.that(rangedSamples >= 0 && rangedSamples <= samples, "TensorStats samples",
         "0 <= samples with finite values <= samples", rangedSamples + " of " + samples);
+    Check.that(!unbatched || (rangedSamples == 0 && sumSampleMin.isZero()
+        && sumSampleMax.isZero()), "TensorStats unbatched state", "without sample extremes",
+        rangedSamples + " ranged samples");
     boolean empty = min == Float.POSITIVE_INFINITY && max == Float.NEGATIVE_INFINITY;
     boolean ranged = Float.isFinite(min) && Float.isFinite(max) && min <= max;
     Check.that(hasNoFinite() ? empty : ranged, "TensorStats min/max",
@@ -325,13 +427,13 @@ public final class TensorStats implements Serializable {
         && Float.compare(max, t.max) == 0 && samples == t.samples
         && rangedSamples == t.rangedSamples && sum.equals(t.sum)
         && sumSquares.equals(t.sumSquares) && sumSampleMin.equals(t.sumSampleMin)
-        && sumSampleMax.equals(t.sumSampleMax);
+        && sumSampleMax.equals(t.sumSampleMax) && unbatched == t.unbatched;
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(count, nanCount, posInfCount, negInfCount, min, max, samples,
-        rangedSamples, sum, sumSquares, sumSampleMin, sumSampleMax);
+        rangedSamples, sum, sumSquares, sumSampleMin, sumSampleMax, unbatched);
   }
 
   @Override

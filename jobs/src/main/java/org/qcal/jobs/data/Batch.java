@@ -13,6 +13,8 @@ public final class Batch {
   final long[][] longs;
   /** Elements per sample of each input in this batch (all rows agree). */
   final int[] counts;
+  /** The sample shape of each input in this batch (all rows agree), every dim concrete. */
+  final long[][] sampleShapes;
   long[] labels;
   int rows;
 
@@ -22,6 +24,7 @@ public final class Batch {
     this.floats = new float[n][];
     this.longs = new long[n][];
     this.counts = new int[n];
+    this.sampleShapes = new long[n][];
     this.labels = withLabels ? new long[0] : null;
   }
 
@@ -69,7 +72,7 @@ public final class Batch {
 
   /** The tensor shape to feed: {@code [rows, sample dims...]} with every dim concrete. */
   public long[] shape(int input) {
-    long[] sample = bindings.get(input).sampleShapeFor(counts[input]);
+    long[] sample = sampleShapes[input];
     long[] shape = new long[sample.length + 1];
     shape[0] = rows;
     System.arraycopy(sample, 0, shape, 1, sample.length);

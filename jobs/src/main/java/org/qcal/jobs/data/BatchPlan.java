@@ -36,6 +36,8 @@ public final class BatchPlan implements Serializable {
 
   private final List<InputBinding> bindings;
   private final int[] columnIndex;
+  /** The column of each input's per-row sample dims, or -1. */
+  private final int[] shapeIndex;
   private final int labelIndex;
   private final String labelColumn;
   private final int fileIndex;
@@ -62,16 +64,19 @@ public final class BatchPlan implements Serializable {
     this.bindings = List.copyOf(bindings);
     this.source = source;
     this.columnIndex = new int[bindings.size()];
+    this.shapeIndex = new int[bindings.size()];
     int size = batchSize;
     for (int i = 0; i < bindings.size(); i++) {
       InputBinding b = bindings.get(i);
       // Re-resolving checks that the schema still matches what the binding was made from.
-      InputBinding again = InputBinder.bindTo(b.input(), b.column(), schema, source);
+      InputBinding again =
+          InputBinder.bindTo(b.input(), b.column(), b.inputShape(), schema, source);
       if (again.columnType() != b.columnType()) {
         throw new QcalException("column '" + b.column() + "' of " + source + " is now "
             + again.columnType().typeName() + ", was bound as " + b.columnType().typeName());
       }
       columnIndex[i] = schema.fieldIndex(b.column());
+      shapeIndex[i] = b.shapeColumn() == null ? -1 : schema.fieldIndex(b.shapeColumn());
       size = Math.min(size, b.maxBatchSize());
     }
     this.batchSize = size;
@@ -118,6 +123,10 @@ public final class BatchPlan implements Serializable {
 
   int columnIndex(int input) {
     return columnIndex[input];
+  }
+
+  int shapeIndex(int input) {
+    return shapeIndex[input];
   }
 
   int labelIndex() {

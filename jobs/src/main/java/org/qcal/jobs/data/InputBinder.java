@@ -35,6 +35,16 @@ public final class InputBinder {
    */
   public static List<InputBinding> bind(
       List<ModelInput> inputs, StructType schema, Map<String, String> explicit, String source) {
+    return bind(inputs, schema, explicit, Map.of(), source);
+  }
+
+  /**
+   * As {@link #bind(List, StructType, Map, String)}, with the sample shapes of {@code
+   * --input-shape} (input name to {@link InputShape#parse spec}); a shape column must be an
+   * array of ints.
+   */
+  public static List<InputBinding> bind(List<ModelInput> inputs, StructType schema,
+      Map<String, String> explicit, Map<String, String> shapeSpecs, String source) {
     if (inputs == null || inputs.isEmpty()) {
       throw new QcalException("the model has no inputs to feed from " + source);
     }
@@ -48,13 +58,21 @@ public final class InputBinder {
             + ")");
       }
     }
+    Map<String, InputShape> shapes = InputShape.parseAll(shapeSpecs);
+    for (String name : shapes.keySet()) {
+      if (!names.contains(name)) {
+        throw new QcalException(InputShape.OPTION + " " + name + "=" + shapeSpecs.get(name)
+            + ": the model has no input '" + name + "' (inputs: " + String.join(", ", names)
+            + ")");
+      }
+    }
     List<InputBinding> bindings = new ArrayList<>();
     for (ModelInput input : inputs) {
       String column = pairs.get(input.name());
       if (column == null) {
         column = defaultColumn(input, inputs.size(), schema, source);
       }
-      bindings.add(bindTo(input, column, schema, source));
+      bindings.add(bindTo(input, column, shapes.get(input.name()), schema, source));
     }
     return bindings;
   }
@@ -62,6 +80,15 @@ public final class InputBinder {
   /** Binds {@code input} to a named column, checking that it exists and can feed the input. */
   public static InputBinding bindTo(
       ModelInput input, String column, StructType schema, String source) {
+    return bindTo(input, column, null, schema, source);
+  }
+
+  /** As above, with the input's {@code --input-shape} (or null). */
+  public static InputBinding bindTo(ModelInput input, String column, InputShape shape,
+      StructType schema, String source) {
+    if (shape != null && shape.fromColumn()) {
+      requireShapeColumn(input, shape.column(), schema, source);
+    }
     StructField field = field(schema, column);
     if (field == null) {
       throw new QcalException("column '" + column + "' not found in " + source + " (columns: "
@@ -77,7 +104,20 @@ public final class InputBinder {
       throw new QcalException("column '" + column + "' of " + source + " is " + type.typeName()
           + "; int64 input " + input.describe() + " needs array<int> or array<bigint>");
     }
-    return new InputBinding(input, column, type);
+    return new InputBinding(input, column, type, shape);
+  }
+
+  private static void requireShapeColumn(ModelInput input, String column, StructType schema,
+      String source) {
+    StructField field = field(schema, column);
+    TensorColumn type = field == null ? null : TensorColumn.of(field.dataType());
+    if (type == null || !type.isInteger() || type == TensorColumn.VECTOR) {
+      throw new QcalException(InputShape.OPTION + " " + input.name() + "=@" + column
+          + ": column '" + column + "' of " + source + (field == null ? " not found (columns: "
+          + describeColumns(schema) + ")" : " is " + field.dataType().simpleString())
+          + "; a shape column is array<int> or array<bigint>, each row's dims without the"
+          + " batch");
+    }
   }
 
   /** The tensor columns of a schema, in schema order. */

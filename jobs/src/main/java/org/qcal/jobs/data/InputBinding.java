@@ -12,7 +12,9 @@ import org.qcal.QcalException;
  * filled without inventing samples. Besides the batch dim, at most one dim may be dynamic (a
  * sequence length, say): it is taken from each row's element count, which must then be a
  * positive multiple of the static dims' product. Two or more dynamic sample dims cannot be told
- * apart from a flat column and are refused; fix them in the model or pass a concrete shape.
+ * apart from a flat column: they need an {@link InputShape} ({@code --input-shape}), fixed dims
+ * for every row or a column of each row's dims; without one the input is refused with a line
+ * that names the option.
  */
 public final class InputBinding implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -23,6 +25,9 @@ public final class InputBinding implements Serializable {
   private final long[] sampleShape;
   private final int staticElements;
   private final int dynamicAxis;
+  /** The column of each row's sample dims, or null. */
+  private final String shapeColumn;
+  private final InputShape given;
 
   /**
    * Binds {@code input} to {@code column}, whose Spark type decodes as {@code columnType}.
@@ -31,6 +36,15 @@ public final class InputBinding implements Serializable {
    *     input's element type
    */
   public InputBinding(ModelInput input, String column, TensorColumn columnType) {
+    this(input, column, columnType, null);
+  }
+
+  /**
+   * As {@link #InputBinding(ModelInput, String, TensorColumn)}, with the sample shape given by
+   * {@code shape} (null: from the model, at most one dynamic dim).
+   */
+  public InputBinding(ModelInput input, String column, TensorColumn columnType,
+      InputShape shape) {
     this.input = input;
     this.column = column;
     this.columnType = columnType;
@@ -47,14 +61,19 @@ public final class InputBinding implements Serializable {
       throw new QcalException("column '" + column + "' is " + columnType.typeName()
           + "; int64 input " + input.describe() + " needs array<int> or array<bigint>");
     }
-    this.sampleShape = input.sampleShape();
+    this.given = shape;
+    this.shapeColumn = shape == null ? null : shape.column();
+    this.sampleShape = shape == null || shape.dims() == null ? input.sampleShape()
+        : given(input, shape.dims());
     long product = 1;
     int dynamic = -1;
     for (int i = 0; i < sampleShape.length; i++) {
       if (sampleShape[i] == ModelInput.DYNAMIC) {
-        if (dynamic >= 0) {
+        if (dynamic >= 0 && shapeColumn == null) {
           throw new QcalException("input " + input.describe() + " has dynamic dims " + (dynamic + 1)
-              + " and " + (i + 1) + "; qcal can take only one dim besides the batch from the data");
+              + " and " + (i + 1) + "; pass its sample shape with " + InputShape.OPTION + " "
+              + input.name() + "=" + example(sampleShape) + " or a column of each row's dims with "
+              + InputShape.OPTION + " " + input.name() + "=@COLUMN");
         }
         dynamic = i;
       } else {
@@ -66,7 +85,81 @@ public final class InputBinding implements Serializable {
       }
     }
     this.staticElements = (int) product;
-    this.dynamicAxis = dynamic;
+    this.dynamicAxis = shapeColumn == null ? dynamic : -1;
+  }
+
+  /** The given sample dims, checked against the model's static ones. */
+  private static long[] given(ModelInput input, long[] dims) {
+    long[] model = input.sampleShape();
+    String what = InputShape.OPTION + " " + input.name() + "=" + join(dims);
+    if (dims.length != model.length) {
+      throw new QcalException(what + ": input " + input.describe() + " has " + model.length
+          + " dims besides the batch, got " + dims.length);
+    }
+    for (int i = 0; i < dims.length; i++) {
+      if (model[i] != ModelInput.DYNAMIC && model[i] != dims[i]) {
+        throw new QcalException(what + ": dim " + (i + 1) + " of input " + input.describe()
+            + " is " + model[i] + ", got " + dims[i]);
+      }
+    }
+    return dims.clone();
+  }
+
+  /** {@code 3,H,W}: the static dims and a letter for each dynamic one, for messages. */
+  private static String example(long[] sample) {
+    StringBuilder sb = new StringBuilder();
+    char name = 'A';
+    for (int i = 0; i < sample.length; i++) {
+      sb.append(i > 0 ? "," : "").append(sample[i] == ModelInput.DYNAMIC
+          ? String.valueOf(name++) : Long.toString(sample[i]));
+    }
+    return sb.toString();
+  }
+
+  static String join(long[] dims) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < dims.length; i++) {
+      sb.append(i > 0 ? "," : "").append(dims[i]);
+    }
+    return sb.toString();
+  }
+
+  /** The {@code --input-shape} this binding was made with, or null. */
+  public InputShape inputShape() {
+    return given;
+  }
+
+  /** The column holding each row's sample dims, or null. */
+  public String shapeColumn() {
+    return shapeColumn;
+  }
+
+  /**
+   * Why {@code dims} (a row's shape column value) cannot be this input's sample shape for a row
+   * of {@code count} elements, or null when it can.
+   */
+  String rejectRowShape(long[] dims, int count) {
+    long[] model = input.sampleShape();
+    if (dims.length != model.length) {
+      return "has " + dims.length + " dims, input " + input.describe() + " needs "
+          + model.length + " besides the batch";
+    }
+    long product = 1;
+    for (int i = 0; i < dims.length; i++) {
+      if (dims[i] < 1 || (model[i] != ModelInput.DYNAMIC && model[i] != dims[i])) {
+        return "has dim " + (i + 1) + " = " + dims[i] + ", input " + input.describe()
+            + " needs " + (model[i] == ModelInput.DYNAMIC ? "a positive size" : model[i]);
+      }
+      product *= dims[i];
+      if (product > Integer.MAX_VALUE) {
+        return "gives more than 2^31-1 elements per sample";
+      }
+    }
+    if (product != count) {
+      return "says " + join(dims) + " (" + product + " values), but column '" + column
+          + "' has " + count;
+    }
+    return null;
   }
 
   public ModelInput input() {
@@ -94,14 +187,14 @@ public final class InputBinding implements Serializable {
     return sampleShape.clone();
   }
 
-  /** Whether one sample dim is taken from the data. */
+  /** Whether the sample shape is taken from the data (a dynamic dim or a shape column). */
   public boolean hasDynamicSampleDim() {
-    return dynamicAxis >= 0;
+    return dynamicAxis >= 0 || shapeColumn != null;
   }
 
-  /** Elements per sample, or -1 when a dynamic dim makes it depend on the row. */
+  /** Elements per sample, or -1 when the data makes it depend on the row. */
   public int elementsPerSample() {
-    return dynamicAxis >= 0 ? -1 : staticElements;
+    return hasDynamicSampleDim() ? -1 : staticElements;
   }
 
   /** The largest batch the model takes: 1 for a static batch dim of 1, else unbounded. */
@@ -111,6 +204,9 @@ public final class InputBinding implements Serializable {
 
   /** Whether a row of {@code count} elements is a valid sample. */
   public boolean accepts(int count) {
+    if (shapeColumn != null) {
+      return count > 0; // checked against the row's shape by rejectRowShape
+    }
     if (dynamicAxis < 0) {
       return count == staticElements;
     }
@@ -128,6 +224,9 @@ public final class InputBinding implements Serializable {
 
   /** What a row must hold, for messages: {@code 784} or {@code a positive multiple of 28}. */
   public String needs() {
+    if (shapeColumn != null) {
+      return "as many as column '" + shapeColumn + "' says";
+    }
     if (dynamicAxis < 0) {
       return Integer.toString(staticElements);
     }
@@ -137,6 +236,8 @@ public final class InputBinding implements Serializable {
   @Override
   public String toString() {
     return "input " + input.describe() + " <- column '" + column + "' (" + columnType.typeName()
-        + ")";
+        + ")" + (shapeColumn != null ? ", shape from column '" + shapeColumn + "'"
+        : dynamicAxis < 0 && !java.util.Arrays.equals(sampleShape, input.sampleShape())
+        ? ", sample shape " + ModelInput.formatShape(sampleShape) : "");
   }
 }

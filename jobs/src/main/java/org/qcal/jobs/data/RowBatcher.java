@@ -1,5 +1,6 @@
 package org.qcal.jobs.data;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -15,6 +16,8 @@ import org.qcal.QcalException;
  * <p>A batch is always rectangular. When an input has a dynamic sample dim and a row's length
  * differs from the rows already in the batch, the batch ends early and that row starts the next
  * one; so ragged data gives smaller batches rather than an error, and sorted data loses nothing.
+ * The same holds for a row's sample shape from a shape column ({@code --input-shape NAME=@COL}):
+ * a batch never mixes shapes.
  *
  * <p>Every row is checked before a batch holding it is handed out (so before any of its values
  * reaches ONNX Runtime): a null cell or element, a length the input's sample shape does not take,
@@ -39,6 +42,8 @@ public final class RowBatcher implements Iterator<Batch> {
   private long pendingIndex;
   private final Object[] values;
   private final int[] counts;
+  /** The pending row's sample shape of each input. */
+  private final long[][] shapes;
   private long rowsRead;
   /** The rows of the batch being filled and their indices in the partition, for errors. */
   private final Row[] batchRows;
@@ -58,6 +63,7 @@ public final class RowBatcher implements Iterator<Batch> {
     this.batch = new Batch(bindings, plan.hasLabels());
     this.values = new Object[bindings.size()];
     this.counts = new int[bindings.size()];
+    this.shapes = new long[bindings.size()][];
     this.batchRows = new Row[batchSize];
     this.batchIndex = new long[batchSize];
   }
@@ -168,15 +174,50 @@ public final class RowBatcher implements Iterator<Batch> {
         return bad(b, "has " + count + " values, input " + b.input().describe() + " needs "
             + b.needs());
       }
+      if (b.shapeColumn() != null) {
+        BadRow bad = readShape(row, i, b, count);
+        if (bad != null) {
+          return bad;
+        }
+      } else {
+        shapes[i] = b.sampleShapeFor(count);
+      }
       values[i] = value;
       counts[i] = count;
     }
     return null;
   }
 
+  /** The row's sample dims from the input's shape column, into {@code shapes[i]}. */
+  private BadRow readShape(Row row, int i, InputBinding b, int count) {
+    String column = "shape column '" + b.shapeColumn() + "' ";
+    int col = plan.shapeIndex(i);
+    List<?> list = row.isNullAt(col) ? null : row.getList(col);
+    if (list == null) {
+      return RowPosition.bad(plan, pending, pendingIndex, partition, column + "is null; input "
+          + b.input().describe() + " needs its dims");
+    }
+    long[] dims = new long[list.size()];
+    for (int d = 0; d < dims.length; d++) {
+      Object e = list.get(d);
+      if (e == null) {
+        return RowPosition.bad(plan, pending, pendingIndex, partition, column
+            + "has a null at element " + d + "; input " + b.input().describe()
+            + " needs its dims");
+      }
+      dims[d] = ((Number) e).longValue();
+    }
+    String why = b.rejectRowShape(dims, count);
+    if (why != null) {
+      return RowPosition.bad(plan, pending, pendingIndex, partition, column + why);
+    }
+    shapes[i] = dims;
+    return null;
+  }
+
   private boolean sameLengths() {
     for (int i = 0; i < counts.length; i++) {
-      if (counts[i] != batch.counts[i]) {
+      if (counts[i] != batch.counts[i] || !Arrays.equals(shapes[i], batch.sampleShapes[i])) {
         return false;
       }
     }
@@ -191,6 +232,7 @@ public final class RowBatcher implements Iterator<Batch> {
       int n = counts[i];
       if (r == 0) {
         batch.counts[i] = n;
+        batch.sampleShapes[i] = shapes[i];
         ensureCapacity(i, b, n);
       }
       try {

@@ -65,8 +65,10 @@ final class RowPositions {
     try {
       DataType type = data.select(col("_metadata")).schema().fields()[0].dataType();
       return type instanceof StructType struct ? List.of(struct.fieldNames()) : List.of();
-    } catch (RuntimeException e) {
-      return List.of(); // Spark's AnalysisException: not a file source
+    } catch (Exception e) {
+      // Spark's AnalysisException (checked in Java's eyes, so RuntimeException misses it): not
+      // a file source, e.g. the .npy and image sources
+      return List.of();
     }
   }
 

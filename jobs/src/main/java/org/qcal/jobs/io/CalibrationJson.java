@@ -10,6 +10,7 @@ import java.util.Map;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.Range;
 import org.qcal.jobs.CalibrationResult;
+import org.qcal.jobs.GraphSummary;
 import org.qcal.jobs.TensorCalibration;
 import org.qcal.quant.QuantParams;
 import org.qcal.stats.TensorStats;
@@ -41,6 +42,7 @@ public final class CalibrationJson {
     ObjectNode inputs = dataset.putObject("inputs");
     result.inputColumns().forEach(inputs::put);
     root.put("samples", result.samples());
+    root.set("graph", graph(result.graph()));
     root.set("settings", settings(result));
     root.put("chosen", result.parameters().choose().id());
     ArrayNode tensors = root.putArray("tensors");
@@ -112,6 +114,19 @@ public final class CalibrationJson {
     return node;
   }
 
+  /** The counts of GraphSummary: what is tapped, what is quantized, what stays float. */
+  private static ObjectNode graph(GraphSummary g) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("nodes", g.nodes());
+    node.put("quantizedNodes", g.quantizedNodes());
+    node.put("tappedTensors", g.tappedTensors());
+    node.put("weights", g.weights());
+    node.put("biases", g.biases());
+    ObjectNode floats = node.putObject("floatNodes");
+    g.floatNodes().forEach(floats::put);
+    return node;
+  }
+
   private static ObjectNode stats(TensorStats s) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("count", s.count());
@@ -126,6 +141,8 @@ public final class CalibrationJson {
     node.put("std", s.std());
     node.put("meanSampleMin", s.meanSampleMin());
     node.put("meanSampleMax", s.meanSampleMax());
+    // false: the tensor's first dim was not the rows fed, so the means above are min and max
+    node.put("perSample", !s.unbatched());
     return node;
   }
 

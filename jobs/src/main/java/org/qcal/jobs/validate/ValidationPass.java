@@ -185,8 +185,7 @@ final class ValidationPass implements Serializable {
       HostTensor x = ref.get(name);
       HostTensor y = out.get(name);
       sameShape(k, "output", name, x, y);
-      partial.outputs[k][o].updateRows(x.floats(), 0, y.floats(), 0, rows,
-          perRow(name, x, rows));
+      partial.outputs[k][o].updateBatch(x.floats(), 0, y.floats(), 0, x.shape(), rows);
       if (o == 0 && agreementMetric != null) {
         AgreementCount.count(agreementMetric, partial.agreement[k], x.floats(), y.floats(),
             x.shape(), rows, name);
@@ -199,7 +198,7 @@ final class ValidationPass implements Serializable {
       HostTensor y = out.get(tap.output());
       sameShape(k, "tensor", name, x, y);
       float[] values = tap.quantized() ? dequantize(tap, y, scratch) : y.floats();
-      partial.tensors[k][t].updateRows(x.floats(), 0, values, 0, rows, perRow(name, x, rows));
+      partial.tensors[k][t].updateBatch(x.floats(), 0, values, 0, x.shape(), rows);
     }
   }
 
@@ -227,17 +226,6 @@ final class ValidationPass implements Serializable {
           + "' has shape " + Arrays.toString(y.shape()) + ", the FP32 model's has "
           + Arrays.toString(x.shape()));
     }
-  }
-
-  /** Values per row of a batch-first tensor; the sums are per sample, so they must be. */
-  private static int perRow(String name, HostTensor x, int rows) {
-    long[] shape = x.shape();
-    if (shape.length == 0 || shape[0] != rows) {
-      throw new QcalException("tensor '" + name + "' has shape " + Arrays.toString(shape)
-          + " for a batch of " + rows + " rows: qcal compares tensors whose first dimension is"
-          + " the batch (use --no-tensor-errors to skip the per-tensor analysis)");
-    }
-    return x.size() / rows;
   }
 
   /**

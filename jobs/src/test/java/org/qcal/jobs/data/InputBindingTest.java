@@ -58,11 +58,12 @@ class InputBindingTest {
   }
 
   @Test
-  void rejectsTwoDynamicSampleDims() {
+  void rejectsTwoDynamicSampleDimsNamingTheInputShapeOption() {
     QcalException e = assertThrows(QcalException.class,
         () -> bind(ElementType.FLOAT, -1, 3, -1, -1));
-    assertEquals("input 'in' [?,3,?,?] has dynamic dims 2 and 3; qcal can take only one dim "
-        + "besides the batch from the data", e.getMessage());
+    assertEquals("input 'in' [?,3,?,?] has dynamic dims 2 and 3; pass its sample shape with"
+        + " --input-shape in=3,A,B or a column of each row's dims with --input-shape in=@COLUMN",
+        e.getMessage());
   }
 
   @Test
