@@ -97,10 +97,12 @@ def build_models(fm, log):
 # Inputs per kind: example args for tracing, data files, reference rows, qcal options.
 IMAGE = {"inputs": ["input"], "outputs": ["logits"], "data": "fmnist", "format": "jsonl",
          "qcal": ["--input", "input=input"], "validate": ["--label", "label"]}
+# Dynamic H and W: the data's sample shape is given (qcal does not guess it); validate uses
+# the metric qcal picks from the output's shape (iou for the mask, step-agreement for CRNNs).
 SCENE = {"inputs": ["image"], "outputs": ["mask"], "data": "scenes", "format": "npy",
-         "qcal": [], "validate": ["--metric", "sqnr"]}
+         "qcal": ["--input-shape", "image=3,32,32"], "validate": []}
 LINE = {"inputs": ["input"], "outputs": ["probs"], "data": "lines", "format": "npy",
-        "qcal": [], "validate": ["--metric", "sqnr"]}
+        "qcal": [], "validate": []}
 TEXT = {"inputs": ["input_ids", "attention_mask"], "outputs": ["logits"], "data": "text",
         "format": "jsonl", "validate": [],
         "qcal": ["--input", "input_ids=input_ids", "--input", "attention_mask=attention_mask"]}
