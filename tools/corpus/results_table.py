@@ -1,15 +1,19 @@
 #!/usr/bin/python3
 """Turns the runs of tools/corpus/run_corpus.sh into OUT/results.md and OUT/results.json.
 
-Per model: calibrate's exit code, seconds and `qcal:` message; validate's exit code and, for
-the default method (entropy) and the best candidate, the first output's SQNR and cosine, the
-agreement with FP32 and top-1 (classifiers)."""
+Two tables. Per model: how it was exported (weights style, opset), calibrate's exit code and
+`qcal:` line, tensors tapped, weights quantized, quantized nodes ONNX Runtime runs as int8
+and those it left float (calibration.json `int8Kernels`), pass-1 throughput, the gate metric
+validate chose, and the best method by output SQNR with its SQNR and gate value. Per method:
+the output SQNR of every method's export on the held-out rows, and how far the default
+(`--choose`, read from calibration.json) is from the best."""
 
 import json
 import os
+import re
 import sys
 
-DEFAULT_METHOD = "entropy"
+METHODS = ["minmax", "percentile", "entropy", "mse"]
 
 
 def read(path, default=""):
@@ -26,30 +30,28 @@ def qcal_message(err):
     return lines[-1][len("qcal:"):].strip() if lines else ""
 
 
-def candidate_summary(c):
-    if c is None:
-        return None
-    out = c["outputs"][0] if c.get("outputs") else {}
-    metrics = c.get("metrics", {})
-    return {"name": c["name"], "sqnrDb": out.get("sqnrDb"), "cosine": out.get("cosine"),
-            "agreement": metrics.get("agreement"), "top1": metrics.get("top1")}
-
-
 def step(run_dir, name):
     rc = read(os.path.join(run_dir, name + ".rc"), None)
     if rc is None:
         return None
+    err = read(os.path.join(run_dir, name + ".err"))
+    rate = re.search(r"pass 1 \(statistics\): \d+ rows, .*\((\d+) rows/s\)", err)
     return {"exit": int(rc), "seconds": float(read(os.path.join(run_dir, name + ".seconds"), "0")),
-            "message": qcal_message(read(os.path.join(run_dir, name + ".err")))}
+            "message": qcal_message(err) if int(rc) != 0 else "",
+            "pass1RowsPerSecond": int(rate.group(1)) if rate else None}
 
 
 def calibration(run_dir):
-    """How many tensors calibrate measured and how many weights it quantized."""
     text = read(os.path.join(run_dir, "calibration", "calibration.json"), None)
     if text is None:
         return None
     c = json.loads(text)
-    return {"tensors": len(c.get("tensors", [])), "weights": len(c.get("weights", []))}
+    kernels = c.get("int8Kernels") or {}
+    return {"tensors": len(c.get("tensors", [])), "weights": len(c.get("weights", [])),
+            "chosen": c.get("chosen"),
+            "quantizedNodes": kernels.get("quantizedNodes"),
+            "int8Nodes": sum((kernels.get("ops") or {}).values()) if kernels else None,
+            "leftFloat": kernels.get("leftFloat")}
 
 
 def validation(run_dir):
@@ -57,31 +59,22 @@ def validation(run_dir):
     if text is None:
         return None
     v = json.loads(text)
-    candidates = v.get("candidates", [])
-    default = next((c for c in candidates if c["name"].startswith(DEFAULT_METHOD)), None)
-    return {"fp32_top1": v.get("reference", {}).get("top1"), "samples": v.get("samples"),
-            "metric": v.get("gate", {}).get("metric"),
-            "default": candidate_summary(default),
-            "best": candidate_summary(candidates[0] if candidates else None)}
+    by_method = {}
+    for c in v.get("candidates", []):
+        out = c["outputs"][0] if c.get("outputs") else {}
+        by_method[c["name"]] = {"sqnrDb": out.get("sqnrDb"), "value": c.get("value"),
+                                "top1": (c.get("metrics") or {}).get("top1")}
+    return {"metric": v.get("gate", {}).get("metric"), "samples": v.get("samples"),
+            "fp32Top1": v.get("reference", {}).get("top1"), "methods": by_method}
 
 
 def fmt(x, digits=1):
-    if x is None:
-        return "-"
-    if isinstance(x, str):
-        return x
-    return f"{x:.{digits}f}"
+    return "-" if x is None else f"{x:.{digits}f}"
 
 
-def cell(summary):
-    if summary is None:
-        return "-"
-    parts = [f"SQNR {fmt(summary['sqnrDb'])} dB"]
-    if summary["agreement"] is not None:
-        parts.append(f"agree {fmt(summary['agreement'])}%")
-    if summary["top1"] is not None:
-        parts.append(f"top-1 {fmt(summary['top1'])}%")
-    return f"{summary['name']}: " + ", ".join(parts)
+def best_by_sqnr(methods):
+    scored = [(m, r["sqnrDb"]) for m, r in methods.items() if r["sqnrDb"] is not None]
+    return max(scored, key=lambda x: x[1]) if scored else (None, None)
 
 
 def main():
@@ -90,28 +83,51 @@ def main():
     rows = []
     for e in manifest["models"]:
         run_dir = os.path.join(out, "runs", e["name"])
-        rows.append({"name": e["name"], "bytes": e["bytes"],
+        rows.append({"name": e["name"], "weights": e["weights"], "opset": e["opset"],
                      "calibrate": step(run_dir, "calibrate"),
                      "calibration": calibration(run_dir),
                      "validate": step(run_dir, "validate"), "validation": validation(run_dir)})
     with open(os.path.join(out, "results.json"), "w") as f:
         json.dump(rows, f, indent=1)
-    lines = ["| model | KiB | calibrate | s | tensors / weights | message | validate "
-             "| FP32 top-1 | entropy | best |",
-             "|---|---:|---:|---:|---:|---|---:|---:|---|---|"]
+
+    lines = ["| model | weights | opset | calibrate | tapped | weights quantized "
+             "| int8 nodes (ORT) | left float | pass 1 rows/s | metric | best method "
+             "| output SQNR dB | metric value |",
+             "|---|---|---:|---|---:|---:|---:|---|---:|---|---|---:|---:|"]
     for r in rows:
-        c, v, val = r["calibrate"], r["validate"], r["validation"] or {}
-        msg = (c or {}).get("message", "") or (v or {}).get("message", "")
-        cal = r["calibration"]
-        counts = "-" if cal is None else f"{cal['tensors']} / {cal['weights']}"
+        c, cal, val = r["calibrate"], r["calibration"] or {}, r["validation"] or {}
+        status = "-" if c is None else ("0" if c["exit"] == 0 else
+                                        f"{c['exit']}: {c['message'][:160]}".replace("|", "\\|"))
+        v = r["validate"]
+        if v is not None and v["exit"] not in (0, 3):
+            status += f"; validate {v['exit']}: {v['message'][:160]}".replace("|", "\\|")
+        best, sqnr = best_by_sqnr(val.get("methods", {}))
+        value = val.get("methods", {}).get(best, {}).get("value") if best else None
+        kernels = "-" if cal.get("quantizedNodes") is None else \
+            f"{cal['quantizedNodes'] - len(cal['leftFloat'])} of {cal['quantizedNodes']}"
+        left = cal.get("leftFloat")
         lines.append("| " + " | ".join([
-            r["name"], f"{r['bytes'] / 1024:.0f}",
-            "-" if c is None else str(c["exit"]), "-" if c is None else fmt(c["seconds"]),
-            counts, msg.replace("|", "\\|")[:300], "-" if v is None else str(v["exit"]),
-            fmt(val.get("fp32_top1")), cell(val.get("default")), cell(val.get("best"))]) + " |")
+            r["name"], r["weights"], str(r["opset"]), status,
+            str(cal.get("tensors", "-")), str(cal.get("weights", "-")), kernels,
+            "-" if left is None else (", ".join(left) if left else "none"),
+            "-" if c is None or c["pass1RowsPerSecond"] is None else str(c["pass1RowsPerSecond"]),
+            val.get("metric") or "-", best or "-", fmt(sqnr), fmt(value)]) + " |")
     ok = sum(1 for r in rows if r["calibrate"] and r["calibrate"]["exit"] == 0)
-    lines.append("")
-    lines.append(f"calibrate exit 0: {ok} of {len(rows)} models")
+    lines += ["", f"calibrate exit 0: {ok} of {len(rows)} models", "",
+              "Output SQNR (dB) of each method's export on the held-out rows; the default is "
+              "the method calibrate exported (`--choose`).", "",
+              "| model | " + " | ".join(METHODS) + " | default | default's shortfall dB |",
+              "|---|" + "---:|" * len(METHODS) + "---|---:|"]
+    for r in rows:
+        methods = (r["validation"] or {}).get("methods", {})
+        if not methods:
+            continue
+        _, best = best_by_sqnr(methods)
+        chosen = (r["calibration"] or {}).get("chosen")
+        own = methods.get(chosen, {}).get("sqnrDb")
+        lines.append("| " + " | ".join([r["name"]] + [
+            fmt(methods.get(m, {}).get("sqnrDb")) for m in METHODS] + [
+            chosen or "-", fmt(None if own is None or best is None else best - own)]) + " |")
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))
