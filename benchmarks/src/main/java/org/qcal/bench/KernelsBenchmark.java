@@ -60,7 +60,7 @@ public class KernelsBenchmark {
       new ScalarKernels().scan(values, 0, SIZE, range);
       float min = Math.min(range.min, 0f);
       float max = Math.max(range.max, 0f);
-      // uint8 asymmetric, and the zero-aligned grid of DESIGN.md
+      // uint8 asymmetric, and the zero-aligned grid of docs/DESIGN.md
       scale = (max - min) / 255;
       zeroPoint = Math.round(-min / scale);
       float width = Math.max(-min, max) / BINS_PER_SIDE;

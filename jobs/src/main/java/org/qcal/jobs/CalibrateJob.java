@@ -40,7 +40,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calibration of DESIGN.md: the driver reads the model and writes the tap model; pass 1
+ * The calibration of docs/DESIGN.md: the driver reads the model and writes the tap model; pass 1
  * gathers statistics, pass 2 (only for histogram methods) fixed-grid histograms; the driver
  * derives every method's parameters, exports the QDQ model with the chosen ones and writes all
  * outputs into one folder atomically. Bad input fails before anything is written.

@@ -7,7 +7,7 @@ import org.qcal.stats.Histogram;
 import org.qcal.stats.HistogramGrid;
 
 /**
- * The two distributed passes of DESIGN.md. Each partition returns one {@link PassPartial}; a tree
+ * The two distributed passes of docs/DESIGN.md. Each partition returns one {@link PassPartial}; a tree
  * reduction (Spark's {@code treeAggregate} underneath) merges them on the way to the driver. Only
  * task results count, so a retried task is never counted twice.
  */

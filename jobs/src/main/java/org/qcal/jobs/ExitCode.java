@@ -1,6 +1,6 @@
 package org.qcal.jobs;
 
-/** The process exit codes of qcal's commands (DESIGN.md, "Exit codes"). */
+/** The process exit codes of qcal's commands (docs/DESIGN.md, "Exit codes"). */
 public final class ExitCode {
   /** The run is done and its outputs are in place. */
   public static final int OK = 0;

@@ -6,7 +6,7 @@ import org.apache.spark.TaskContext;
 
 /**
  * Makes chosen tasks fail on their first attempt, to prove that retried tasks count once
- * (DESIGN.md: only task results, never accumulators). Off unless the Spark configuration sets
+ * (docs/DESIGN.md: only task results, never accumulators). Off unless the Spark configuration sets
  * {@value #FAIL_FIRST_ATTEMPT_OF_PARTITION} to a partition index; used by tests, and by anyone
  * who wants to check a cluster's retry behaviour.
  */

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * DESIGN.md: counts merge by addition, so the result is bit-identical whatever the partitioning,
+ * docs/DESIGN.md: counts merge by addition, so the result is bit-identical whatever the partitioning,
  * order or retries. The whole slice (2000 rows) is rewritten to the same path in 1, 3 and 8
  * Parquet files (one partition each) and calibrated with every method in batches of 64; every
  * output (calibration.json, calibration.cache, model.int8.onnx, report.html) must be the same

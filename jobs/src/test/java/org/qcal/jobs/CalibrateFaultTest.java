@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md: only task results count, so a retried task is never counted twice. With {@code
+ * docs/DESIGN.md: only task results count, so a retried task is never counted twice. With {@code
  * local[2,2]} (a task may fail once), the first attempt of partition 0 of every calibration stage
  * is made to fail; the outputs must be the bytes of a clean run in the same session.
  */

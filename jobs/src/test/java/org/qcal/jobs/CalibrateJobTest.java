@@ -30,7 +30,7 @@ import org.qcal.onnx.proto.Onnx.TensorProto;
 
 /**
  * The shipped CNN calibrated once over the whole slice (2000 rows, every method, batches of 64,
- * the default --choose entropy), then every output checked against DESIGN.md; the MLP and the
+ * the default --choose entropy), then every output checked against docs/DESIGN.md; the MLP and the
  * residual CNN end to end on their first 256 rows.
  */
 class CalibrateJobTest {
@@ -150,7 +150,7 @@ class CalibrateJobTest {
           + stats.get("negInf").asLong(), name);
       double binWidth = t.at("/histogram/binWidth").asDouble();
       assertTrue(binWidth > 0, name + " histogram grid");
-      // DESIGN.md: w = absmax / 2048, so the grid spans the observed range in 2048 bins a side.
+      // docs/DESIGN.md: w = absmax / 2048, so the grid spans the observed range in 2048 bins a side.
       assertEquals(stats.get("absMax").asDouble() / 2048, binWidth,
           stats.get("absMax").asDouble() / 2048 * 1e-6, name);
       for (String method : METHODS) {
@@ -169,7 +169,7 @@ class CalibrateJobTest {
   }
 
   /**
-   * DESIGN.md, uint8 asymmetric: the range widened to contain 0, {@code scale = (rmax - rmin) /
+   * docs/DESIGN.md, uint8 asymmetric: the range widened to contain 0, {@code scale = (rmax - rmin) /
    * 255} in double stored as float32, {@code zp = clamp(round_half_even(0 - rmin / scale))}.
    */
   private static void assertParamsFollowTheRangeRule(String what, float min, float max,

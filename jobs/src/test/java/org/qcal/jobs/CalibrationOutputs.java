@@ -25,7 +25,7 @@ import org.qcal.runtime.RuntimeOptions;
 
 /** Reading what a calibration wrote, and running models on slice rows, for the jobs tests. */
 final class CalibrationOutputs {
-  /** Every file a calibration writes (DESIGN.md "Outputs of a run"; validation.json is tune's). */
+  /** Every file a calibration writes (docs/DESIGN.md, "Outputs"; validation.json is tune's). */
   static final List<String> FILES = List.of(CalibrateJob.CALIBRATION_JSON,
       CalibrateJob.TENSORRT_CACHE, CalibrateJob.QDQ_MODEL, CalibrateJob.REPORT);
   static final String CACHE_HEADER = "TRT-8601-EntropyCalibration2";

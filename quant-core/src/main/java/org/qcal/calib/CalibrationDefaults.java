@@ -14,7 +14,7 @@ public final class CalibrationDefaults {
   public static final double PERCENTILE = 99.999;
 
   /**
-   * Histogram bins per side of zero, N in DESIGN.md's grid {@code w = absmax / N}. 2048 is the
+   * Histogram bins per side of zero, N in docs/DESIGN.md's grid {@code w = absmax / N}. 2048 is the
    * histogram size of TensorRT's entropy calibration (GTC 2017, "8-bit Inference with TensorRT")
    * and ONNX Runtime's percentile default ({@code num_bins = 2048}).
    */
@@ -33,15 +33,15 @@ public final class CalibrationDefaults {
    */
   public static final double ENTROPY_SMOOTHING = 1e-4;
 
-  /** Activations: uint8, asymmetric, per tensor (DESIGN.md). */
+  /** Activations: uint8, asymmetric, per tensor (docs/DESIGN.md). */
   public static final QuantType ACTIVATION_TYPE = QuantType.UINT8;
 
-  /** Activations: uint8, asymmetric, per tensor (DESIGN.md). */
+  /** Activations: uint8, asymmetric, per tensor (docs/DESIGN.md). */
   public static final QuantRule ACTIVATION_RULE = QuantRule.ASYMMETRIC;
 
-  /** Weights: int8, symmetric, per output channel (DESIGN.md). */
+  /** Weights: int8, symmetric, per output channel (docs/DESIGN.md). */
   public static final QuantType WEIGHT_TYPE = QuantType.INT8;
 
-  /** Weights: int8, symmetric, per output channel (DESIGN.md). */
+  /** Weights: int8, symmetric, per output channel (docs/DESIGN.md). */
   public static final QuantRule WEIGHT_RULE = QuantRule.SYMMETRIC;
 }

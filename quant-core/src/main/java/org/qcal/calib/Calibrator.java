@@ -9,7 +9,7 @@ import org.qcal.stats.TensorStats;
  *
  * <p>Shared rules: a tensor without finite values gets {@link Range#ZERO}; histogram methods need
  * the histogram of the same finite values as {@code stats}, on the grid made from {@code stats}
- * (DESIGN.md pass 2), and fall back to the min/max range on a degenerate grid (see {@code
+ * (docs/DESIGN.md pass 2), and fall back to the min/max range on a degenerate grid (see {@code
  * HistogramGrid}). Results never reach beyond the data's finite min and max.
  */
 public interface Calibrator {

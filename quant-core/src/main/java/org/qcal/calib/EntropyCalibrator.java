@@ -8,7 +8,7 @@ import org.qcal.stats.TensorStats;
 /**
  * TensorRT's entropy calibration (Migacz, "8-bit Inference with TensorRT", GTC 2017): the
  * threshold whose clipped and requantized |x| distribution loses the least information, measured
- * by the KL divergence. On the |x| histogram {@code bin[0..B)} (DESIGN.md: fold of the signed
+ * by the KL divergence. On the |x| histogram {@code bin[0..B)} (docs/DESIGN.md: fold of the signed
  * grid), with {@code L} target levels (default 128), for every candidate {@code i} from {@code L}
  * to {@code B}:
  *

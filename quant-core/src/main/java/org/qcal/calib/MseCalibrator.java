@@ -12,7 +12,7 @@ import org.qcal.stats.HistogramGrid;
 import org.qcal.stats.TensorStats;
 
 /**
- * The range whose fake-quantization has the least expected squared error (DESIGN.md): each bin
+ * The range whose fake-quantization has the least expected squared error (docs/DESIGN.md): each bin
  * stands for its count of values at its centre {@code c}, and a candidate range costs {@code sum
  * count * (fq(c) - c)^2}, where {@code fq} quantizes and dequantizes exactly as the runtime does
  * (the fake-quant kernel, with the params {@link QuantParams#fromRange} gives the candidate under

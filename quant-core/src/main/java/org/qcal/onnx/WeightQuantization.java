@@ -7,7 +7,7 @@ import org.qcal.quant.QuantRule;
 import org.qcal.quant.QuantType;
 
 /**
- * How the exporter quantizes constant weights. The default is DESIGN.md's: int8, symmetric (zero
+ * How the exporter quantizes constant weights. The default is docs/DESIGN.md's: int8, symmetric (zero
  * point 0, restricted range -127..127), one scale per output channel.
  *
  * @param type int8 or uint8 (the weight kernels of ONNX Runtime and TensorRT take 8 bits)

@@ -10,7 +10,7 @@ import org.qcal.QcalException;
  * {@link #axis()}. Immutable. The meaning is ONNX's: {@code q = saturate(rint(x / scale) + zp)},
  * {@code x = (q - zp) * scale}.
  *
- * <p>{@link #fromRange} implements DESIGN.md's rule, in double and stored as float32:
+ * <p>{@link #fromRange} implements docs/DESIGN.md's rule, in double and stored as float32:
  *
  * <ol>
  *   <li>the range is widened to contain 0: {@code rmin = min(rmin, 0)}, {@code rmax = max(rmax,
@@ -102,7 +102,7 @@ public final class QuantParams implements Serializable {
   }
 
   /**
-   * Bias parameters (DESIGN.md): int32, zero point 0, {@code scale[c] = inputScale *
+   * Bias parameters (docs/DESIGN.md): int32, zero point 0, {@code scale[c] = inputScale *
    * weight.scale(c)} formed in double and rounded once to float32, per channel exactly when the
    * weight is (a bias is 1-D, so its axis is 0).
    */

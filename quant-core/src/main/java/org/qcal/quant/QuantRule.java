@@ -9,7 +9,7 @@ import java.io.Serializable;
 public final class QuantRule implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** Asymmetric, full range: DESIGN.md's rule for activations. */
+  /** Asymmetric, full range: docs/DESIGN.md's rule for activations. */
   public static final QuantRule ASYMMETRIC = new QuantRule(false, false);
   /** Symmetric, signed types restricted to {@code -(2^(b-1) - 1)}: the rule for weights. */
   public static final QuantRule SYMMETRIC = new QuantRule(true, false);

@@ -14,7 +14,7 @@ import org.qcal.QcalException;
  *       symmetric around 0 (int8 -127..127, {@code -(2^(b-1) - 1)..2^(b-1) - 1}); unsigned types keep
  *       their full range and put the zero point at its midpoint (see {@link QuantParams}).
  *   <li><b>reduced</b> ({@code reduce_range}): one bit less of magnitude, so that products summed in
- *       pairs cannot overflow 16-bit intermediates on x86 (VPMADDUBSW). DESIGN.md fixes int8
+ *       pairs cannot overflow 16-bit intermediates on x86 (VPMADDUBSW). docs/DESIGN.md fixes int8
  *       -64..64 and uint8 0..127, the values of ONNX Runtime's {@code ONNX_INT_TYPE_REDUCED_RANGE}
  *       (quant_utils.py). qcal applies the same rule to every width: signed {@code -2^(b-2)..2^(b-2)},
  *       unsigned {@code 0..2^(b-1) - 1}; so int16 -16384..16384 and uint16 0..32767 (as in ONNX
@@ -25,7 +25,7 @@ import org.qcal.QcalException;
  *
  * <p>{@link #onnxType()} is the {@code TensorProto.DataType} number of onnx.proto ({@code UINT8 =
  * 2; INT8 = 3; UINT16 = 4; INT16 = 5; INT32 = 6; UINT4 = 21; INT4 = 22}). {@link #INT32} exists for
- * biases only (DESIGN.md: bias int32, zero point 0); it is not a calibration target.
+ * biases only (docs/DESIGN.md: bias int32, zero point 0); it is not a calibration target.
  */
 public enum QuantType {
   INT8(8, true, 3),

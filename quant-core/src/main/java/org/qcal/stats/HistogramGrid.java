@@ -5,7 +5,7 @@ import org.qcal.Check;
 import org.qcal.QcalException;
 
 /**
- * The zero-aligned histogram grid of DESIGN.md: bin width {@code w}, {@code negBins} bins below 0
+ * The zero-aligned histogram grid of docs/DESIGN.md: bin width {@code w}, {@code negBins} bins below 0
  * and {@code posBins} bins above, edges at {@code k * w} so that 0 is always an edge. Bin {@code
  * negBins + m} covers {@code [m w, (m + 1) w)} and bin {@code negBins - 1 - m} covers {@code (-(m +
  * 1) w, -m w]}, so folding the two sides gives the |x| histogram (see {@code

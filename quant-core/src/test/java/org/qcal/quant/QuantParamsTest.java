@@ -20,7 +20,7 @@ class QuantParamsTest {
   private static final QuantRule SYM = QuantRule.SYMMETRIC;
   private static final QuantRule SYM_RR = QuantRule.SYMMETRIC.withReduceRange();
 
-  /** Expected scale given as the hand formula in double; stored as float32 per DESIGN.md. */
+  /** Expected scale given as the hand formula in double; stored as float32 per docs/DESIGN.md. */
   private static void assertParams(QuantType type, QuantRule rule, double rmin, double rmax,
       double scale, int zp) {
     QuantParams p = QuantParams.fromRange(rmin, rmax, type, rule);

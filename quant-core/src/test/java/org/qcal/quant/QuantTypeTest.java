@@ -30,7 +30,7 @@ class QuantTypeTest {
 
   @Test
   void symmetricRestrictsSignedTypesAndKeepsUnsignedOnes() {
-    // -(2^(b-1) - 1) .. 2^(b-1) - 1 for signed types (DESIGN.md: int8 -127..127).
+    // -(2^(b-1) - 1) .. 2^(b-1) - 1 for signed types (docs/DESIGN.md: int8 -127..127).
     assertRange(QuantType.INT8, SYM, -127, 127);
     assertRange(QuantType.INT16, SYM, -32767, 32767);
     assertRange(QuantType.INT4, SYM, -7, 7);
@@ -41,7 +41,7 @@ class QuantTypeTest {
 
   @Test
   void reduceRangeDropsOneBitOfMagnitude() {
-    // DESIGN.md: int8 -64..64, uint8 0..127; the same rule for the other widths.
+    // docs/DESIGN.md: int8 -64..64, uint8 0..127; the same rule for the other widths.
     assertRange(QuantType.INT8, REDUCED, -64, 64);
     assertRange(QuantType.UINT8, REDUCED, 0, 127);
     assertRange(QuantType.INT16, REDUCED, -16384, 16384);
