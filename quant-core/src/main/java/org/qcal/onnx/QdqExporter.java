@@ -109,8 +109,33 @@ public final class QdqExporter {
     return new QdqModel(model.derive(exported), weightParams, biasParams, notes);
   }
 
+  /**
+   * A Softmax output always lies in [0, 1], and ONNX Runtime's QLinearSoftmax, which its QDQ
+   * fusion makes of DQ -> Softmax -> Q, computes through a table built for a fixed output grid:
+   * scale 1/256 with zero point 0 (uint8) or -128 (int8), the values ONNX Runtime's own
+   * quantizer forces (onnxruntime/python/tools/quantization/operators/softmax.py). Any other
+   * params come out wrong there (a CRNN's per-step softmax fell to 5 dB), so they are replaced.
+   */
+  private QuantParams softmaxOutputParams(String tensor, QuantParams calibrated) {
+    int zeroPoint = switch (calibrated.type()) {
+      case UINT8 -> 0;
+      case INT8 -> -128;
+      default -> Integer.MIN_VALUE;
+    };
+    if (zeroPoint == Integer.MIN_VALUE) {
+      return calibrated;
+    }
+    notes.add("Softmax output '" + tensor + "': scale 1/256, zero point " + zeroPoint
+        + " (ONNX Runtime's QLinearSoftmax grid) instead of the calibrated scale "
+        + calibrated.scale() + ", zero point " + calibrated.zeroPoint());
+    return QuantParams.of(1f / 256, zeroPoint, calibrated.type());
+  }
+
   private void resolveActivationParams(Map<String, QuantParams> activations) {
     List<String> missing = new ArrayList<>();
+    java.util.Set<String> softmaxOutputs = new java.util.HashSet<>();
+    model.graph().getNodeList().stream().filter(n -> n.getOpType().equals("Softmax"))
+        .forEach(n -> softmaxOutputs.addAll(n.getOutputList()));
     for (String tensor : plan.quantizedTensors()) {
       QuantParams p = activations.get(tensor);
       if (p == null) {
@@ -119,6 +144,9 @@ public final class QdqExporter {
       if (p == null) {
         missing.add(tensor);
         continue;
+      }
+      if (softmaxOutputs.contains(tensor)) {
+        p = softmaxOutputParams(tensor, p);
       }
       if (p.type().bits() == 16 && model.onnxOpset() < OPSET_16_BIT) {
         throw new QcalException("activation '" + tensor + "' of model " + model.name() + " is "

@@ -189,7 +189,7 @@ class QdqExporterTest {
     GraphProto g = q.model().graph();
 
     assertEquals(11, q.model().onnxOpset());
-    assertTrue(q.notes().get(0).contains("per tensor"), q.notes().get(0));
+    assertTrue(q.notes().stream().anyMatch(n -> n.contains("per tensor")), q.notes().toString());
     assertEquals(List.of(), init(g, "W_scale").getDimsList());
     assertArrayEquals(new float[] {1.27f / 127}, floats(init(g, "W_scale")), 1e-9f);
     assertFalse(producer(g, "W_dequantized").getAttributeList().stream()
@@ -310,5 +310,36 @@ class QdqExporterTest {
     assertFalse(ops.contains("MatMul") || ops.contains("Add") || ops.contains("Gemm"),
         ops.toString());
     assertArrayEquals(ref, y, 0.05f);
+  }
+
+  /**
+   * x [2, 4] -> Softmax -> p. The calibrated range of p (its max here is under 0.5) would give a
+   * finer scale than 1/256; ONNX Runtime's QLinearSoftmax only computes right on the 1/256 grid,
+   * so the export uses it, and the int8 model's probabilities are within one step of float's.
+   */
+  @Test
+  void softmaxOutputsUseOnnxRuntimesFixedGrid() {
+    OnnxModel model = new GraphBuilder().opset(13)
+        .input("x", DataTypes.FLOAT, 2, 4).output("p", DataTypes.FLOAT, 2, 4)
+        .node("Softmax", "softmax", List.of("x"), List.of("p"), intAttr("axis", -1))
+        .model("softmax.onnx");
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+    float[] x = {0.1f, 0.4f, -0.3f, 0.2f, 1.0f, 0.9f, 1.1f, 0.95f};
+    Map<String, QuantParams> params = MinMaxParams.measure(model, plan, "x", x, 2, 4);
+    assertTrue(params.get("p").scale() < 1f / 256, "the calibrated scale is finer");
+
+    QdqModel q = QdqExporter.export(model, plan, params, WeightQuantization.DEFAULT);
+    GraphProto g = q.model().graph();
+    String softmaxOut = g.getNodeList().stream().filter(n -> n.getOpType().equals("Softmax"))
+        .findFirst().orElseThrow().getOutput(0);
+    NodeProto quantize = g.getNodeList().stream()
+        .filter(n -> n.getOpType().equals("QuantizeLinear") && n.getInput(0).equals(softmaxOut))
+        .findFirst().orElseThrow();
+    assertArrayEquals(new float[] {1f / 256}, floats(init(g, quantize.getInput(1))));
+    assertTrue(q.notes().stream().anyMatch(n -> n.startsWith("Softmax output 'p'")),
+        q.notes().toString());
+    float[] ref = OrtSupport.run(model.toByteArray(), "x", x, 2, 4).floats("p");
+    float[] y = OrtSupport.run(q.toByteArray(), "x", x, 2, 4).floats("p");
+    assertArrayEquals(ref, y, 1f / 256 + 1e-6f);
   }
 }
