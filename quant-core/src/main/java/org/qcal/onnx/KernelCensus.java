@@ -14,10 +14,13 @@ import org.qcal.onnx.proto.Onnx.NodeProto;
  * -> QuantizeLinear into one QLinearConv, and so on; a node it cannot fuse stays a float op
  * between DequantizeLinear and QuantizeLinear, i.e. costs more than FP32).
  *
- * <p>A <em>quantized node</em> of the QDQ model is a compute node with at least one input
- * produced by DequantizeLinear. It is <em>left float</em> when the optimized graph still holds a
- * node of the same op type writing the same output tensor: ORT keeps tensor names of nodes it
- * does not fuse, while a fused node writes the QuantizeLinear's output instead.
+ * <p>A <em>quantized node</em> of the QDQ model is a node of an op type qcal quantizes ({@link
+ * QuantizableOps#QUANTIZED}: Conv, MatMul, Gemm, Add, Softmax, ...) with at least one input
+ * produced by DequantizeLinear; float ops that merely read a dequantized tensor (a
+ * BatchNormalization after a quantized Conv, an LSTM) are not counted. It is <em>left float</em>
+ * when the optimized graph still holds a node of the same op type writing the same output
+ * tensor: ORT keeps tensor names of nodes it does not fuse, while a fused node writes the
+ * QuantizeLinear's output instead.
  *
  * @param int8Ops integer op type to its count in the optimized graph (QLinearConv, QGemm, ...)
  * @param quantizedNodes how many compute nodes of the QDQ model have dequantized inputs
@@ -35,11 +38,6 @@ public record KernelCensus(Map<String, Integer> int8Ops, int quantizedNodes,
       "QLinearAveragePool", "QLinearGlobalAveragePool", "QLinearSigmoid", "QLinearLeakyRelu",
       "QLinearSoftmax", "QLinearReduceMean", "QLinearWhere", "QAttention", "QOrderedMatMul",
       "MatMulIntegerToFloat", "DynamicQuantizeMatMul", "QLinearConvTranspose", "QEmbedLayerNormalization");
-
-  /** Ops that only move or convert data: never counted as quantized compute nodes. */
-  private static final Set<String> NOT_COMPUTE = Set.of("QuantizeLinear", "DequantizeLinear",
-      "Reshape", "Transpose", "Squeeze", "Unsqueeze", "Flatten", "Identity", "Shape", "Gather",
-      "Slice", "Concat", "Split", "MaxPool", "Resize", "Pad", "Cast");
 
   public KernelCensus {
     int8Ops = java.util.Collections.unmodifiableMap(new TreeMap<>(int8Ops)); // sorted by op
@@ -67,7 +65,7 @@ public record KernelCensus(Map<String, Integer> int8Ops, int quantizedNodes,
     int quantized = 0;
     List<String> leftFloat = new ArrayList<>();
     for (NodeProto n : qdq.getNodeList()) {
-      if (NOT_COMPUTE.contains(n.getOpType())
+      if (!QuantizableOps.QUANTIZED.contains(n.getOpType())
           || n.getInputList().stream().noneMatch(dequantized::contains)) {
         continue;
       }

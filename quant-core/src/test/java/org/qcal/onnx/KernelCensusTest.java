@@ -31,6 +31,8 @@ class KernelCensusTest {
         .addNode(node("DequantizeLinear", "dq_y", List.of("yq", "s", "z"), List.of("y2")))
         .addNode(node("ConvTranspose", "up", List.of("y2", "w"), List.of("u")))
         .addNode(node("Reshape", "flat", List.of("y2", "shape"), List.of("r")))
+        .addNode(node("BatchNormalization", "bn", List.of("y2", "g", "b", "m", "v"),
+            List.of("n")))
         .build();
     // What ORT makes of it: the Conv fused into QLinearConv writing the Q output, the
     // ConvTranspose kept as a float op writing its own output.
@@ -43,7 +45,8 @@ class KernelCensusTest {
     KernelCensus census = KernelCensus.of(qdq, optimized);
 
     assertEquals(Map.of("QLinearConv", 1), census.int8Ops());
-    assertEquals(2, census.quantizedNodes(), "Conv and ConvTranspose; Reshape only moves data");
+    assertEquals(2, census.quantizedNodes(), "Conv and ConvTranspose; Reshape only moves data"
+        + " and qcal does not quantize BatchNormalization, which only reads a dequantized input");
     assertEquals(List.of("up (ConvTranspose)"), census.leftFloat());
     assertEquals("1 of 2 quantized nodes run int8 kernels in ONNX Runtime (QLinearConv 1);"
         + " left float: up (ConvTranspose)", census.summary());
