@@ -8,9 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,15 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import com.google.protobuf.ByteString;
-import org.qcal.onnx.proto.Onnx.GraphProto;
-import org.qcal.onnx.proto.Onnx.ModelProto;
-import org.qcal.onnx.proto.Onnx.NodeProto;
-import org.qcal.onnx.proto.Onnx.OperatorSetIdProto;
-import org.qcal.onnx.proto.Onnx.TensorProto;
-import org.qcal.onnx.proto.Onnx.TensorShapeProto;
-import org.qcal.onnx.proto.Onnx.TypeProto;
-import org.qcal.onnx.proto.Onnx.ValueInfoProto;
 
 /**
  * Agreement with FP32 for outputs that are not [batch, classes]: per-step classes and dense
@@ -55,47 +43,14 @@ class OutputAgreementGateTest {
 
   /** x [batch, n] -> Reshape(shape) [-> Add(add)] -> y. */
   private static Path model(String file, int n, long[] shape, float[] add) throws IOException {
-    GraphProto.Builder g = GraphProto.newBuilder().setName("m")
-        .addInput(info("x", new long[] {-1, n}))
-        .addOutput(info("y", shape))
-        .addInitializer(TensorProto.newBuilder().setName("shape").setDataType(7)
-            .addDims(shape.length).setRawData(longs(shape)));
-    String reshaped = add == null ? "y" : "r";
-    g.addNode(NodeProto.newBuilder().setOpType("Reshape").setName("reshape").addInput("x")
-        .addInput("shape").addOutput(reshaped));
-    if (add != null) {
-      g.addInitializer(TensorProto.newBuilder().setName("c").setDataType(1).addDims(add.length)
-          .setRawData(floats(add)));
-      g.addNode(NodeProto.newBuilder().setOpType("Add").setName("add").addInput("r")
-          .addInput("c").addOutput("y"));
+    TinyModels m = new TinyModels().input("x", -1, n).output("y", shape).longs("shape", shape);
+    if (add == null) {
+      m.node("Reshape", List.of("x", "shape"), "y");
+    } else {
+      m.node("Reshape", List.of("x", "shape"), "r").weight("c", add, add.length)
+          .node("Add", List.of("r", "c"), "y");
     }
-    ModelProto m = ModelProto.newBuilder().setIrVersion(8)
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(g).build();
-    return Files.write(tmp.resolve(file), m.toByteArray());
-  }
-
-  private static ValueInfoProto info(String name, long[] dims) {
-    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-    for (long d : dims) {
-      shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
-          : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-    }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
-  }
-
-  private static ByteString longs(long[] v) {
-    ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    Arrays.stream(v).forEach(b::putLong);
-    return ByteString.copyFrom(b.array());
-  }
-
-  private static ByteString floats(float[] v) {
-    ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
-    for (float f : v) {
-      b.putFloat(f);
-    }
-    return ByteString.copyFrom(b.array());
+    return Path.of(m.write(tmp.resolve(file)));
   }
 
   private static String data(String name, float[]... rows) {

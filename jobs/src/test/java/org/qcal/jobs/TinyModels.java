@@ -44,6 +44,15 @@ final class TinyModels {
     return this;
   }
 
+  /** An int64 initializer, e.g. the target shape of a Reshape. */
+  TinyModels longs(String name, long... values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(values);
+    graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(DataTypes.INT64)
+        .addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
+    return this;
+  }
+
   TinyModels node(String op, List<String> inputs, String output, AttributeProto... attributes) {
     NodeProto.Builder n = NodeProto.newBuilder().setOpType(op).setName(op + "_" + output)
         .addAllInput(inputs).addOutput(output);
