@@ -72,7 +72,10 @@ public final class CalibrateJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try (AtomicOutputDir out = AtomicOutputDir.reserve(settings.out(), settings.overwrite(),
         "calibrate", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
-      CalibrationResult result = calibrate(spark, settings);
+      CalibrationResult calibrated = calibrate(spark, settings);
+      // Of the model written (tune writes another export and counts that one instead).
+      CalibrationResult result = calibrated.withKernels(Int8Kernels.census(
+          OnnxModel.fromBytes(settings.model(), calibrated.quantizedModel()), settings.model()));
       write(result, out);
       LOG.info("calibration of {} over {} samples written to {}", settings.model(),
           result.samples(), out.target());
@@ -160,7 +163,7 @@ public final class CalibrateJob {
       return new CalibrationResult(settings.model(), input.digest(), settings.data(),
           data.format(), data.inputColumns(), first.rows(),
           parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
-          Int8Kernels.census(qdq, settings.model()), qdq.toByteArray(), passes, graph);
+          null, qdq.toByteArray(), passes, graph);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
     }

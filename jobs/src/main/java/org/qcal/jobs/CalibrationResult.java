@@ -19,8 +19,8 @@ import org.qcal.quant.QuantParams;
  * @param weightParams per quantized weight initializer
  * @param biasParams per quantized bias initializer
  * @param notes what the exporter decided that a user should know
- * @param kernels which quantized nodes ONNX Runtime runs with int8 kernels, or null when it
- *     could not be told
+ * @param kernels which quantized nodes of the written model ONNX Runtime runs with int8
+ *     kernels, or null when not (yet) told
  * @param quantizedModel the QDQ model's bytes, with the chosen method's parameters
  * @param passes how each pass went (throughput, where the time went); logged, never written to
  *     calibration.json, which must not depend on timing
@@ -42,6 +42,13 @@ public record CalibrationResult(
     byte[] quantizedModel,
     List<PassSummary> passes,
     GraphSummary graph) {
+
+  /** This result describing the int8 kernels of another export of it (tune's chosen model). */
+  public CalibrationResult withKernels(KernelCensus census) {
+    return new CalibrationResult(modelPath, modelDigest, dataPath, dataFormat, inputColumns,
+        samples, parameters, tensors, weightParams, biasParams, notes, census, quantizedModel,
+        passes, graph);
+  }
 
   /** One pass: rows, wall time and the tasks' time split. */
   public record PassSummary(String name, long rows, double seconds, double inferenceSeconds,

@@ -3,7 +3,7 @@ package org.qcal.jobs;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.qcal.QcalException;
 import org.qcal.onnx.KernelCensus;
-import org.qcal.onnx.QdqModel;
+import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.runtime.GraphOptLevel;
 import org.qcal.runtime.ModelSource;
@@ -22,11 +22,11 @@ final class Int8Kernels {
   private Int8Kernels() {}
 
   /** The census, or null (with a warning) when ORT cannot optimize the model here. */
-  static KernelCensus census(QdqModel qdq, String modelName) {
+  static KernelCensus census(OnnxModel qdq, String modelName) {
     try {
       byte[] optimized = OptimizedModelWriter.optimize(
           ModelSource.of(modelName + " (int8)", qdq.toByteArray()), GraphOptLevel.EXTENDED);
-      KernelCensus census = KernelCensus.of(qdq.model().graph(),
+      KernelCensus census = KernelCensus.of(qdq.graph(),
           ModelProto.parseFrom(optimized).getGraph());
       LOG.info("{}: {}", modelName, census.summary());
       return census;

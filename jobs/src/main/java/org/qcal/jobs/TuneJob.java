@@ -251,13 +251,16 @@ public final class TuneJob {
         amax.put(name, t.amax(method));
       }
     }
-    out.write(CalibrateJob.CALIBRATION_JSON, CalibrationJson.write(calibration));
+    // The int8 kernels of the model written, not of the calibration's own --choose export.
+    CalibrationResult written = calibration.withKernels(
+        Int8Kernels.census(chosenModel.model(), chosenModel.name()));
+    out.write(CalibrateJob.CALIBRATION_JSON, CalibrationJson.write(written));
     out.write(CalibrateJob.TENSORRT_CACHE,
         TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
     out.write(CalibrateJob.QDQ_MODEL, chosenModel.bytes());
     out.write(ValidateJob.VALIDATION_JSON, ValidationJson.write(report));
     out.write(TUNE_JSON, TuneJson.write(chosen, passed, floated, steps, report.gate()));
-    out.write(CalibrateJob.REPORT, HtmlReport.write(calibration, rows, verdict));
+    out.write(CalibrateJob.REPORT, HtmlReport.write(written, rows, verdict));
     out.commit();
     LOG.info("tune: {}; outputs in {}", verdict, out.target());
     return out.target().toString();

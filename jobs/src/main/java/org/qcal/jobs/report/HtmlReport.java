@@ -55,7 +55,7 @@ public final class HtmlReport {
         .symmetricActivations() ? " symmetric" : " asymmetric"));
     row(html, "weights", c.parameters().weightType() + (c.parameters().perChannel()
         ? " per channel" : " per tensor"));
-    row(html, "int8 kernels (" + c.parameters().choose().id() + " export)",
+    row(html, "int8 kernels (model.int8.onnx)",
         c.kernels() == null ? "could not be told" : c.kernels().summary());
     html.append("</table></section>\n");
   }
