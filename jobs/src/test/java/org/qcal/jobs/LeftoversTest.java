@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("cluster")
 class LeftoversTest {
-  private static final Path QCAL = Path.of("../bin/qcal").toAbsolutePath().normalize();
   @TempDir static Path tmp;
   private static String data;
 
@@ -40,13 +38,9 @@ class LeftoversTest {
   }
 
   private static ProcessBuilder qcal(Path out, Path err) {
-    List<String> command = new ArrayList<>(List.of(QCAL.toString(), "calibrate", "--model",
+    return BinQcal.process(tmp, tmp.resolve("logs"), List.of("calibrate", "--model",
         TestPaths.model("cnn.onnx"), "--data", data, "--methods", "minmax", "--choose", "minmax",
-        "--out", out.toString()));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.toFile());
-    pb.environment().put("QCAL_LOG_DIR", tmp.resolve("logs").toString());
-    return pb;
+        "--out", out.toString())).redirectError(err.toFile());
   }
 
   private static List<String> names(Path dir) throws IOException {

@@ -31,7 +31,6 @@ import org.qcal.onnx.proto.Onnx.ModelProto;
  */
 @Tag("cluster")
 class OneLineErrorsTest {
-  private static final Path QCAL = Path.of("../bin/qcal").toAbsolutePath().normalize();
   @TempDir static Path fixtures;
   @TempDir Path work;
 
@@ -106,12 +105,7 @@ class OneLineErrorsTest {
 
   /** bin/qcal in {@code work}, its logs in a folder of the test's. */
   private Run qcal(String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(QCAL.toString()));
-    command.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    pb.environment().put("QCAL_LOG_DIR", fixtures.resolve("logs").toString());
-    Process p = pb.start();
+    Process p = BinQcal.process(work, fixtures.resolve("logs"), List.of(args)).start();
     byte[] err = p.getErrorStream().readAllBytes();
     assertTrue(p.waitFor(5, TimeUnit.MINUTES), "bin/qcal finished");
     return new Run(p.exitValue(), new String(err, StandardCharsets.UTF_8));
