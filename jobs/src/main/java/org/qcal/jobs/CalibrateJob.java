@@ -89,12 +89,16 @@ public final class CalibrateJob {
   /** Everything but the writing: reads, runs both passes, derives and exports. */
   public static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings) {
     return calibrate(spark, settings, LoadedInputModel.load(settings.model(),
-        spark.sparkContext().hadoopConfiguration()));
+        spark.sparkContext().hadoopConfiguration()), true);
   }
 
-  /** As {@link #calibrate(SparkSession, CalibrateSettings)} on a model the caller has read. */
+  /**
+   * As {@link #calibrate(SparkSession, CalibrateSettings)} on a model the caller has read. With
+   * {@code measureChoice} false, {@code --choose auto} is left to the caller (tune, which
+   * validates every method anyway): the export then carries the first method's parameters.
+   */
   static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings,
-      LoadedInputModel input) {
+      LoadedInputModel input, boolean measureChoice) {
     CalibrationParameters parameters = settings.parameters();
     OnnxModel model = input.model();
     CalibrationPlan plan = GraphAnalyzer.analyze(model, parameters.selection(), true);
@@ -156,6 +160,15 @@ public final class CalibrateJob {
         tensors.add(TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
             first.stats()[i], second == null ? null : second.histograms()[i], parameters));
       }
+      MethodComparison comparison = null;
+      if (parameters.choose().auto()) {
+        CalibrationMethod method = parameters.methods().get(0);
+        if (measureChoice && parameters.methods().size() > 1) {
+          comparison = MethodChooser.choose(spark, settings, input, plan, tensors, first.rows());
+          method = comparison.chosen();
+        }
+        parameters = parameters.withChoice(ExportChoice.of(method));
+      }
       QdqModel qdq = export(model, plan, tensors, parameters);
       GraphSummary graph = GraphSummary.of(model, plan, qdq.weightParams().size(),
           qdq.biasParams().size());
@@ -163,7 +176,7 @@ public final class CalibrateJob {
       return new CalibrationResult(settings.model(), input.digest(), settings.data(),
           data.format(), data.inputColumns(), first.rows(),
           parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
-          null, qdq.toByteArray(), passes, graph);
+          null, qdq.toByteArray(), passes, graph, comparison);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
     }
@@ -220,7 +233,7 @@ public final class CalibrateJob {
       List<TensorCalibration> tensors, CalibrationParameters parameters) {
     Map<String, QuantParams> activations = new LinkedHashMap<>();
     for (TensorCalibration t : tensors) {
-      activations.put(t.name(), t.params().get(parameters.choose()));
+      activations.put(t.name(), t.params().get(parameters.choose().method()));
     }
     return QdqExporter.export(model, plan, activations, parameters.weightQuantization());
   }
@@ -235,7 +248,7 @@ public final class CalibrateJob {
   }
 
   private static void write(CalibrationResult result, AtomicOutputDir out) throws IOException {
-    CalibrationMethod chosen = result.parameters().choose();
+    CalibrationMethod chosen = result.parameters().choose().method();
     Map<String, Double> amax = new LinkedHashMap<>();
     for (TensorCalibration t : result.tensors()) {
       for (String name : t.sharedBy()) {
@@ -247,7 +260,10 @@ public final class CalibrateJob {
     out.write(QDQ_MODEL, result.quantizedModel());
     out.write(REPORT, HtmlReport.write(result, List.of(), "calibrated with "
         + result.parameters().methods().size() + " methods; the exported model uses "
-        + chosen.id() + " (not validated: run qcal tune or validate for accuracy)"));
+        + chosen.id() + (result.comparison() == null ? ""
+            : " (--choose auto: highest output SQNR on " + result.comparison().rows()
+                + " calibration rows)")
+        + " (not validated: run qcal tune or validate for accuracy)"));
     out.commit();
   }
 

@@ -35,9 +35,15 @@ public final class CalibrationOptions {
   boolean perChannel;
 
   @Option(names = "--choose", paramLabel = "METHOD",
-      description = "The method whose parameters go into the exported model (default: "
-          + "${DEFAULT-VALUE}).")
+      description = "The method whose parameters go into the exported model, or auto: the one"
+          + " whose export has the highest output SQNR on a sample of the calibration rows"
+          + " (default: ${DEFAULT-VALUE}).")
   String choose;
+
+  @Option(names = "--choose-rows", paramLabel = "ROWS",
+      description = "With --choose auto: about how many calibration rows (a hash sample) the"
+          + " exports are compared on (default: ${DEFAULT-VALUE}).")
+  int chooseRows;
 
   @Option(names = "--batch-size", paramLabel = "ROWS",
       description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
@@ -61,6 +67,7 @@ public final class CalibrationOptions {
   CalibrationParameters toParameters() {
     return CalibrationParameters.of(CalibrateCommand.split(methods), percentile, bins,
         activationType, weightType, symmetricActivations, perChannel, choose, batchSize)
+        .withChoice(ExportChoice.parse("--choose", choose, chooseRows))
         .withExclusions(CalibrateCommand.split(excludeNodes),
             CalibrateCommand.split(excludeOpTypes));
   }

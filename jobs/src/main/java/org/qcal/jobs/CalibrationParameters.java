@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.qcal.onnx.NodeSelection;
+import org.qcal.Check;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.CalibrationOptions;
@@ -14,7 +15,7 @@ import org.qcal.quant.QuantType;
 /**
  * How to calibrate, validated: every method computed from the same statistics, the histogram
  * resolution, the types and rules of activations and weights, and the method whose parameters
- * the exported model carries.
+ * the exported model carries (or {@code auto}, decided by measuring every method's export).
  */
 public record CalibrationParameters(
     List<CalibrationMethod> methods,
@@ -24,7 +25,7 @@ public record CalibrationParameters(
     QuantType weightType,
     boolean symmetricActivations,
     boolean perChannel,
-    CalibrationMethod choose,
+    ExportChoice choose,
     int batchSize,
     NodeSelection selection) implements Serializable {
 
@@ -47,7 +48,8 @@ public record CalibrationParameters(
       throw new QcalException("--bins must be >= " + ENTROPY_MIN_BINS
           + " for the entropy method (128 quantization levels), got " + bins);
     }
-    if (!methods.contains(choose)) {
+    Check.notNull(choose, "--choose");
+    if (!choose.auto() && !methods.contains(choose.method())) {
       throw new QcalException("--choose " + choose + " is not among --methods " + ids(methods));
     }
     new WeightQuantization(weightType, perChannel, true, false); // refuses what cannot be written
@@ -69,7 +71,7 @@ public record CalibrationParameters(
     }
     return new CalibrationParameters(methods, percentile, bins,
         parseType("--activation-type", activationType), parseType("--weight-type", weightType),
-        symmetricActivations, perChannel, parseMethod("--choose", choose), batchSize,
+        symmetricActivations, perChannel, ExportChoice.parse("--choose", choose), batchSize,
         NodeSelection.ALL);
   }
 
@@ -82,6 +84,12 @@ public record CalibrationParameters(
   public CalibrationParameters withSelection(NodeSelection selection) {
     return new CalibrationParameters(methods, percentile, bins, activationType, weightType,
         symmetricActivations, perChannel, choose, batchSize, selection);
+  }
+
+  /** These parameters exporting {@code choice}'s parameters. */
+  public CalibrationParameters withChoice(ExportChoice choice) {
+    return new CalibrationParameters(methods, percentile, bins, activationType, weightType,
+        symmetricActivations, perChannel, choice, batchSize, selection);
   }
 
   /** These parameters with symmetric or asymmetric activations. */

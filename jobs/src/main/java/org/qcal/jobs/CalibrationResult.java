@@ -2,6 +2,7 @@ package org.qcal.jobs;
 
 import java.util.List;
 import java.util.Map;
+import org.qcal.calib.CalibrationMethod;
 import org.qcal.onnx.KernelCensus;
 import org.qcal.quant.QuantParams;
 
@@ -25,6 +26,8 @@ import org.qcal.quant.QuantParams;
  * @param passes how each pass went (throughput, where the time went); logged, never written to
  *     calibration.json, which must not depend on timing
  * @param graph what is tapped and quantized and which nodes stay float
+ * @param comparison how {@code --choose auto} chose the exported method, or null when the
+ *     method was given
  */
 public record CalibrationResult(
     String modelPath,
@@ -41,13 +44,21 @@ public record CalibrationResult(
     KernelCensus kernels,
     byte[] quantizedModel,
     List<PassSummary> passes,
-    GraphSummary graph) {
+    GraphSummary graph,
+    MethodComparison comparison) {
 
   /** This result describing the int8 kernels of another export of it (tune's chosen model). */
   public CalibrationResult withKernels(KernelCensus census) {
     return new CalibrationResult(modelPath, modelDigest, dataPath, dataFormat, inputColumns,
         samples, parameters, tensors, weightParams, biasParams, notes, census, quantizedModel,
-        passes, graph);
+        passes, graph, comparison);
+  }
+
+  /** This result saying another method was exported (tune's choice). */
+  public CalibrationResult withChosen(CalibrationMethod method) {
+    return new CalibrationResult(modelPath, modelDigest, dataPath, dataFormat, inputColumns,
+        samples, parameters.withChoice(ExportChoice.of(method)), tensors, weightParams,
+        biasParams, notes, kernels, quantizedModel, passes, graph, comparison);
   }
 
   /** One pass: rows, wall time and the tasks' time split. */

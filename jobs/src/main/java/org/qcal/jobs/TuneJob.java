@@ -81,7 +81,8 @@ public final class TuneJob {
     ValidateJob.checkGateOptions(v);
     // Read once: the calibration and every candidate export use the same FP32 model.
     LoadedInputModel fp32 = LoadedInputModel.load(settings.calibration().model(), hadoop);
-    CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration(), fp32);
+    CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration(), fp32,
+        false);
     CalibrationPlan plan = GraphAnalyzer.analyze(fp32.model(),
         calibration.parameters().selection(), true);
     RuntimeOptions runtime = ValidateJob.runtimeOptions(
@@ -252,7 +253,7 @@ public final class TuneJob {
       }
     }
     // The int8 kernels of the model written, not of the calibration's own --choose export.
-    CalibrationResult written = calibration.withKernels(
+    CalibrationResult written = calibration.withChosen(method).withKernels(
         Int8Kernels.census(chosenModel.model(), chosenModel.name()));
     out.write(CalibrateJob.CALIBRATION_JSON, CalibrationJson.write(written));
     out.write(CalibrateJob.TENSORRT_CACHE,

@@ -11,6 +11,7 @@ import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.Range;
 import org.qcal.jobs.CalibrationResult;
 import org.qcal.jobs.GraphSummary;
+import org.qcal.jobs.MethodComparison;
 import org.qcal.jobs.TensorCalibration;
 import org.qcal.quant.QuantParams;
 import org.qcal.stats.TensorStats;
@@ -45,9 +46,10 @@ public final class CalibrationJson {
     root.set("graph", graph(result.graph()));
     root.set("settings", settings(result));
     root.put("chosen", result.parameters().choose().id());
+    root.set("chosenBy", chosenBy(result.comparison()));
     ArrayNode tensors = root.putArray("tensors");
     for (TensorCalibration t : result.tensors()) {
-      tensors.add(tensor(t, result.parameters().choose()));
+      tensors.add(tensor(t, result.parameters().choose().method()));
     }
     root.set("weights", params(result.weightParams()));
     root.set("biases", params(result.biasParams()));
@@ -67,6 +69,28 @@ public final class CalibrationJson {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write calibration.json", e);
     }
+  }
+
+  /** How the exported method was chosen: given, or measured by {@code --choose auto}. */
+  private static ObjectNode chosenBy(MethodComparison comparison) {
+    ObjectNode node = MAPPER.createObjectNode();
+    if (comparison == null) {
+      node.put("rule", "given");
+      return node;
+    }
+    node.put("rule", "auto");
+    node.put("rows", comparison.rows());
+    node.put("output", comparison.output());
+    ObjectNode sqnr = node.putObject("outputSqnrDb");
+    // JSON has no NaN or infinity: an output identical to FP32 or NaN is written as null.
+    comparison.sqnrDb().forEach((method, db) -> {
+      if (Double.isFinite(db)) {
+        sqnr.put(method.id(), db);
+      } else {
+        sqnr.putNull(method.id());
+      }
+    });
+    return node;
   }
 
   private static ObjectNode settings(CalibrationResult result) {

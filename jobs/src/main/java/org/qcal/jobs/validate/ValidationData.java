@@ -23,6 +23,11 @@ public record ValidationData(JavaRDD<Row> rows, BatchPlan plan, String path, Str
     inputColumns = Map.copyOf(inputColumns);
   }
 
+  /** These rows, keeping only those {@code keep} accepts (the plan is unchanged). */
+  public ValidationData filtered(org.apache.spark.api.java.function.Function<Row, Boolean> keep) {
+    return new ValidationData(rows.filter(keep), plan, path, format, inputColumns);
+  }
+
   /** The label column, or null. */
   public String labelColumn() {
     return plan.hasLabels() ? plan.labelColumn() : null;

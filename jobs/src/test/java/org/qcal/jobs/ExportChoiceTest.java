@@ -1,0 +1,33 @@
+package org.qcal.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.qcal.QcalException;
+import org.qcal.calib.CalibrationMethod;
+
+class ExportChoiceTest {
+  @Test
+  void parsesAutoAndMethodIdsInAnyCase() {
+    assertTrue(ExportChoice.parse("--choose", " AUTO ").auto());
+    assertEquals(CalibrationMethod.MSE, ExportChoice.parse("--choose", "Mse").method());
+    assertEquals(64, ExportChoice.parse("--choose", "auto", 64).sampleRows());
+  }
+
+  @Test
+  void refusesAnUnknownIdNamingTheChoices() {
+    QcalException e = assertThrows(QcalException.class,
+        () -> ExportChoice.parse("--choose", "kl"));
+    assertEquals("--choose must be one of auto, minmax, averageminmax, percentile, entropy, mse;"
+        + " got kl", e.getMessage());
+  }
+
+  @Test
+  void refusesAnEmptySample() {
+    QcalException e = assertThrows(QcalException.class,
+        () -> ExportChoice.parse("--choose", "auto", 0));
+    assertEquals("--choose-rows must be >= 1, got 0", e.getMessage());
+  }
+}
