@@ -6,13 +6,13 @@ package org.qcal.jobs;
  * code 52; the driver turns it into one line saying what to change ({@link Failures#outOfMemory}).
  * Not a {@link org.qcal.QcalException}: the input is not wrong, the sizing is (exit 1).
  */
-final class TaskOutOfMemory extends RuntimeException {
+public final class TaskOutOfMemory extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   /** The text the driver recognises in a failed job's message (exceptions may arrive as text). */
   static final String MARKER = "qcal task out of memory";
 
-  TaskOutOfMemory(String what, OutOfMemoryError cause) {
+  public TaskOutOfMemory(String what, OutOfMemoryError cause) {
     super(MARKER + ": " + what + ": " + cause.getMessage());
   }
 }

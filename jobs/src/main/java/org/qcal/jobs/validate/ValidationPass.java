@@ -13,6 +13,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.TaskCompletionListener;
 import org.qcal.QcalException;
+import org.qcal.jobs.TaskOutOfMemory;
 import org.qcal.jobs.data.Batch;
 import org.qcal.jobs.data.BatchPlan;
 import org.qcal.jobs.data.ElementType;
@@ -135,6 +136,10 @@ final class ValidationPass implements Serializable {
       }
       partial.badRow = batches.error();
       return partial;
+    } catch (OutOfMemoryError e) {
+      throw new TaskOutOfMemory("a validation forward of " + plan.batchSize() + " rows through"
+          + " FP32 and " + candidates.size() + " candidates with " + referenceTensors.size()
+          + " compared tensors", e);
     } finally {
       closeAll(runners);
     }
