@@ -72,6 +72,21 @@ class BadInputTableTest {
     ModelProto.Builder b = ModelProto.parseFrom(Files.readAllBytes(Path.of(cnn))).toBuilder();
     b.getGraphBuilder().clearInput();
     Files.write(tmp.resolve("no-inputs.onnx"), b.build().toByteArray());
+    b = ModelProto.parseFrom(Files.readAllBytes(Path.of(cnn))).toBuilder();
+    var shape = b.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder()
+        .getShapeBuilder();
+    shape.getDimBuilder(2).clearDimValue().setDimParam("height");
+    shape.getDimBuilder(3).clearDimValue().setDimParam("width");
+    Files.write(tmp.resolve("dynamic-hw.onnx"), b.build().toByteArray());
+    b = ModelProto.parseFrom(Files.readAllBytes(Path.of(cnn))).toBuilder();
+    for (var node : b.getGraphBuilder().getNodeBuilderList()) {
+      if (node.getOpType().equals("Relu")) {
+        node.setOpType("Swish").setDomain("com.example");
+        break;
+      }
+    }
+    b.addOpsetImportBuilder().setDomain("com.example").setVersion(1);
+    Files.write(tmp.resolve("unknown-op.onnx"), b.build().toByteArray());
     Files.writeString(tmp.resolve("bad-value.conf"), "batch-size=lots\n");
     Files.writeString(tmp.resolve("bad-key.conf"), "batchsize=32\n");
     Files.writeString(tmp.resolve("good.conf"), "batch-size=32\n");
@@ -138,6 +153,10 @@ class BadInputTableTest {
         calibrate("model", "model file is empty", t("empty.onnx"), slice, out),
         calibrate("model", "model is a text file", t("text.onnx"), slice, out),
         calibrate("model", "model has no inputs", t("no-inputs.onnx"), slice, out),
+        calibrate("model", "an op ONNX Runtime does not know", t("unknown-op.onnx"), slice,
+            out),
+        calibrate("model", "input with dynamic H and W, no `--input-shape`",
+            t("dynamic-hw.onnx"), slice, out),
         calibrate("data", "data path missing", cnn, t("missing.parquet"), out),
         calibrate("data", "data has no rows", cnn, t("empty.parquet"), out),
         calibrate("data", "folder mixes Parquet and JSON", cnn, t("mixed"), out),
@@ -166,6 +185,8 @@ class BadInputTableTest {
         calibrate("options", "`--batch-size 0`", cnn, slice, out, "--batch-size", "0"),
         calibrate("options", "`--choose` not among `--methods`", cnn, slice, out, "--methods",
             "minmax", "--choose", "mse"),
+        calibrate("options", "an unknown `--choose`", cnn, slice, out, "--choose", "kl"),
+        calibrate("options", "`--choose-rows 0`", cnn, slice, out, "--choose-rows", "0"),
         calibrate("options", "`--percentile 101`", cnn, slice, out, "--percentile", "101"),
         calibrate("options", "an unknown method", cnn, slice, out, "--methods", "minmax,kl"),
         new Case("options", "validate with nothing to validate", List.of("validate", "--model",
