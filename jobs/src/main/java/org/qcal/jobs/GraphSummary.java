@@ -47,15 +47,16 @@ public record GraphSummary(int nodes, int quantizedNodes, Map<String, Integer> f
         weights, biases, foldedBatchNorms);
   }
 
-  /** "12 of 40 nodes stay float (Resize 2, Shape 10)". */
+  /** "[folded 2 BatchNormalization into Convs; ]tapping ... 12 of 40 nodes stay float (...)". */
   String describe() {
     int floats = floatNodes.values().stream().mapToInt(Integer::intValue).sum();
     StringBuilder byOp = new StringBuilder();
     floatNodes.forEach((op, n) -> byOp.append(byOp.length() == 0 ? "" : ", ").append(op)
         .append(' ').append(n));
     return (foldedBatchNorms == 0 ? "" : "folded " + foldedBatchNorms
-        + " BatchNormalization into Convs; ") + "tapping " + tappedTensors + " activation tensors, quantizing " + weights
-        + " weights and " + biases + " biases; " + floats + " of " + nodes + " nodes stay float"
+        + " BatchNormalization into Convs; ") + "tapping " + tappedTensors
+        + " activation tensors, quantizing " + weights + " weights and " + biases + " biases; "
+        + floats + " of " + nodes + " nodes stay float"
         + (floats == 0 ? "" : " (" + byOp + "): ops qcal does not quantize, ops that only move"
         + " data, and ops on shapes and indices");
   }

@@ -109,8 +109,8 @@ public final class TuneJob {
       Candidate current = byName.get(base.name());
       CandidateResult result = base;
       Set<String> excluded = new LinkedHashSet<>();
+      List<NodeProto> nodes = fp32.toQuantize().graph().getNodeList();
       for (int step = 1; step <= settings.maxFloatTensors(); step++) {
-        List<NodeProto> nodes = fp32.toQuantize().graph().getNodeList();
         String tensor = nextToFloat(result, floated, nodes);
         if (tensor == null) {
           break;

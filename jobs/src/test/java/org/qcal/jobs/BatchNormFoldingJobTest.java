@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ import org.qcal.onnx.proto.Onnx.TensorProto;
  * calibrate on a model with unfolded BatchNormalization (torch.onnx with
  * do_constant_folding=False): the export is built from the folded graph, so it has no
  * BatchNormalization and each Conv reads its folded weight dequantized per output channel;
- * validate --calibration rebuilds exactly that export, and the outputs are the same run to run.
+ * validate --calibration rebuilds exactly that export, tune and its float fallback work on the
+ * folded graph, and the outputs are the same run to run.
  */
 class BatchNormFoldingJobTest {
   private static final int ROWS = 24;
@@ -202,5 +204,22 @@ class BatchNormFoldingJobTest {
       assertArrayEquals(CalibrationOutputs.bytes(out.resolve(file)),
           CalibrationOutputs.bytes(again.resolve(file)), file);
     }
+  }
+
+  @Test
+  void tuneAndItsFloatFallbackWorkOnTheFoldedGraph() throws Exception {
+    // An SQNR no int8 model reaches: one fallback step keeps the worst tensor's Conv in float.
+    Path dir = tmp.resolve("tune");
+    StringWriter err = new StringWriter();
+    int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+        "tune", "--model", model, "--calib-data", data, "--val-data", data, "--methods",
+        "minmax,mse", "--metric", "sqnr", "--min-sqnr", "200", "--max-float-tensors", "1",
+        "--exclude-nodes", "BatchNormalization_y", "--out", dir.toString());
+
+    assertEquals(ExitCode.GATE_FAILED, exit, err.toString());
+    JsonNode tune = new ObjectMapper().readTree(dir.resolve(TuneJob.TUNE_JSON).toFile());
+    assertEquals(1, tune.get("fallbackSteps").size(), tune.toString());
+    assertFalse(exported(dir).getNodeList().stream()
+        .anyMatch(n -> n.getOpType().equals("BatchNormalization")));
   }
 }
