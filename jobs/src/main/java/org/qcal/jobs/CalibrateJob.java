@@ -100,8 +100,9 @@ public final class CalibrateJob {
   static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings,
       LoadedInputModel input, boolean measureChoice) {
     CalibrationParameters parameters = settings.parameters();
-    OnnxModel model = input.model();
-    CalibrationPlan plan = GraphAnalyzer.analyze(model, parameters.selection(), true);
+    OnnxModel model = input.toQuantize();
+    CalibrationPlan plan = GraphAnalyzer.analyze(model, input.selection(parameters.selection()),
+        true);
     TapModel tap = TapAugmenter.augment(model, plan);
     byte[] tapBytes = tap.toByteArray();
     String tapDigest = ModelDigest.sha256Hex(tapBytes);
@@ -171,7 +172,7 @@ public final class CalibrateJob {
       }
       QdqModel qdq = export(model, plan, tensors, parameters);
       GraphSummary graph = GraphSummary.of(model, plan, qdq.weightParams().size(),
-          qdq.biasParams().size());
+          qdq.biasParams().size(), input.folding().folded());
       LOG.info("{}: {}", settings.model(), graph.describe());
       return new CalibrationResult(settings.model(), input.digest(), settings.data(),
           data.format(), data.inputColumns(), first.rows(),

@@ -20,11 +20,14 @@ import org.qcal.onnx.proto.Onnx.NodeProto;
  * @param tappedTensors activations calibrated (one tap each)
  * @param weights weights quantized
  * @param biases biases quantized
+ * @param foldedBatchNorms BatchNormalization nodes folded into the Conv before them; the other
+ *     counts are of the folded graph
  */
 public record GraphSummary(int nodes, int quantizedNodes, Map<String, Integer> floatNodes,
-    int tappedTensors, int weights, int biases) implements Serializable {
+    int tappedTensors, int weights, int biases, int foldedBatchNorms) implements Serializable {
 
-  static GraphSummary of(OnnxModel model, CalibrationPlan plan, int weights, int biases) {
+  static GraphSummary of(OnnxModel model, CalibrationPlan plan, int weights, int biases,
+      int foldedBatchNorms) {
     Set<String> quantized = new HashSet<>(plan.quantizedNodes());
     Map<String, Integer> floats = new TreeMap<>();
     int nodes = 0;
@@ -41,17 +44,19 @@ public record GraphSummary(int nodes, int quantizedNodes, Map<String, Integer> f
       }
     }
     return new GraphSummary(nodes, quantized.size(), floats, plan.tappedTensors().size(),
-        weights, biases);
+        weights, biases, foldedBatchNorms);
   }
 
-  /** "12 of 40 nodes stay float (Resize 2, Shape 10)". */
+  /** "[folded 2 BatchNormalization into Convs; ]tapping ... 12 of 40 nodes stay float (...)". */
   String describe() {
     int floats = floatNodes.values().stream().mapToInt(Integer::intValue).sum();
     StringBuilder byOp = new StringBuilder();
     floatNodes.forEach((op, n) -> byOp.append(byOp.length() == 0 ? "" : ", ").append(op)
         .append(' ').append(n));
-    return "tapping " + tappedTensors + " activation tensors, quantizing " + weights
-        + " weights and " + biases + " biases; " + floats + " of " + nodes + " nodes stay float"
+    return (foldedBatchNorms == 0 ? "" : "folded " + foldedBatchNorms
+        + " BatchNormalization into Convs; ") + "tapping " + tappedTensors
+        + " activation tensors, quantizing " + weights + " weights and " + biases + " biases; "
+        + floats + " of " + nodes + " nodes stay float"
         + (floats == 0 ? "" : " (" + byOp + "): ops qcal does not quantize, ops that only move"
         + " data, and ops on shapes and indices");
   }

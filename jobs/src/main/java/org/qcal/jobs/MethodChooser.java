@@ -44,8 +44,10 @@ final class MethodChooser {
     for (CalibrationMethod method : p.methods()) {
       Map<String, QuantParams> activations = new LinkedHashMap<>();
       tensors.forEach(t -> activations.put(t.name(), t.params().get(method)));
-      candidates.add(Candidate.export(method.id(), "calibrate --choose auto", fp32.model(), plan,
-          activations, p.weightQuantization()));
+      // Exported from the graph calibrated (BatchNormalization folded), compared with the
+      // user's model.
+      candidates.add(Candidate.export(method.id(), "calibrate --choose auto", fp32.toQuantize(),
+          plan, activations, p.weightQuantization()));
     }
     PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), settings.model(),
         fp32.digest(), candidates, false,

@@ -29,6 +29,7 @@ import org.qcal.jobs.validate.Validator;
 import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.GraphAnalyzer;
 import org.qcal.onnx.NodeSelection;
+import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.quant.QuantParams;
 import org.qcal.runtime.RuntimeOptions;
@@ -83,12 +84,13 @@ public final class TuneJob {
     LoadedInputModel fp32 = LoadedInputModel.load(settings.calibration().model(), hadoop);
     CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration(), fp32,
         false);
-    CalibrationPlan plan = GraphAnalyzer.analyze(fp32.model(),
-        calibration.parameters().selection(), true);
+    NodeSelection selection = fp32.selection(calibration.parameters().selection());
+    CalibrationPlan plan = GraphAnalyzer.analyze(fp32.toQuantize(), selection, true);
     RuntimeOptions runtime = ValidateJob.runtimeOptions(
         spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
 
     List<Candidate> candidates = candidates(calibration, fp32, plan);
+    // The reference is the model as the user gave it, the candidates come from the folded one.
     PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), v.model(),
         fp32.digest(), candidates, true, runtime);
     Gate gate = ValidateJob.gate(v, prepared.primaryOutputSpec());
@@ -108,15 +110,16 @@ public final class TuneJob {
       Candidate current = byName.get(base.name());
       CandidateResult result = base;
       Set<String> excluded = new LinkedHashSet<>();
+      List<NodeProto> nodes = fp32.toQuantize().graph().getNodeList();
       for (int step = 1; step <= settings.maxFloatTensors(); step++) {
-        String tensor = nextToFloat(result, floated, fp32.model().graph().getNodeList());
+        String tensor = nextToFloat(result, floated, nodes);
         if (tensor == null) {
           break;
         }
         floated.add(tensor);
-        excluded.addAll(producers(tensor, fp32.model().graph().getNodeList()));
-        current = floatCandidate(base.name(), current, excluded, fp32, step,
-            calibration.parameters().weightQuantization(), calibration.parameters().selection());
+        excluded.addAll(producers(tensor, nodes));
+        current = floatCandidate(base.name(), current, excluded, fp32.toQuantize(), step,
+            calibration.parameters().weightQuantization(), selection);
         if (current == null) {
           floated.remove(floated.size() - 1); // nothing left that could be kept in float
           break;
@@ -161,7 +164,7 @@ public final class TuneJob {
       }
       for (Map.Entry<CalibrationMethod, Map<String, QuantParams>> e : byMethod.entrySet()) {
         String name = e.getKey().id() + (symmetric ? "-sym" : "-asym");
-        candidates.add(Candidate.export(name, "tune", fp32.model(), plan, e.getValue(),
+        candidates.add(Candidate.export(name, "tune", fp32.toQuantize(), plan, e.getValue(),
             p.weightQuantization()));
       }
     }
@@ -196,14 +199,14 @@ public final class TuneJob {
    * statistics: its producer joins the float nodes too. Null when nothing is left to quantize.
    */
   private static Candidate floatCandidate(String baseName, Candidate base, Set<String> excluded,
-      LoadedInputModel fp32, int step, org.qcal.onnx.WeightQuantization weights,
+      OnnxModel model, int step, org.qcal.onnx.WeightQuantization weights,
       NodeSelection selection) {
     Map<String, QuantParams> known = base.activationParams();
-    for (int guard = 0; guard < fp32.model().graph().getNodeCount(); guard++) {
+    for (int guard = 0; guard < model.graph().getNodeCount(); guard++) {
       Set<String> floatNodes = new java.util.TreeSet<>(selection.excludedNodes());
       floatNodes.addAll(excluded);
-      CalibrationPlan plan = GraphAnalyzer.analyze(fp32.model(),
-          selection.excludeNodes(floatNodes), true);
+      CalibrationPlan plan = GraphAnalyzer.analyze(model, selection.excludeNodes(floatNodes),
+          true);
       Map<String, QuantParams> activations = new LinkedHashMap<>();
       List<String> missing = new ArrayList<>();
       for (String tapped : plan.tappedTensors()) {
@@ -218,11 +221,11 @@ public final class TuneJob {
         return null;
       }
       if (missing.isEmpty()) {
-        return Candidate.export(baseName + "+float" + step, "tune fallback", fp32.model(), plan,
+        return Candidate.export(baseName + "+float" + step, "tune fallback", model, plan,
             activations, weights);
       }
       List<String> more = new ArrayList<>();
-      missing.forEach(t -> more.addAll(producers(t, fp32.model().graph().getNodeList())));
+      missing.forEach(t -> more.addAll(producers(t, model.graph().getNodeList())));
       if (!excluded.addAll(more)) {
         return null;
       }

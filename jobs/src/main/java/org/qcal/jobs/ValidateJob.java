@@ -79,7 +79,10 @@ public final class ValidateJob {
     if (settings.batchSize() < 1) {
       throw new QcalException("--batch-size must be >= 1, got " + settings.batchSize());
     }
-    LoadedInputModel fp32 = LoadedInputModel.load(settings.model(), hadoop);
+    // Folded only to rebuild the candidates of --calibration; the reference is the model as is.
+    LoadedInputModel fp32 = settings.calibration() != null
+        ? LoadedInputModel.load(settings.model(), hadoop)
+        : LoadedInputModel.loadAsIs(settings.model(), hadoop);
     List<Candidate> candidates = candidates(settings, fp32, hadoop);
     PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), settings.model(),
         fp32.digest(), candidates, settings.tensorErrors(),
@@ -138,13 +141,13 @@ public final class ValidateJob {
     List<Candidate> candidates = new ArrayList<>();
     if (settings.calibration() != null) {
       candidates.addAll(CalibrationCandidates.candidates(
-          CalibrationCandidates.read(settings.calibration(), hadoop), fp32.model(),
+          CalibrationCandidates.read(settings.calibration(), hadoop), fp32.folding(),
           fp32.digest()));
     }
     Set<String> names = new HashSet<>();
     candidates.forEach(c -> names.add(c.name()));
     for (String file : settings.quantized()) {
-      LoadedInputModel q = LoadedInputModel.load(file, hadoop);
+      LoadedInputModel q = LoadedInputModel.loadAsIs(file, hadoop);
       String name = new Path(file).getName();
       for (int k = 2; names.contains(name); k++) {
         name = new Path(file).getName() + "#" + k;

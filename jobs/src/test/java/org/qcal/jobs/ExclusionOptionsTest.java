@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.jobs.validate.Candidate;
 import org.qcal.jobs.validate.CalibrationCandidates;
+import org.qcal.onnx.BatchNormFolding;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
@@ -82,7 +83,7 @@ class ExclusionOptionsTest {
     byte[] fp32 = Files.readAllBytes(Path.of(cnn));
     List<Candidate> candidates = CalibrationCandidates.candidates(
         CalibrationCandidates.read(out.toString(), new Configuration()),
-        OnnxModel.fromBytes(cnn, fp32), ModelDigest.sha256Hex(fp32));
+        BatchNormFolding.fold(OnnxModel.fromBytes(cnn, fp32)), ModelDigest.sha256Hex(fp32));
     Candidate mse = candidates.stream().filter(c -> c.name().equals("mse")).findFirst()
         .orElseThrow();
     assertArrayEquals(Files.readAllBytes(out.resolve(CalibrateJob.QDQ_MODEL)), mse.bytes());

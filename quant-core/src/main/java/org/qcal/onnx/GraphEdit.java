@@ -26,6 +26,7 @@ final class GraphEdit {
   private final List<NodeProto> prefix = new ArrayList<>();
   private final Map<Integer, List<NodeProto>> after = new HashMap<>();
   private final Map<Integer, NodeProto> replaced = new HashMap<>();
+  private final Set<Integer> removed = new HashSet<>();
   private final Map<String, TensorProto> added = new LinkedHashMap<>();
   private final Set<String> candidatesForRemoval = new HashSet<>();
 
@@ -49,6 +50,16 @@ final class GraphEdit {
     } else {
       after.computeIfAbsent(i, k -> new ArrayList<>()).add(node);
     }
+  }
+
+  /** Replaces original node {@code i} by {@code node}. */
+  void replace(int i, NodeProto node) {
+    replaced.put(i, node);
+  }
+
+  /** Drops original node {@code i}; its readers must read something else by {@link #apply()}. */
+  void remove(int i) {
+    removed.add(i);
   }
 
   void setInput(int i, int slot, String name) {
@@ -98,7 +109,9 @@ final class GraphEdit {
   GraphProto apply() {
     List<NodeProto> nodes = new ArrayList<>(prefix);
     for (int i = 0; i < graph.getNodeCount(); i++) {
-      nodes.add(node(i));
+      if (!removed.contains(i)) {
+        nodes.add(node(i));
+      }
       nodes.addAll(after.getOrDefault(i, List.of()));
     }
     GraphProto.Builder g = graph.toBuilder().clearNode();

@@ -18,39 +18,55 @@ public final class NodeSelection implements Serializable {
 
   /** Every quantizable node. */
   public static final NodeSelection ALL = new NodeSelection(Set.of(), Set.of(), Set.of(),
-      Set.of());
+      Set.of(), Set.of());
 
   private final Set<String> includeOps;
   private final Set<String> excludeOps;
   private final Set<String> includeNodes;
   private final Set<String> excludeNodes;
+  private final Set<String> removedNodes;
 
   private NodeSelection(Set<String> includeOps, Set<String> excludeOps, Set<String> includeNodes,
-      Set<String> excludeNodes) {
+      Set<String> excludeNodes, Set<String> removedNodes) {
     this.includeOps = includeOps;
     this.excludeOps = excludeOps;
     this.includeNodes = includeNodes;
     this.excludeNodes = excludeNodes;
+    this.removedNodes = removedNodes;
   }
 
   /** Only these op types (empty: every quantizable type). Unknown op types are refused. */
   public NodeSelection includeOpTypes(Collection<String> ops) {
-    return new NodeSelection(opTypes(ops, "include"), excludeOps, includeNodes, excludeNodes);
+    return new NodeSelection(opTypes(ops, "include"), excludeOps, includeNodes, excludeNodes,
+        removedNodes);
   }
 
   /** Never these op types. */
   public NodeSelection excludeOpTypes(Collection<String> ops) {
-    return new NodeSelection(includeOps, opTypes(ops, "exclude"), includeNodes, excludeNodes);
+    return new NodeSelection(includeOps, opTypes(ops, "exclude"), includeNodes, excludeNodes,
+        removedNodes);
   }
 
   /** Only nodes with these names (empty: every node). */
   public NodeSelection includeNodes(Collection<String> names) {
-    return new NodeSelection(includeOps, excludeOps, names(names, "include"), excludeNodes);
+    return new NodeSelection(includeOps, excludeOps, names(names, "include"), excludeNodes,
+        removedNodes);
   }
 
   /** Never nodes with these names. */
   public NodeSelection excludeNodes(Collection<String> names) {
-    return new NodeSelection(includeOps, excludeOps, includeNodes, names(names, "exclude"));
+    return new NodeSelection(includeOps, excludeOps, includeNodes, names(names, "exclude"),
+        removedNodes);
+  }
+
+  /**
+   * The same selection of a model from which a transform removed these nodes (a
+   * BatchNormalization folded into its Conv, {@link BatchNormFolding}): the lists may still name
+   * them, as the user saw them in the original model; they match no node and are no error.
+   */
+  public NodeSelection withRemovedNodes(Collection<String> names) {
+    return new NodeSelection(includeOps, excludeOps, includeNodes, excludeNodes,
+        Set.copyOf(Check.notNull(names, "removed nodes")));
   }
 
   /** Node names never quantized, sorted. */
@@ -74,10 +90,14 @@ public final class NodeSelection implements Serializable {
         && (includeNodes.isEmpty() || includeNodes.contains(name));
   }
 
-  /** Node names of the include and exclude lists, to report names that match no node. */
+  /**
+   * Node names of the include and exclude lists, to report names that match no node; without
+   * the names of removed nodes.
+   */
   Set<String> namedNodes() {
     Set<String> all = new TreeSet<>(includeNodes);
     all.addAll(excludeNodes);
+    all.removeAll(removedNodes);
     return all;
   }
 

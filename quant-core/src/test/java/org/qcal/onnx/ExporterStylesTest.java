@@ -2,13 +2,13 @@ package org.qcal.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.qcal.onnx.GraphBuilder.constantValue;
 import static org.qcal.onnx.GraphBuilder.intsAttr;
 import static org.qcal.onnx.GraphBuilder.values;
 
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.quant.QuantParams;
@@ -22,11 +22,6 @@ import org.qcal.runtime.ModelOutputs;
  */
 class ExporterStylesTest {
 
-  private static AttributeProto value(float[] v, long... dims) {
-    return AttributeProto.newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR)
-        .setT(GraphBuilder.floats("", v, dims)).build();
-  }
-
   /**
    * x [N,1,4,4] -> Conv(W, B from Constant nodes, pad 1) -> BatchNormalization(Constant scale,
    * bias, mean, var) -> Relu -> y [N,2,4,4], opset 11.
@@ -35,12 +30,15 @@ class ExporterStylesTest {
     return new GraphBuilder().opset(11)
         .input("x", DataTypes.FLOAT, -1, 1, 4, 4)
         .output("y", DataTypes.FLOAT, -1, 2, 4, 4)
-        .node("Constant", "W_c", List.of(), List.of("W"), value(values(18, 7, 0.5f), 2, 1, 3, 3))
-        .node("Constant", "B_c", List.of(), List.of("B"), value(new float[] {0.1f, -0.1f}, 2))
-        .node("Constant", "s_c", List.of(), List.of("s"), value(new float[] {1.5f, 0.5f}, 2))
-        .node("Constant", "b_c", List.of(), List.of("b"), value(new float[] {0f, 0.2f}, 2))
-        .node("Constant", "m_c", List.of(), List.of("m"), value(new float[] {0.05f, 0f}, 2))
-        .node("Constant", "v_c", List.of(), List.of("v"), value(new float[] {1f, 2f}, 2))
+        .node("Constant", "W_c", List.of(), List.of("W"),
+            constantValue(values(18, 7, 0.5f), 2, 1, 3, 3))
+        .node("Constant", "B_c", List.of(), List.of("B"),
+            constantValue(new float[] {0.1f, -0.1f}, 2))
+        .node("Constant", "s_c", List.of(), List.of("s"),
+            constantValue(new float[] {1.5f, 0.5f}, 2))
+        .node("Constant", "b_c", List.of(), List.of("b"), constantValue(new float[] {0f, 0.2f}, 2))
+        .node("Constant", "m_c", List.of(), List.of("m"), constantValue(new float[] {0.05f, 0f}, 2))
+        .node("Constant", "v_c", List.of(), List.of("v"), constantValue(new float[] {1f, 2f}, 2))
         .node("Conv", "conv", List.of("x", "W", "B"), List.of("conv_out"),
             intsAttr("pads", 1, 1, 1, 1), intsAttr("kernel_shape", 3, 3))
         .node("BatchNormalization", "bn", List.of("conv_out", "s", "b", "m", "v"),
@@ -63,8 +61,8 @@ class ExporterStylesTest {
         .floatInit("beta", new float[] {0f, 0.1f, -0.1f, 0.2f}, 4)
         .node("Identity", "W_id", List.of("W"), List.of("W_view"))
         .node("Identity", "gamma_id", List.of("gamma"), List.of("gamma_view"))
-        .node("Constant", "two_c", List.of(), List.of("two"), value(new float[] {2f}))
-        .node("Constant", "eps_c", List.of(), List.of("eps"), value(new float[] {1e-5f}))
+        .node("Constant", "two_c", List.of(), List.of("two"), constantValue(new float[] {2f}))
+        .node("Constant", "eps_c", List.of(), List.of("eps"), constantValue(new float[] {1e-5f}))
         .node("MatMul", "mm", List.of("x", "W_view"), List.of("h"))
         .node("ReduceMean", "mean", List.of("h"), List.of("mu"), intsAttr("axes", -1))
         .node("Sub", "center", List.of("h", "mu"), List.of("d"))

@@ -92,6 +92,12 @@ final class GraphBuilder {
     return Attributes.ofFloat(name, v);
   }
 
+  /** The {@code value} attribute of a Constant node holding a float32 tensor. */
+  static AttributeProto constantValue(float[] values, long... dims) {
+    return AttributeProto.newBuilder().setName("value")
+        .setType(AttributeProto.AttributeType.TENSOR).setT(floats("", values, dims)).build();
+  }
+
   static AttributeProto intsAttr(String name, long... v) {
     AttributeProto.Builder a = AttributeProto.newBuilder().setName(name)
         .setType(AttributeProto.AttributeType.INTS);

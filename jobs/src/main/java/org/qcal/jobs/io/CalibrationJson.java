@@ -146,6 +146,7 @@ public final class CalibrationJson {
     node.put("tappedTensors", g.tappedTensors());
     node.put("weights", g.weights());
     node.put("biases", g.biases());
+    node.put("foldedBatchNorms", g.foldedBatchNorms());
     ObjectNode floats = node.putObject("floatNodes");
     g.floatNodes().forEach(floats::put);
     return node;

@@ -16,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.qcal.QcalException;
+import org.qcal.onnx.BatchNormFolding;
 import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.GraphAnalyzer;
 import org.qcal.onnx.NodeSelection;
@@ -111,18 +112,22 @@ public final class CalibrationCandidates {
   }
 
   /**
-   * One candidate per method of {@code file}: {@code fp32} exported with that method's params.
-   * Fails unless the file was made from this model ({@code fp32Sha256}, the file's digest).
+   * One candidate per method of {@code file}: the FP32 model as calibrate quantized it
+   * ({@code folded}: BatchNormalization folded into the Convs) exported with that method's
+   * params. Fails unless the file was made from this model ({@code fp32Sha256}, the digest of
+   * the user's file).
    */
-  public static List<Candidate> candidates(CalibrationFile file, OnnxModel fp32,
+  public static List<Candidate> candidates(CalibrationFile file, BatchNormFolding.Result folded,
       String fp32Sha256) {
+    OnnxModel fp32 = folded.model();
     if (!file.modelSha256().equals(fp32Sha256)) {
       throw new QcalException(file.path() + " was made from a model with sha256 "
           + ModelDigest.shortForm(file.modelSha256()) + ", but --model " + fp32.name()
           + " has sha256 " + ModelDigest.shortForm(fp32Sha256));
     }
-    // The plan calibrate used: the same analysis of the same model.
-    CalibrationPlan plan = GraphAnalyzer.analyze(fp32, file.selection(), true);
+    // The plan calibrate used: the same analysis of the same folded model.
+    CalibrationPlan plan = GraphAnalyzer.analyze(fp32,
+        file.selection().withRemovedNodes(folded.foldedNodes()), true);
     List<Candidate> candidates = new ArrayList<>();
     for (Map.Entry<String, Map<String, QuantParams>> e : file.params().entrySet()) {
       candidates.add(Candidate.export(e.getKey(), file.path() + "#" + e.getKey(), fp32, plan,

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.qcal.QcalException;
+import org.qcal.onnx.BatchNormFolding;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.quant.QuantParams;
 import org.qcal.quant.QuantType;
@@ -57,7 +58,8 @@ class CalibrationCandidatesTest {
     CalibrationCandidates.CalibrationFile f = CalibrationCandidates.parse(json(FILE), "c.json");
     OnnxModel cnn = OnnxModel.load(QdqTensorsTest.CNN);
     QcalException e = assertThrows(QcalException.class,
-        () -> CalibrationCandidates.candidates(f, cnn, "def0123456789"));
+        () -> CalibrationCandidates.candidates(f, BatchNormFolding.fold(cnn),
+            "def0123456789"));
     assertTrue(e.getMessage().startsWith("c.json was made from a model with sha256 abc, but"
         + " --model"), e.getMessage());
   }
