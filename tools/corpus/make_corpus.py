@@ -78,7 +78,8 @@ def build_models(fm, log):
                                    ("tinycnn", m.TinyCnn, 1, 4e-3)):
         start = time.time()
         torch.manual_seed(SEED)
-        model = train(make(), x_train, y_train, epochs, lr, 128, False, SEED)
+        model = make()
+        train(model, x_train, y_train, epochs, lr, 128, False, SEED)  # trains in place
         acc = top1(model, held_x, held_y)
         log(f"  {name}: trained in {time.time() - start:.0f} s, held-out top-1 {acc}%")
         families[name] = (model, {"heldout_top1_torch": acc})
