@@ -6,7 +6,8 @@
 #   tools/corpus/run_corpus.sh [OUT_DIR] [MODEL_NAME_REGEX]
 #
 # OUT_DIR defaults to target/corpus; the corpus is built there first when its manifest is
-# missing (tools/corpus/make_corpus.py, needs Debian's python3-torch and python3-onnx).
+# missing (tools/corpus/ensure_corpus.sh: make_corpus.py, needs Debian's python3-torch and
+# python3-onnx).
 # Each run's stdout/stderr, exit code and seconds land in OUT/runs/MODEL/{calibrate,validate}.*
 # Environment: QCAL_JAVA_OPTS as for bin/qcal.
 set -uo pipefail
@@ -15,10 +16,7 @@ out=${1:-$root/target/corpus}
 only=${2:-}
 py=/usr/bin/python3
 
-if [ ! -f "$out/manifest.json" ]; then
-  echo "== building the corpus into $out"
-  "$py" "$root/tools/corpus/make_corpus.py" "$out" || exit 1
-fi
+"$root/tools/corpus/ensure_corpus.sh" "$out" || exit 1
 out=$(cd "$out" && pwd)
 
 # One line per model: name, model, calib data, held-out data, qcal args, validate args, split

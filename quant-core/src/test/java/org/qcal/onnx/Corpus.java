@@ -13,16 +13,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The model corpus of tools/corpus/make_corpus.py, in {@code target/corpus} of the repository
- * root: generated on first use when Debian's python3-torch and python3-onnx are installed.
+ * The model corpus of tools/corpus/make_corpus.py, in {@link CorpusFolder#DIR}: its models and
+ * torch's outputs on their first held-out rows.
  */
 final class Corpus {
-  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  static final Path DIR = ROOT.resolve("target/corpus");
-  private static final Path PYTHON = Path.of("/usr/bin/python3");
+  static final Path DIR = CorpusFolder.DIR;
 
   /** One model of the manifest and torch's outputs on its first held-out rows. */
   record Model(String name, Path file, Map<String, Tensor> inputs, Map<String, Tensor> outputs) {}
@@ -32,27 +29,9 @@ final class Corpus {
 
   private Corpus() {}
 
-  /** Whether the corpus is there or can be made here. */
-  static boolean available() {
-    return Files.isRegularFile(DIR.resolve("manifest.json")) || canGenerate();
-  }
-
-  private static boolean canGenerate() {
-    if (!Files.isExecutable(PYTHON)) {
-      return false;
-    }
-    return run(List.of(PYTHON.toString(), "-c", "import torch, onnx"), 120) == 0;
-  }
-
-  /** The corpus's models, generating it first when its manifest is missing. */
+  /** The corpus's models, the corpus made first when missing ({@link CorpusFolder#ensure}). */
   static List<Model> models() {
-    if (!Files.isRegularFile(DIR.resolve("manifest.json"))) {
-      int exit = run(List.of(PYTHON.toString(), ROOT.resolve("tools/corpus/make_corpus.py")
-          .toString(), DIR.toString()), 900);
-      if (exit != 0) {
-        throw new IllegalStateException("make_corpus.py exited " + exit);
-      }
-    }
+    CorpusFolder.ensure();
     JsonObject manifest = parse(DIR.resolve("manifest.json"));
     List<Model> models = new ArrayList<>();
     for (JsonElement e : manifest.getAsJsonArray("models")) {
@@ -93,22 +72,6 @@ final class Corpus {
           .getAsJsonObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int run(List<String> command, int seconds) {
-    try {
-      Process p = new ProcessBuilder(command).directory(ROOT.toFile()).inheritIO().start();
-      if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return -1;
-      }
-      return p.exitValue();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return -1;
     }
   }
 }
