@@ -37,6 +37,8 @@ import org.qcal.onnx.CorpusFolder;
  *       drop of at most {@value #MAX_TOP1_DROP} point; for a sequence model (step-agreement) a
  *       per-step argmax agreement of at least {@value #MIN_STEP_AGREEMENT} %; other metrics are
  *       reported in the line;
+ *   <li>the method calibrate exported by default has an output SQNR within {@value
+ *       #MAX_DEFAULT_SHORTFALL_DB} dB of the best method's on the held-out rows;
  *   <li>neither command prints a stack trace or an OutOfMemoryError ({@code --verbose}: an
  *       internal error would print its trace).
  * </ol>
@@ -50,6 +52,7 @@ class CorpusQuantizationTest {
   private static final double MIN_CLASS_AGREEMENT = 98;
   private static final double MAX_TOP1_DROP = 1;
   private static final double MIN_STEP_AGREEMENT = 97;
+  private static final double MAX_DEFAULT_SHORTFALL_DB = 1;
   private static final List<String> GEMM_OPS = List.of("Conv", "MatMul", "Gemm");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -144,6 +147,7 @@ class CorpusQuantizationTest {
     }
     String metric = validation.get("gate").get("metric").asText();
     List<String> numbers = new ArrayList<>();
+    numbers.add(exportedShortfall(name, calibration, validation, failures));
     for (JsonNode o : best.get("outputs")) {
       double sqnr = number(o.get("sqnrDb"));
       numbers.add(String.format(Locale.ROOT, "%s SQNR %.1f dB", o.get("name").asText(), sqnr));
@@ -175,6 +179,31 @@ class CorpusQuantizationTest {
     }
     return "best " + method + " of " + candidates + " on " + validation.get("samples").asLong()
         + " rows (metric " + metric + "): " + String.join(", ", numbers);
+  }
+
+  /**
+   * Issue 10: "the default export's output SQNR must be within 1 dB of the best method's". The
+   * default export is calibrate's {@code chosen} method; SQNR of the first (primary) output.
+   */
+  private static String exportedShortfall(String name, JsonNode calibration,
+      JsonNode validation, List<String> failures) {
+    String chosen = calibration.get("chosen").asText();
+    double best = Double.NEGATIVE_INFINITY;
+    double exported = Double.NaN;
+    for (JsonNode c : validation.get("candidates")) {
+      double sqnr = number(c.get("outputs").get(0).get("sqnrDb"));
+      best = Math.max(best, sqnr);
+      if (c.get("name").asText().equals(chosen)) {
+        exported = sqnr;
+      }
+    }
+    if (!(best - exported <= MAX_DEFAULT_SHORTFALL_DB)) {
+      failures.add(String.format(Locale.ROOT, "%s: the exported method %s has output SQNR %.2f"
+          + " dB, %.2f dB under the best method's %.2f dB (at most %s)", name, chosen, exported,
+          best - exported, best, MAX_DEFAULT_SHORTFALL_DB));
+    }
+    return String.format(Locale.ROOT, "exported %s %.1f dB (best %.1f dB)", chosen, exported,
+        best);
   }
 
   /** One command's exit code and error stream. */
