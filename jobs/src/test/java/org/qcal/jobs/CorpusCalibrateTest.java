@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
@@ -31,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("corpus")
 class CorpusCalibrateTest {
-  private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
-  private static final Path CORPUS = ROOT.resolve("target/corpus");
+  private static final Path CORPUS = CorpusRuns.ROOT.resolve("target/corpus");
 
   /** Model -> the part of its message that names what qcal cannot do yet. */
   private static final Map<String, String> KNOWN_FAILURES = Map.of(
@@ -44,13 +38,7 @@ class CorpusCalibrateTest {
 
   @BeforeAll
   static void corpus() throws IOException, InterruptedException {
-    Path file = CORPUS.resolve("manifest.json");
-    if (!Files.isRegularFile(file) && Files.isExecutable(Path.of("/usr/bin/python3"))) {
-      new ProcessBuilder("/usr/bin/python3", "tools/corpus/make_corpus.py", CORPUS.toString())
-          .directory(ROOT.toFile()).inheritIO().start().waitFor();
-    }
-    Assumptions.assumeTrue(Files.isRegularFile(file), "no corpus and no python3-torch");
-    manifest = new ObjectMapper().readTree(file.toFile());
+    manifest = CorpusRuns.manifest("make_corpus.py", "corpus");
     JobsTestSpark.start("CorpusCalibrateTest", 1);
   }
 
@@ -65,18 +53,15 @@ class CorpusCalibrateTest {
             "--data", CORPUS.resolve(m.get("calib_data").asText()).toString(),
             "--out", out.resolve(name).toString()));
         m.get("qcal_args").forEach(a -> args.add(a.asText()));
-        StringWriter err = new StringWriter();
-        int exit;
-        try (PrintWriter o = new PrintWriter(new StringWriter(), true);
-            PrintWriter e = new PrintWriter(err, true)) {
-          exit = Main.run(o, e, args.toArray(String[]::new));
-        }
+        CorpusRuns.Outcome run = CorpusRuns.run(args);
+        int exit = run.exit();
+        String err = run.err();
         String known = KNOWN_FAILURES.get(name);
         if (known == null) {
           assertEquals(ExitCode.OK, exit, name + ": " + err);
         } else {
           assertEquals(ExitCode.BAD_INPUT, exit, name + " (known failure): " + err);
-          assertTrue(err.toString().contains(known), name + ": " + err);
+          assertTrue(err.contains(known), name + ": " + err);
         }
       }));
     }

@@ -17,11 +17,13 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The model corpus of tools/corpus/make_corpus.py, in {@code target/corpus} of the repository
- * root: generated on first use when Debian's python3-torch and python3-onnx are installed.
+ * root, and the opset corpus of tools/corpus/opset_models.py, in {@code target/opset-corpus}:
+ * generated on first use when Debian's python3-torch and python3-onnx are installed.
  */
 final class Corpus {
   static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   static final Path DIR = ROOT.resolve("target/corpus");
+  static final Path OPSET_DIR = ROOT.resolve("target/opset-corpus");
   private static final Path PYTHON = Path.of("/usr/bin/python3");
 
   /** One model of the manifest and torch's outputs on its first held-out rows. */
@@ -34,7 +36,12 @@ final class Corpus {
 
   /** Whether the corpus is there or can be made here. */
   static boolean available() {
-    return Files.isRegularFile(DIR.resolve("manifest.json")) || canGenerate();
+    return available(DIR);
+  }
+
+  /** Whether the corpus of {@code dir} is there or can be made here. */
+  static boolean available(Path dir) {
+    return Files.isRegularFile(dir.resolve("manifest.json")) || canGenerate();
   }
 
   private static boolean canGenerate() {
@@ -46,14 +53,7 @@ final class Corpus {
 
   /** The corpus's models, generating it first when its manifest is missing. */
   static List<Model> models() {
-    if (!Files.isRegularFile(DIR.resolve("manifest.json"))) {
-      int exit = run(List.of(PYTHON.toString(), ROOT.resolve("tools/corpus/make_corpus.py")
-          .toString(), DIR.toString()), 900);
-      if (exit != 0) {
-        throw new IllegalStateException("make_corpus.py exited " + exit);
-      }
-    }
-    JsonObject manifest = parse(DIR.resolve("manifest.json"));
+    JsonObject manifest = manifest("make_corpus.py", DIR, 900);
     List<Model> models = new ArrayList<>();
     for (JsonElement e : manifest.getAsJsonArray("models")) {
       JsonObject m = e.getAsJsonObject();
@@ -62,6 +62,21 @@ final class Corpus {
           tensors(ref.getAsJsonObject("inputs")), tensors(ref.getAsJsonObject("outputs"))));
     }
     return models;
+  }
+
+  /**
+   * The manifest of the corpus in {@code dir}, made first by {@code tools/corpus/SCRIPT DIR} when
+   * it is missing (at most {@code seconds}).
+   */
+  static JsonObject manifest(String script, Path dir, int seconds) {
+    if (!Files.isRegularFile(dir.resolve("manifest.json"))) {
+      int exit = run(List.of(PYTHON.toString(), ROOT.resolve("tools/corpus").resolve(script)
+          .toString(), dir.toString()), seconds);
+      if (exit != 0) {
+        throw new IllegalStateException(script + " exited " + exit);
+      }
+    }
+    return parse(dir.resolve("manifest.json"));
   }
 
   private static Map<String, Tensor> tensors(JsonObject o) {
