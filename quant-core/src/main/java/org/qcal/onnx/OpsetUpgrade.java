@@ -33,7 +33,7 @@ import org.qcal.onnx.proto.Onnx.ValueInfoProto;
  * </ul>
  *
  * A refused node makes the whole upgrade fail: the result lists every refusal. Models at 13 or
- * later are never touched (nothing is lowered).
+ * later are never touched (nothing is lowered). See docs/DESIGN.md, *Opsets*.
  */
 final class OpsetUpgrade {
   static final long PER_AXIS_OPSET = 13;
