@@ -10,7 +10,9 @@ import org.qcal.onnx.proto.Onnx.NodeProto;
  * Softmax-13). The two agree when {@code axis} is the last dim, which is what torch writes (it
  * transposes the dim it normalizes to the end), so when the axis is -1, or the input's rank is
  * known and the axis is its last dim, the node only gets its axis written out. Otherwise the old meaning is spelled
- * out: {@code Flatten(axis) -> op(axis = -1) -> Reshape} back to {@code Shape(x)}.
+ * out: {@code Flatten(axis) -> op(axis = -1) -> Reshape} back to {@code Shape(x)}. The 2-D input
+ * and output hold the values of x and y: recorded as their aliases, they get x's and y's
+ * quantization params in the QDQ export, so that the op still sits between DQ and Q there.
  */
 final class CoercedAxisOps implements NodeConversion {
   static final Set<String> OPS = Set.of("Softmax", "LogSoftmax", "Hardmax");
@@ -41,5 +43,7 @@ final class CoercedAxisOps implements NodeConversion {
         .addInput(x).addOutput(shape).build());
     site.add(NodeProto.newBuilder().setOpType("Reshape").setName(site.newName(base + "_Reshape"))
         .addInput(rows).addInput(shape).addOutput(y).build());
+    site.alias(flat, x);
+    site.alias(rows, y);
   }
 }

@@ -1,7 +1,9 @@
 package org.qcal.onnx;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
@@ -21,6 +23,7 @@ final class ConversionSite {
   private final List<NodeProto> nodes = new ArrayList<>();
   private final List<TensorProto> initializers = new ArrayList<>();
   private final int[] newIndex;
+  private final Map<String, List<String>> aliases = new LinkedHashMap<>();
   private int current = -1;
   private int nodesAtBegin;
   private int initializersAtBegin;
@@ -50,6 +53,12 @@ final class ConversionSite {
     nodes.subList(nodesAtBegin, nodes.size()).clear();
     initializers.subList(initializersAtBegin, initializers.size()).clear();
     newIndex[current] = -1;
+    aliases.values().forEach(list -> list.removeIf(a -> !isWritten(a)));
+    aliases.values().removeIf(List::isEmpty);
+  }
+
+  private boolean isWritten(String tensor) {
+    return nodes.stream().anyMatch(n -> n.getOutputList().contains(tensor));
   }
 
   /** A node that helps the replacement, placed where it is added (before or after the main). */
@@ -61,6 +70,22 @@ final class ConversionSite {
   void replaceWith(NodeProto node) {
     newIndex[current] = nodes.size();
     nodes.add(node);
+  }
+
+  /**
+   * Records that new tensor {@code alias} holds the values of original tensor {@code original},
+   * only laid out in another shape (a Flatten of it): quantized with the same params, the QDQ
+   * export keeps the quantized op between Q/DQ pairs, where ONNX Runtime fuses it.
+   */
+  void alias(String alias, String original) {
+    aliases.computeIfAbsent(original, k -> new ArrayList<>()).add(alias);
+  }
+
+  /** Original tensor -> the new tensors recorded as holding its values ({@link #alias}). */
+  Map<String, List<String>> aliases() {
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    aliases.forEach((k, v) -> copy.put(k, List.copyOf(v)));
+    return copy;
   }
 
   /** A tensor or node name not yet used in the model, {@code base} if it is free. */

@@ -55,11 +55,12 @@ final class OpsetUpgrade {
 
   /**
    * The outcome: the model at opset 13 (only meaningful without refusals); for each node of the
-   * original main graph, the index of the node that took its place; the refusals, one line
-   * each; and how many nodes of each op were rewritten.
+   * original main graph, the index of the node that took its place; for tensors of the main
+   * graph, the new tensors holding their values in another shape ({@link ConversionSite#alias});
+   * the refusals, one line each; and how many nodes of each op were rewritten.
    */
-  record Result(ModelProto model, int[] nodeIndex, List<String> refusals,
-      Map<String, Integer> converted) {
+  record Result(ModelProto model, int[] nodeIndex, Map<String, List<String>> aliases,
+      List<String> refusals, Map<String, Integer> converted) {
     boolean ok() {
       return refusals.isEmpty();
     }
@@ -112,7 +113,7 @@ final class OpsetUpgrade {
     if (b.getIrVersion() < IR_FOR_OPSET_13) {
       b.setIrVersion(IR_FOR_OPSET_13);
     }
-    return new Result(b.build(), main.nodeIndex(), List.copyOf(up.refusals),
+    return new Result(b.build(), main.nodeIndex(), main.aliases(), List.copyOf(up.refusals),
         Collections.unmodifiableMap(up.converted));
   }
 

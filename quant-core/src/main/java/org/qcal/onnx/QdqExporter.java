@@ -43,6 +43,8 @@ public final class QdqExporter {
   private final Map<String, QuantParams> biasParams = new LinkedHashMap<>();
   /** Original node index -> index in the exported graph, when the opset was raised. */
   private int[] nodeIndex;
+  /** Tensor -> the tensors the opset upgrade added that hold its values in another shape. */
+  private Map<String, List<String>> aliases = Map.of();
 
   private QdqExporter(OnnxModel model, CalibrationPlan plan, WeightQuantization settings) {
     this.model = model;
@@ -79,6 +81,7 @@ public final class QdqExporter {
       if (up.ok()) {
         proto = up.model();
         nodeIndex = up.nodeIndex();
+        aliases = up.aliases();
         notes.add("raised the ONNX opset from " + opset + " to " + OpsetUpgrade.PER_AXIS_OPSET
             + " for " + (opset < OnnxModel.MIN_OPSET ? "QuantizeLinear/DequantizeLinear"
                 : "per-channel weights")
@@ -102,6 +105,9 @@ public final class QdqExporter {
     QdqInserter inserter = new QdqInserter(edit, index, used);
     for (String tensor : plan.quantizedTensors()) {
       inserter.activation(tensor, activationParams.get(tensor));
+      for (String alias : aliases.getOrDefault(tensor, List.of())) {
+        inserter.activation(alias, activationParams.get(tensor));
+      }
     }
     Map<String, String> dequantizedWeights = new HashMap<>();
     for (WeightSpec spec : plan.weights()) {

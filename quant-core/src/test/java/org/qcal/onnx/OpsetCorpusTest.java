@@ -29,7 +29,9 @@ import org.qcal.runtime.ModelOutputs;
  *   <li>below 13, the model {@link OpsetUpgrade} raised to 13 computes what the original
  *       computes, within {@link #TOLERANCE};
  *   <li>qcal's QDQ export with per-channel weights is at opset 13 or the model's own if later,
- *       dequantizes every Conv and Gemm weight per axis, and runs.
+ *       dequantizes every Conv and Gemm weight per axis, runs, and still has its Softmax fused
+ *       into QLinearSoftmax by ONNX Runtime (below 13 most of them are flattened to 2-D by the
+ *       upgrade: CoercedAxisOps).
  * </ol>
  *
  * Tagged "corpus": it generates the models (about a minute) when python3-torch is installed and
@@ -105,6 +107,8 @@ class OpsetCorpusTest {
           qdq.notes().toString());
       List<String> weights = weightsWithoutAxis(qdq.model().graph());
       assertEquals(List.of(), weights, m.name() + ": Conv/Gemm weights not dequantized per axis");
+      assertTrue(OrtSupport.optimizedOpTypes(qdq.toByteArray()).contains("QLinearSoftmax"),
+          m.name() + ": Softmax not fused");
       ModelOutputs out = OrtSupport.run(qdq.toByteArray(), "input", input(m), m.shape());
       float[] y = out.floats("output");
       assertEquals(BATCH, out.shape("output")[0]);

@@ -201,6 +201,31 @@ class QdqExporterTest {
   }
 
   @Test
+  void aSoftmaxFlattenedByTheUpgradeIsStillFusedByOnnxRuntime() {
+    OnnxModel model = new GraphBuilder().opset(11)
+        .input("x", DataTypes.FLOAT, 1, 4, 2, 2).output("p", DataTypes.FLOAT)
+        .floatInit("W", GraphBuilder.values(16, 5, 1f), 4, 4, 1, 1)
+        .node("Conv", "conv", List.of("x", "W"), List.of("c"))
+        .node("Softmax", "softmax", List.of("c"), List.of("p"), intAttr("axis", 1))
+        .model("softmax4d.onnx");
+    Map<String, QuantParams> params = Map.of("x", X, "c", Y,
+        "p", QuantParams.of(1f / 256, 0, QuantType.UINT8));
+
+    QdqModel q = QdqExporter.export(model, GraphAnalyzer.analyze(model), params,
+        WeightQuantization.DEFAULT);
+
+    List<String> ops = q.model().graph().getNodeList().stream().map(NodeProto::getOpType)
+        .toList();
+    assertEquals(List.of("Conv", "QuantizeLinear", "DequantizeLinear", "Flatten",
+        "QuantizeLinear", "DequantizeLinear", "Softmax", "QuantizeLinear", "DequantizeLinear",
+        "Shape", "Reshape", "QuantizeLinear", "DequantizeLinear"),
+        ops.subList(ops.indexOf("Conv"), ops.size()), "Q/DQ on the 2-D aliases too");
+    List<String> optimized = OrtSupport.optimizedOpTypes(q.toByteArray());
+    assertTrue(optimized.contains("QLinearSoftmax"), optimized.toString());
+    assertTrue(optimized.contains("QLinearConv"), optimized.toString());
+  }
+
+  @Test
   void aNodeThatCannotBeConvertedGivesTensorWeightsWithANote() {
     // Resize-11's tf_half_pixel_for_nn has no opset-13 form (removed there).
     OnnxModel model = gemmAtOpset11()
