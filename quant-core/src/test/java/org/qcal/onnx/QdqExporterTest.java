@@ -173,6 +173,11 @@ class QdqExporterTest {
     OrtSupport.run(q.toByteArray(), "x", new float[] {1f, -0.5f}, 1, 2);
   }
 
+  private static QdqModel exportPerChannel(OnnxModel model, Map<String, QuantParams> params) {
+    return QdqExporter.export(model, GraphAnalyzer.analyze(model), params,
+        WeightQuantization.DEFAULT);
+  }
+
   /** x -> Gemm(W) -> y at opset 11, for a node reading y to produce the output p. */
   private static GraphBuilder gemmAtOpset11() {
     return new GraphBuilder().opset(11)
@@ -189,8 +194,7 @@ class QdqExporterTest {
     Map<String, QuantParams> params = Map.of("x", X, "y", Y,
         "p", QuantParams.of(1f / 255, 0, QuantType.UINT8));
 
-    QdqModel q = QdqExporter.export(model, GraphAnalyzer.analyze(model), params,
-        WeightQuantization.DEFAULT);
+    QdqModel q = exportPerChannel(model, params);
 
     assertEquals(13, q.model().onnxOpset());
     assertEquals(List.of("raised the ONNX opset from 11 to 13 for per-channel weights,"
@@ -211,8 +215,7 @@ class QdqExporterTest {
     Map<String, QuantParams> params = Map.of("x", X, "c", Y,
         "p", QuantParams.of(1f / 256, 0, QuantType.UINT8));
 
-    QdqModel q = QdqExporter.export(model, GraphAnalyzer.analyze(model), params,
-        WeightQuantization.DEFAULT);
+    QdqModel q = exportPerChannel(model, params);
 
     List<String> ops = q.model().graph().getNodeList().stream().map(NodeProto::getOpType)
         .toList();
@@ -235,8 +238,7 @@ class QdqExporterTest {
         .model("resize11.onnx");
     Map<String, QuantParams> params = Map.of("x", X, "y", Y);
 
-    QdqModel q = QdqExporter.export(model, GraphAnalyzer.analyze(model), params,
-        WeightQuantization.DEFAULT);
+    QdqModel q = exportPerChannel(model, params);
     GraphProto g = q.model().graph();
 
     assertEquals(11, q.model().onnxOpset());
