@@ -130,7 +130,9 @@ final class OpsetUpgrade {
       NodeConversion conversion = CONVERSIONS.get(n.getOpType());
       try {
         if (conversion == null) {
+          String padding = Attributes.getString(n, "auto_pad", "");
           throw new NodeConversion.Refused("qcal knows no conversion of " + n.getOpType()
+              + (padding.startsWith("SAME") ? " with auto_pad " + padding : "")
               + (since == null ? "" : " below opset " + since));
         }
         conversion.convert(n, from, site);

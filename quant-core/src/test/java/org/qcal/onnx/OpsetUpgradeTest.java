@@ -72,7 +72,8 @@ class OpsetUpgradeTest {
   void casesWithoutAnOpset13EquivalentAreRefused() {
     assertRefused(with("BatchNormalization", 8, intAttr("spatial", 0)), "spatial = 0");
     assertRefused(with("MaxPool", 11, intsAttr("kernel_shape", 2, 2),
-        Attributes.ofString("auto_pad", "SAME_UPPER")), "no conversion of MaxPool below opset 12");
+        Attributes.ofString("auto_pad", "SAME_UPPER")),
+        "no conversion of MaxPool with auto_pad SAME_UPPER below opset 12");
     assertRefused(new GraphBuilder().opset(10).irVersion(5)
         .input("x", DataTypes.FLOAT, 2, 3).output("y", DataTypes.FLOAT)
         .output("m", DataTypes.BOOL)
