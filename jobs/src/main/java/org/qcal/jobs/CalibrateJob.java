@@ -171,6 +171,9 @@ public final class CalibrateJob {
         parameters = parameters.withChoice(ExportChoice.of(method));
       }
       QdqModel qdq = export(model, plan, tensors, parameters);
+      // Also in calibration.json; logged because they change what the export is (an opset
+      // raised and the nodes converted for it, weights per tensor instead of per channel ...).
+      qdq.notes().forEach(note -> LOG.info("{}: {}", settings.model(), note));
       GraphSummary graph = GraphSummary.of(model, plan, qdq.weightParams().size(),
           qdq.biasParams().size(), input.folding().folded());
       LOG.info("{}: {}", settings.model(), graph.describe());

@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.jobs.io.AtomicOutputDir;
 import org.qcal.onnx.proto.Onnx.ModelProto;
+import org.qcal.onnx.proto.Onnx.NodeProto;
+import org.qcal.onnx.proto.Onnx.TypeProto;
+import org.qcal.onnx.proto.Onnx.ValueInfoProto;
 
 /**
  * Runs every bad input qcal refuses, checks each is exit 2 with one {@code qcal:} line and
@@ -87,6 +90,7 @@ class BadInputTableTest {
     }
     b.addOpsetImportBuilder().setDomain("com.example").setVersion(1);
     Files.write(tmp.resolve("unknown-op.onnx"), b.build().toByteArray());
+    writeOldOpsets(ModelProto.parseFrom(Files.readAllBytes(Path.of(cnn))));
     Files.writeString(tmp.resolve("bad-value.conf"), "batch-size=lots\n");
     Files.writeString(tmp.resolve("bad-key.conf"), "batchsize=32\n");
     Files.writeString(tmp.resolve("good.conf"), "batch-size=32\n");
@@ -105,6 +109,32 @@ class BadInputTableTest {
     data.write().mode(SaveMode.ErrorIfExists).format(format.length > 0 ? format[0] : "parquet")
         .save(path);
     return path;
+  }
+
+  /**
+   * The CNN at opset 5, below what ONNX Runtime runs, and at opset 9 behind a Dropout whose mask
+   * is a graph output, a node the upgrade to opset 13 refuses (OpsetUpgrade).
+   */
+  private static void writeOldOpsets(ModelProto model) throws IOException {
+    ModelProto.Builder five = model.toBuilder();
+    five.setOpsetImport(0, five.getOpsetImport(0).toBuilder().setVersion(5));
+    Files.write(tmp.resolve("opset-5.onnx"), five.build().toByteArray());
+    ModelProto.Builder nine = model.toBuilder();
+    nine.setOpsetImport(0, nine.getOpsetImport(0).toBuilder().setVersion(9));
+    var graph = nine.getGraphBuilder();
+    String input = graph.getInput(0).getName();
+    for (var n : graph.getNodeBuilderList()) {
+      for (int i = 0; i < n.getInputCount(); i++) {
+        if (n.getInput(i).equals(input)) {
+          n.setInput(i, "dropped");
+        }
+      }
+    }
+    graph.addNode(0, NodeProto.newBuilder().setOpType("Dropout").setName("dropout")
+        .addInput(input).addOutput("dropped").addOutput("mask"));
+    graph.addOutput(ValueInfoProto.newBuilder().setName("mask").setType(TypeProto.newBuilder()
+        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))));
+    Files.write(tmp.resolve("dropout-mask-opset-9.onnx"), nine.build().toByteArray());
   }
 
   private static String t(String name) {
@@ -157,6 +187,9 @@ class BadInputTableTest {
             out),
         calibrate("model", "input with dynamic H and W, no `--input-shape`",
             t("dynamic-hw.onnx"), slice, out),
+        calibrate("model", "ONNX opset below 7", t("opset-5.onnx"), slice, out),
+        calibrate("model", "opset below 10 with a node that has no opset-13 form",
+            t("dropout-mask-opset-9.onnx"), slice, out),
         calibrate("data", "data path missing", cnn, t("missing.parquet"), out),
         calibrate("data", "data has no rows", cnn, t("empty.parquet"), out),
         calibrate("data", "folder mixes Parquet and JSON", cnn, t("mixed"), out),

@@ -1,5 +1,7 @@
 package org.qcal.onnx;
 
+import com.google.protobuf.ByteString;
+import java.util.Set;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 
@@ -27,6 +29,12 @@ final class Attributes {
     return a == null ? absent : a.getF();
   }
 
+  /** A string attribute's value (UTF-8), or {@code absent}. */
+  static String getString(NodeProto node, String name, String absent) {
+    AttributeProto a = find(node, name);
+    return a == null ? absent : a.getS().toStringUtf8();
+  }
+
   static AttributeProto ofInt(String name, long value) {
     return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT)
         .setI(value).build();
@@ -35,6 +43,24 @@ final class Attributes {
   static AttributeProto ofFloat(String name, float value) {
     return AttributeProto.newBuilder().setName(name)
         .setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+  }
+
+  static AttributeProto ofString(String name, String value) {
+    return AttributeProto.newBuilder().setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(value)).build();
+  }
+
+  /** The node without the attributes named {@code names}. */
+  static NodeProto without(NodeProto node, String... names) {
+    Set<String> drop = Set.of(names);
+    NodeProto.Builder b = node.toBuilder().clearAttribute();
+    for (AttributeProto a : node.getAttributeList()) {
+      if (!drop.contains(a.getName())) {
+        b.addAttribute(a);
+      }
+    }
+    return b.build();
   }
 
   /** The node with attribute {@code a} added, or replacing the one with the same name. */

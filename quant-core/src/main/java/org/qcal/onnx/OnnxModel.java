@@ -20,9 +20,10 @@ import org.qcal.onnx.proto.Onnx.OperatorSetIdProto;
  *
  * <p>Loading refuses, each with one line naming the file: an empty file; a file over protobuf's
  * 2 GB limit (checked before reading it); a text file; bytes that are not a protobuf (truncated,
- * corrupt); a message without a graph; an ONNX opset below {@value #MIN_OPSET}, the first with
- * QuantizeLinear and DequantizeLinear; external data that is missing or escapes the model's
- * folder.
+ * corrupt); a message without a graph; an ONNX opset below 7, the oldest ONNX Runtime runs, or
+ * below {@value #MIN_OPSET} (the first with QuantizeLinear and DequantizeLinear) with a node that
+ * {@link OpsetUpgrade} cannot convert to opset 13; external data that is missing or escapes the
+ * model's folder.
  */
 public final class OnnxModel {
   /** The first ONNX opset with QuantizeLinear/DequantizeLinear. */
@@ -115,16 +116,21 @@ public final class OnnxModel {
       throw new QcalException("model " + name + " is not an ONNX model: it has no graph");
     }
     long opset = opsetVersion(proto, ONNX_DOMAIN);
-    // Below MIN_OPSET the QDQ export raises the opset to 13, which needs every op to mean the
-    // same there (OpsetUpgrade); a model for which that does not hold is refused here, early.
-    Set<String> blockers = opset < 0 ? Set.of() : OpsetUpgrade.blockers(proto, opset);
-    if (opset < MIN_OPSET && (opset < 0 || !blockers.isEmpty())) {
+    if (opset < OpsetUpgrade.OLDEST_OPSET) {
       throw new QcalException("model " + name + " uses ONNX opset "
-          + (opset < 0 ? "(none imported)" : opset) + "; qcal needs opset >= " + MIN_OPSET
-          + " (QuantizeLinear/DequantizeLinear)"
-          + (blockers.isEmpty() ? "" : " and cannot raise it to " + OpsetUpgrade.PER_AXIS_OPSET
-              + " without changing the meaning of " + String.join(", ", blockers))
-          + "; convert it with onnx.version_converter");
+          + (opset < 0 ? "(none imported)" : opset) + "; qcal needs opset >= "
+          + OpsetUpgrade.OLDEST_OPSET + ", the oldest ONNX Runtime runs; convert it with"
+          + " onnx.version_converter");
+    }
+    if (opset < MIN_OPSET) {
+      // The QDQ export raises such a model to 13 (OpsetUpgrade): what it cannot convert is
+      // refused here, early.
+      OpsetUpgrade.Result up = OpsetUpgrade.upgrade(proto, opset, name);
+      if (!up.ok()) {
+        throw new QcalException("model " + name + " uses ONNX opset " + opset + ", below the "
+            + MIN_OPSET + " QuantizeLinear/DequantizeLinear need, and qcal cannot raise it to "
+            + OpsetUpgrade.PER_AXIS_OPSET + ": " + up.refusal());
+      }
     }
     Set<String> initializers = new HashSet<>();
     proto.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));

@@ -1,115 +1,108 @@
 package org.qcal.onnx;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.onnx.proto.Onnx.OperatorSetIdProto;
+import org.qcal.onnx.proto.Onnx.TensorProto;
+import org.qcal.onnx.proto.Onnx.ValueInfoProto;
 
 /**
  * Raises a model's default-domain opset to 13, the first whose DequantizeLinear takes per-axis
- * scales ({@code axis} attribute, opset 13 in Operators.md), when that leaves every node's
- * meaning unchanged. Raising the import re-binds every node to its opset-13 definition, so it is
- * only done when each op's definition is the same at 13 as at the model's version, apart from new
- * types: {@link #SAME_SINCE} lists, per op, the oldest opset from which that holds (from the
- * operator changelog). Any op not listed blocks the upgrade, and the exporter falls back to
- * per-tensor weights.
+ * scales ({@code axis} attribute, opset 13 in Operators.md), converting each node whose op's
+ * definition changed on the way. Raising the import re-binds every node to its opset-13
+ * definition, so every default-domain node, in subgraphs too, is either
+ *
+ * <ul>
+ *   <li>copied, when its definition at the model's opset is the one of 13 ({@link
+ *       UnchangedOps}),
+ *   <li>rewritten into nodes that compute the same at 13 ({@link NodeConversion}: {@link
+ *       AttributesToInputs}, {@link CoercedAxisOps}, {@link UpsampleToResize}, {@link
+ *       InferenceDropout}, {@link SpatialBatchNorm}), keeping its name and its outputs' names,
+ *   <li>or refused, with the reason, when there is no such rewrite (an op qcal does not know,
+ *       or a case the conversion cannot express).
+ * </ul>
+ *
+ * A refused node makes the whole upgrade fail: the result lists every refusal. Models at 13 or
+ * later are never touched (nothing is lowered). See docs/DESIGN.md, *Opsets*.
  */
 final class OpsetUpgrade {
   static final long PER_AXIS_OPSET = 13;
 
+  /** The oldest opset ONNX Runtime runs, and so the oldest qcal can calibrate. */
+  static final long OLDEST_OPSET = 7;
+
   /** ONNX IR version 7 introduced opset 13 (onnx/Versioning.md). */
   static final long IR_FOR_OPSET_13 = 7;
 
+  private static final Map<String, NodeConversion> CONVERSIONS = conversions();
+
+  private final long from;
+  private final long irVersion;
+  private final String modelName;
+  private final Set<String> used;
+  private final List<String> refusals = new ArrayList<>();
+  private final Map<String, Integer> converted = new TreeMap<>();
+
   /**
-   * Op -> oldest opset whose definition is still the one of opset 13. For example Squeeze moved
-   * its axes from an attribute to an input at 13, Clip its bounds at 11, Softmax changed its
-   * axis semantics at 13, Dropout its ratio at 12, Pad its pads at 11. MaxPool-10 added
-   * ceil_mode and dilations whose defaults (floor, 1) give MaxPool-8's output, MaxPool-11 only
-   * documented those defaults, MaxPool-12 added int8 types; but MaxPool-12 also redefined
-   * auto_pad SAME_UPPER/SAME_LOWER (output size ceil(input / stride)), so a MaxPool with those
-   * is the same only from 12 ({@link #since}).
+   * The outcome: the model at opset 13 (only meaningful without refusals); for each node of the
+   * original main graph, the index of the node that took its place; for tensors of the main
+   * graph, the new tensors holding their values in another shape ({@link ConversionSite#alias});
+   * the refusals, one line each; and how many nodes of each op were rewritten.
    */
-  private static final Map<String, Integer> SAME_SINCE = Map.ofEntries(
-      Map.entry("Conv", 1), Map.entry("ConvTranspose", 1), Map.entry("Gemm", 7),
-      Map.entry("MatMul", 1), Map.entry("Add", 7), Map.entry("Sub", 7), Map.entry("Mul", 7),
-      Map.entry("Div", 7), Map.entry("Pow", 7), Map.entry("Relu", 6), Map.entry("LeakyRelu", 6),
-      Map.entry("PRelu", 9), Map.entry("Elu", 6), Map.entry("Selu", 6), Map.entry("Sigmoid", 6),
-      Map.entry("HardSigmoid", 6), Map.entry("Tanh", 6), Map.entry("Exp", 6),
-      Map.entry("Log", 6), Map.entry("Sqrt", 6), Map.entry("Neg", 6), Map.entry("Abs", 6),
-      Map.entry("Reciprocal", 6), Map.entry("Floor", 6), Map.entry("Ceil", 6),
-      Map.entry("Erf", 9), Map.entry("Clip", 11), Map.entry("MaxPool", 8),
-      Map.entry("AveragePool", 11), Map.entry("GlobalAveragePool", 1),
-      Map.entry("GlobalMaxPool", 1), Map.entry("Flatten", 9), Map.entry("Reshape", 5),
-      Map.entry("Transpose", 1), Map.entry("Concat", 4), Map.entry("Identity", 1),
-      Map.entry("Constant", 9), Map.entry("Shape", 1), Map.entry("Gather", 11),
-      Map.entry("Cast", 6), Map.entry("BatchNormalization", 9), Map.entry("Slice", 10),
-      Map.entry("ReduceMean", 11), Map.entry("ReduceMax", 11), Map.entry("ReduceMin", 11),
-      Map.entry("Min", 8), Map.entry("Max", 8), Map.entry("Sum", 8), Map.entry("Mean", 8),
-      Map.entry("Expand", 8), Map.entry("Tile", 6), Map.entry("Where", 9),
-      Map.entry("Equal", 11), Map.entry("Less", 9), Map.entry("Greater", 9),
-      Map.entry("Not", 1), Map.entry("ConstantOfShape", 9), Map.entry("Range", 11),
-      Map.entry("InstanceNormalization", 6), Map.entry("LRN", 1),
-      Map.entry("QuantizeLinear", 10), Map.entry("DequantizeLinear", 10),
-      Map.entry("DepthToSpace", 11), Map.entry("SpaceToDepth", 1));
-
-  private OpsetUpgrade() {}
-
-  /** True when every default-domain node, subgraphs included, means the same at opset 13. */
-  static boolean canUpgrade(ModelProto model, long from) {
-    return blockers(model, from).isEmpty();
-  }
-
-  /** The op types whose meaning at {@code from} differs from opset 13, for messages. */
-  static Set<String> blockers(ModelProto model, long from) {
-    Set<String> ops = new TreeSet<>();
-    if (from < PER_AXIS_OPSET) {
-      collectBlockers(model.getGraph(), from, ops);
+  record Result(ModelProto model, int[] nodeIndex, Map<String, List<String>> aliases,
+      List<String> refusals, Map<String, Integer> converted) {
+    boolean ok() {
+      return refusals.isEmpty();
     }
-    return ops;
-  }
 
-  private static void collectBlockers(GraphProto graph, long from, Set<String> into) {
-    for (NodeProto n : graph.getNodeList()) {
-      if (OnnxModel.sameDomain(n.getDomain(), OnnxModel.ONNX_DOMAIN)) {
-        Integer since = since(n);
-        if (since == null || since > from) {
-          into.add(n.getOpType());
-        }
-      }
-      for (AttributeProto a : n.getAttributeList()) {
-        if (a.hasG()) {
-          collectBlockers(a.getG(), from, into);
-        }
-        for (GraphProto g : a.getGraphsList()) {
-          collectBlockers(g, from, into);
-        }
-      }
+    /** The first refusal, and how many more there are, for a one-line message. */
+    String refusal() {
+      int more = refusals.size() - 1;
+      return refusals.isEmpty() ? "" : refusals.get(0)
+          + (more > 0 ? " (and " + more + " more node" + (more > 1 ? "s" : "") + ")" : "");
     }
   }
 
-  /** The oldest opset at which node {@code n} means what it means at 13, or null if unknown. */
-  private static Integer since(NodeProto n) {
-    if (n.getOpType().equals("MaxPool")) {
-      AttributeProto pad = Attributes.find(n, "auto_pad");
-      if (pad != null && pad.getS().toStringUtf8().startsWith("SAME")) {
-        return 12;
-      }
-    }
-    return SAME_SINCE.get(n.getOpType());
+  private OpsetUpgrade(long from, long irVersion, String modelName, Set<String> used) {
+    this.from = from;
+    this.irVersion = irVersion;
+    this.modelName = modelName;
+    this.used = used;
   }
 
-  /** The model importing the default domain at opset 13 and IR version >= 7. */
-  static ModelProto upgrade(ModelProto model) {
-    ModelProto.Builder b = model.toBuilder();
+  private static Map<String, NodeConversion> conversions() {
+    Map<String, NodeConversion> c = new HashMap<>();
+    AttributesToInputs.ops().forEach(op -> c.put(op, new AttributesToInputs()));
+    CoercedAxisOps.OPS.forEach(op -> c.put(op, new CoercedAxisOps()));
+    c.put("Upsample", new UpsampleToResize());
+    c.put("Resize", new UpsampleToResize());
+    c.put("Dropout", new InferenceDropout());
+    c.put("BatchNormalization", new SpatialBatchNorm());
+    return Collections.unmodifiableMap(c);
+  }
+
+  /** {@code model}, whose default domain is at opset {@code from} (below 13), raised to 13. */
+  static Result upgrade(ModelProto model, long from, String modelName) {
+    Set<String> used = new HashSet<>();
+    collectNames(model.getGraph(), used);
+    OpsetUpgrade up = new OpsetUpgrade(from, model.getIrVersion(), modelName, used);
+    ConversionSite main = up.convert(model.getGraph());
+    ModelProto.Builder b = model.toBuilder().setGraph(main.graph());
     boolean found = false;
     for (int i = 0; i < b.getOpsetImportCount(); i++) {
       OperatorSetIdProto id = b.getOpsetImport(i);
       if (OnnxModel.sameDomain(id.getDomain(), OnnxModel.ONNX_DOMAIN)) {
-        b.setOpsetImport(i, id.toBuilder().setVersion(Math.max(id.getVersion(), PER_AXIS_OPSET)));
+        b.setOpsetImport(i, id.toBuilder().setVersion(PER_AXIS_OPSET));
         found = true;
       }
     }
@@ -120,6 +113,85 @@ final class OpsetUpgrade {
     if (b.getIrVersion() < IR_FOR_OPSET_13) {
       b.setIrVersion(IR_FOR_OPSET_13);
     }
-    return b.build();
+    return new Result(b.build(), main.nodeIndex(), main.aliases(), List.copyOf(up.refusals),
+        Collections.unmodifiableMap(up.converted));
+  }
+
+  private ConversionSite convert(GraphProto graph) {
+    ConversionSite site = new ConversionSite(graph, irVersion, modelName, used);
+    for (int i = 0; i < graph.getNodeCount(); i++) {
+      site.begin(i);
+      NodeProto n = withConvertedSubgraphs(graph.getNode(i));
+      Integer since = UnchangedOps.since(n);
+      if (!QuantizableOps.isOnnx(n) || (since != null && since <= from)) {
+        site.replaceWith(n);
+        continue;
+      }
+      NodeConversion conversion = CONVERSIONS.get(n.getOpType());
+      try {
+        if (conversion == null) {
+          String padding = Attributes.getString(n, "auto_pad", "");
+          throw new NodeConversion.Refused("qcal knows no conversion of " + n.getOpType()
+              + (padding.startsWith("SAME") ? " with auto_pad " + padding : "")
+              + (since == null ? "" : " below opset " + since));
+        }
+        conversion.convert(n, from, site);
+        converted.merge(n.getOpType(), 1, Integer::sum);
+      } catch (NodeConversion.Refused r) {
+        site.rollback();
+        site.replaceWith(n);
+        refusals.add("node '" + site.label(i) + "' (" + n.getOpType() + ", opset " + from
+            + "): " + r.getMessage());
+      }
+    }
+    return site;
+  }
+
+  /** The node with each subgraph (If, Loop, Scan bodies) converted too. */
+  private NodeProto withConvertedSubgraphs(NodeProto n) {
+    NodeProto.Builder b = null;
+    for (int i = 0; i < n.getAttributeCount(); i++) {
+      AttributeProto a = n.getAttribute(i);
+      if (!a.hasG() && a.getGraphsCount() == 0) {
+        continue;
+      }
+      AttributeProto.Builder converted = a.toBuilder();
+      if (a.hasG()) {
+        converted.setG(convert(a.getG()).graph());
+      }
+      for (int g = 0; g < a.getGraphsCount(); g++) {
+        converted.setGraphs(g, convert(a.getGraphs(g)).graph());
+      }
+      if (b == null) {
+        b = n.toBuilder();
+      }
+      b.setAttribute(i, converted);
+    }
+    return b == null ? n : b.build();
+  }
+
+  /** Every name of {@code graph} and its subgraphs, so that new names collide with none. */
+  private static void collectNames(GraphProto graph, Set<String> into) {
+    graph.getInputList().forEach(v -> into.add(v.getName()));
+    graph.getOutputList().forEach(v -> into.add(v.getName()));
+    for (ValueInfoProto v : graph.getValueInfoList()) {
+      into.add(v.getName());
+    }
+    for (TensorProto t : graph.getInitializerList()) {
+      into.add(t.getName());
+    }
+    for (NodeProto n : graph.getNodeList()) {
+      into.add(n.getName());
+      into.addAll(n.getInputList());
+      into.addAll(n.getOutputList());
+      for (AttributeProto a : n.getAttributeList()) {
+        if (a.hasG()) {
+          collectNames(a.getG(), into);
+        }
+        for (GraphProto g : a.getGraphsList()) {
+          collectNames(g, into);
+        }
+      }
+    }
   }
 }

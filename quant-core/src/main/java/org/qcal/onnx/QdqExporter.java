@@ -24,9 +24,11 @@ import org.qcal.quant.QuantType;
  * Add/Mul, per tensor in the activation type so that the binary op's QDQ group fuses. The graph
  * surgery is {@link QdqInserter}'s.
  *
- * <p>Per-channel weights need DequantizeLinear's {@code axis}, added in opset 13: an older model
- * is raised to 13 when {@link OpsetUpgrade} finds that safe, and otherwise gets per-tensor
- * weights (noted in {@link QdqModel#notes()}).
+ * <p>QuantizeLinear needs opset 10 and per-channel weights DequantizeLinear's {@code axis}, added
+ * in opset 13: a model below 10, or below 13 with per-channel weights, is raised to 13 by {@link
+ * OpsetUpgrade}, which converts the nodes whose ops changed (noted in {@link QdqModel#notes()});
+ * when a node between 10 and 12 cannot be converted the weights are per tensor instead, with a
+ * note naming it.
  */
 public final class QdqExporter {
   /** ONNX added 16-bit QuantizeLinear/DequantizeLinear in opset 21. */
@@ -39,6 +41,10 @@ public final class QdqExporter {
   private final Map<String, QuantParams> activationParams = new LinkedHashMap<>();
   private final Map<String, QuantParams> weightParams = new LinkedHashMap<>();
   private final Map<String, QuantParams> biasParams = new LinkedHashMap<>();
+  /** Original node index -> index in the exported graph, when the opset was raised. */
+  private int[] nodeIndex;
+  /** Tensor -> the tensors the opset upgrade added that hold its values in another shape. */
+  private Map<String, List<String>> aliases = Map.of();
 
   private QdqExporter(OnnxModel model, CalibrationPlan plan, WeightQuantization settings) {
     this.model = model;
@@ -67,16 +73,29 @@ public final class QdqExporter {
   private QdqModel run(Map<String, QuantParams> activations) {
     resolveActivationParams(activations);
     ModelProto proto = model.proto();
-    boolean perChannel = settings.perChannel() && choosePerChannel(proto);
-    if (model.onnxOpset() < OnnxModel.MIN_OPSET) {
-      // OnnxModel only loads such a model when OpsetUpgrade can raise it.
-      proto = OpsetUpgrade.upgrade(proto);
-      notes.add("raised the ONNX opset from " + model.onnxOpset() + " to "
-          + OpsetUpgrade.PER_AXIS_OPSET + " for QuantizeLinear/DequantizeLinear");
-    } else if (perChannel && model.onnxOpset() < OpsetUpgrade.PER_AXIS_OPSET) {
-      proto = OpsetUpgrade.upgrade(proto);
-      notes.add("raised the ONNX opset from " + model.onnxOpset() + " to "
-          + OpsetUpgrade.PER_AXIS_OPSET + " for per-channel weights");
+    boolean perChannel = settings.perChannel()
+        && plan.weights().stream().anyMatch(w -> w.axis() >= 0);
+    long opset = model.onnxOpset();
+    if (opset < OpsetUpgrade.PER_AXIS_OPSET && (opset < OnnxModel.MIN_OPSET || perChannel)) {
+      OpsetUpgrade.Result up = OpsetUpgrade.upgrade(proto, opset, model.name());
+      if (up.ok()) {
+        proto = up.model();
+        nodeIndex = up.nodeIndex();
+        aliases = up.aliases();
+        notes.add("raised the ONNX opset from " + opset + " to " + OpsetUpgrade.PER_AXIS_OPSET
+            + " for " + (opset < OnnxModel.MIN_OPSET ? "QuantizeLinear/DequantizeLinear"
+                : "per-channel weights")
+            + (up.converted().isEmpty() ? "" : ", converting " + up.converted()));
+      } else if (opset < OnnxModel.MIN_OPSET) {
+        // OnnxModel refuses such a model when it is loaded; this is for one built otherwise.
+        throw new QcalException("model " + model.name() + " uses ONNX opset " + opset
+            + " and cannot be raised to " + OpsetUpgrade.PER_AXIS_OPSET + ": " + up.refusal());
+      } else {
+        perChannel = false;
+        notes.add("weights quantized per tensor: per-channel needs ONNX opset "
+            + OpsetUpgrade.PER_AXIS_OPSET + ", and model " + model.name() + " (opset " + opset
+            + ") cannot be raised to it: " + up.refusal());
+      }
     }
     GraphIndex index = new GraphIndex(proto.getGraph(), proto.getIrVersion());
     ConstantValues constants = new ConstantValues(index,
@@ -86,6 +105,9 @@ public final class QdqExporter {
     QdqInserter inserter = new QdqInserter(edit, index, used);
     for (String tensor : plan.quantizedTensors()) {
       inserter.activation(tensor, activationParams.get(tensor));
+      for (String alias : aliases.getOrDefault(tensor, List.of())) {
+        inserter.activation(alias, activationParams.get(tensor));
+      }
     }
     Map<String, String> dequantizedWeights = new HashMap<>();
     for (WeightSpec spec : plan.weights()) {
@@ -96,7 +118,7 @@ public final class QdqExporter {
         dq = quantizeWeight(constants, inserter, used, spec, axis);
         dequantizedWeights.put(key, dq);
       }
-      edit.setInput(spec.node(), spec.input(), dq);
+      edit.setInput(node(spec.node()), spec.input(), dq);
       edit.removeIfUnused(spec.initializer());
     }
     for (BiasSpec spec : plan.biases()) {
@@ -166,21 +188,6 @@ public final class QdqExporter {
     }
   }
 
-  /** Whether any weight will be per channel: after an opset upgrade if one is needed. */
-  private boolean choosePerChannel(ModelProto proto) {
-    boolean wanted = plan.weights().stream().anyMatch(w -> w.axis() >= 0);
-    if (!wanted || model.onnxOpset() >= OpsetUpgrade.PER_AXIS_OPSET) {
-      return wanted;
-    }
-    if (OpsetUpgrade.canUpgrade(proto, model.onnxOpset())) {
-      return true;
-    }
-    notes.add("weights quantized per tensor: per-channel needs ONNX opset "
-        + OpsetUpgrade.PER_AXIS_OPSET + ", and model " + model.name() + " (opset "
-        + model.onnxOpset() + ") has ops whose meaning would change if it were raised");
-    return false;
-  }
-
   private String quantizeWeight(ConstantValues constants, QdqInserter inserter,
       Set<String> used, WeightSpec spec, int axis) {
     TensorProto w = constant(constants, spec.initializer());
@@ -209,8 +216,13 @@ public final class QdqExporter {
     weightParams.put(spec.initializer(), q.params());
     String dq = inserter.constant(spec.initializer(),
         TensorData.bytes(name, type, t.getDimsList(), q.values()), q.params());
-    edit.setInput(spec.node(), spec.input(), dq);
+    edit.setInput(node(spec.node()), spec.input(), dq);
     edit.removeIfUnused(spec.initializer());
+  }
+
+  /** The index in the exported graph of node {@code original} of the plan's model. */
+  private int node(int original) {
+    return nodeIndex == null ? original : nodeIndex[original];
   }
 
   /** The float32 value of a constant the plan names (an initializer or a view of one). */
@@ -234,7 +246,7 @@ public final class QdqExporter {
     }
     TensorProto b = constant(constants, spec.initializer());
     float[] values = TensorData.floats(b, model.name());
-    NodeProto node = edit.node(spec.node());
+    NodeProto node = edit.node(node(spec.node()));
     if (node.getOpType().equals("Gemm")) {
       // QGemm adds an int32 bias unscaled, so Gemm's beta is folded into the values; it is also
       // written out explicitly, since ONNX Runtime's Gemm QDQ selector reads the attribute.
@@ -244,7 +256,7 @@ public final class QdqExporter {
           values[i] *= beta;
         }
       }
-      edit.setAttribute(spec.node(), Attributes.ofFloat("beta", 1f));
+      edit.setAttribute(node(spec.node()), Attributes.ofFloat("beta", 1f));
     }
     BiasQuantizer.Quantized q = BiasQuantizer.quantize(spec.initializer(), values,
         input.scale(), weight);
@@ -253,7 +265,7 @@ public final class QdqExporter {
     biasParams.put(spec.initializer(), q.params());
     String dq = inserter.constant(spec.initializer(),
         TensorData.integers(name, QuantType.INT32, dims, q.values()), q.params());
-    edit.setInput(spec.node(), spec.input(), dq);
+    edit.setInput(node(spec.node()), spec.input(), dq);
     edit.removeIfUnused(spec.initializer());
   }
 }

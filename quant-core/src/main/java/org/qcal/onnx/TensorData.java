@@ -98,6 +98,20 @@ final class TensorData {
     return raw(name, DataTypes.FLOAT, dims, b.array());
   }
 
+  /** An int64 tensor, e.g. axes or pads that an opset conversion moves into an input. */
+  static TensorProto int64s(String name, List<Long> dims, long[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asLongBuffer().put(values);
+    return raw(name, DataTypes.INT64, dims, b.array());
+  }
+
+  /** A float64 tensor; empty dims make a scalar. */
+  static TensorProto doubles(String name, List<Long> dims, double[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+    b.asDoubleBuffer().put(values);
+    return raw(name, DataTypes.DOUBLE, dims, b.array());
+  }
+
   /** A tensor of {@code type} holding {@code values} (which must fit the type). */
   static TensorProto integers(String name, QuantType type, List<Long> dims, int[] values) {
     int width;

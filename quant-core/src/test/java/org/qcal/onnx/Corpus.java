@@ -43,6 +43,11 @@ final class Corpus {
     return models;
   }
 
+  /** The manifest.json of a corpus folder. */
+  static JsonObject manifest(Path dir) {
+    return parse(dir.resolve("manifest.json"));
+  }
+
   private static Map<String, Tensor> tensors(JsonObject o) {
     Map<String, Tensor> map = new LinkedHashMap<>();
     for (String name : o.keySet()) {

@@ -17,6 +17,8 @@ public final class CorpusFolder {
   /** The repository root, from a module's folder (Maven's working folder). */
   private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
   public static final Path DIR = ROOT.resolve("target/corpus");
+  /** The opset corpus of tools/corpus/opset_models.py: small models at opsets 7-12, 17-21. */
+  public static final Path OPSET_DIR = ROOT.resolve("target/opset-corpus");
   /** ensure_corpus.sh's exit code when python3-torch or Fashion-MNIST is missing. */
   private static final int CANNOT_MAKE = 69;
 
@@ -29,10 +31,19 @@ public final class CorpusFolder {
    * the test fails with the script's last lines.
    */
   public static Path ensure() {
+    return ensure(DIR, "make_corpus.py");
+  }
+
+  /** {@link #OPSET_DIR} with its manifest.json, as {@link #ensure()}. */
+  public static Path ensureOpsets() {
+    return ensure(OPSET_DIR, "opset_models.py");
+  }
+
+  private static Path ensure(Path dir, String script) {
     try {
       Path log = Files.createTempFile("qcal-corpus", ".log");
       Process p = new ProcessBuilder("bash", ROOT.resolve("tools/corpus/ensure_corpus.sh")
-          .toString(), DIR.toString()).directory(ROOT.toFile()).redirectErrorStream(true)
+          .toString(), dir.toString(), script).directory(ROOT.toFile()).redirectErrorStream(true)
           .redirectOutput(log.toFile()).start();
       if (!p.waitFor(30, TimeUnit.MINUTES)) {
         p.destroyForcibly();
@@ -48,7 +59,7 @@ public final class CorpusFolder {
             + (p.exitValue() == CANNOT_MAKE ? " under CI (.ci/run installs what it needs)" : "")
             + "; its last lines:\n" + output.substring(Math.max(0, output.length() - 4000)));
       }
-      return DIR;
+      return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -41,6 +41,13 @@ final class GraphBuilder {
     return this;
   }
 
+  /** A graph output of {@code elemType} whose shape is left to the runtime. */
+  GraphBuilder output(String name, int elemType) {
+    graph.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))));
+    return this;
+  }
+
   GraphBuilder floatInit(String name, float[] values, long... dims) {
     graph.addInitializer(floats(name, values, dims));
     return this;

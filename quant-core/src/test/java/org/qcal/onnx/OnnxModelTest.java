@@ -98,19 +98,29 @@ class OnnxModelTest {
   }
 
   @Test
-  void rejectsAnOpsetBelowTenThatCannotBeRaised() throws IOException {
-    // Relu's definition changed at opset 6 (OpsetUpgrade): at 5 it cannot be raised to 13.
+  void rejectsAnOpsetBelowSeven() throws IOException {
     QcalException e = loadFails("old.onnx", reluModel(5).toByteArray());
     assertTrue(e.getMessage().contains("opset 5"), e.getMessage());
-    assertTrue(e.getMessage().contains(">= 10"), e.getMessage());
-    assertTrue(e.getMessage().contains("meaning of Relu"), e.getMessage());
+    assertTrue(e.getMessage().contains(">= 7, the oldest ONNX Runtime runs"), e.getMessage());
+  }
+
+  @Test
+  void rejectsAnOpsetBelowTenWithANodeThatCannotBeConverted() throws IOException {
+    ModelProto upsample = new GraphBuilder().opset(9).irVersion(4)
+        .input("x", DataTypes.FLOAT, 1, 1, 2, 2).input("scales", DataTypes.FLOAT, 4)
+        .output("y", DataTypes.FLOAT)
+        .node("Upsample", "up", List.of("x", "scales"), List.of("y")).build();
+    QcalException e = loadFails("nine.onnx", upsample.toByteArray());
+    assertTrue(e.getMessage().contains("uses ONNX opset 9, below the 10"
+        + " QuantizeLinear/DequantizeLinear need, and qcal cannot raise it to 13: node 'up'"
+        + " (Upsample, opset 9): its scales are computed at run time"), e.getMessage());
   }
 
   @Test
   void acceptsAnOpsetBelowTenThatCanBeRaised() throws IOException {
-    Path path = dir.resolve("nine.onnx");
-    Files.write(path, reluModel(9).toByteArray());
-    assertEquals(9, OnnxModel.load(path).onnxOpset());
+    Path path = dir.resolve("seven.onnx");
+    Files.write(path, reluModel(7).toByteArray());
+    assertEquals(7, OnnxModel.load(path).onnxOpset(), "loaded as it is, raised at export");
   }
 
   @Test

@@ -173,23 +173,79 @@ class QdqExporterTest {
     OrtSupport.run(q.toByteArray(), "x", new float[] {1f, -0.5f}, 1, 2);
   }
 
-  @Test
-  void opsNotSafeToUpgradeGiveTensorWeightsInstead() {
-    OnnxModel model = new GraphBuilder().opset(11)
+  private static QdqModel exportPerChannel(OnnxModel model, Map<String, QuantParams> params) {
+    return QdqExporter.export(model, GraphAnalyzer.analyze(model), params,
+        WeightQuantization.DEFAULT);
+  }
+
+  /** x -> Gemm(W) -> y at opset 11, for a node reading y to produce the output p. */
+  private static GraphBuilder gemmAtOpset11() {
+    return new GraphBuilder().opset(11)
         .input("x", DataTypes.FLOAT, 1, 2).output("p", DataTypes.FLOAT, 1, 2)
         .floatInit("W", new float[] {1.27f, -0.6f, 0.3f, 0.254f}, 2, 2)
-        .node("Gemm", "gemm", List.of("x", "W"), List.of("y"), intAttr("transB", 1))
+        .node("Gemm", "gemm", List.of("x", "W"), List.of("y"), intAttr("transB", 1));
+  }
+
+  @Test
+  void opsetElevenSoftmaxIsConvertedForPerChannelWeights() {
+    OnnxModel model = gemmAtOpset11()
         .node("Softmax", "softmax", List.of("y"), List.of("p"), intAttr("axis", 1))
         .model("softmax11.onnx");
     Map<String, QuantParams> params = Map.of("x", X, "y", Y,
         "p", QuantParams.of(1f / 255, 0, QuantType.UINT8));
 
-    QdqModel q = QdqExporter.export(model, GraphAnalyzer.analyze(model), params,
-        WeightQuantization.DEFAULT);
+    QdqModel q = exportPerChannel(model, params);
+
+    assertEquals(13, q.model().onnxOpset());
+    assertEquals(List.of("raised the ONNX opset from 11 to 13 for per-channel weights,"
+        + " converting {Softmax=1}"), q.notes().stream().filter(n -> n.startsWith("raised"))
+        .toList());
+    assertEquals(List.of(2L), init(q.model().graph(), "W_scale").getDimsList());
+    OrtSupport.run(q.toByteArray(), "x", new float[] {1f, -0.5f}, 1, 2);
+  }
+
+  @Test
+  void aSoftmaxFlattenedByTheUpgradeIsStillFusedByOnnxRuntime() {
+    OnnxModel model = new GraphBuilder().opset(11)
+        .input("x", DataTypes.FLOAT, 1, 4, 2, 2).output("p", DataTypes.FLOAT)
+        .floatInit("W", GraphBuilder.values(16, 5, 1f), 4, 4, 1, 1)
+        .node("Conv", "conv", List.of("x", "W"), List.of("c"))
+        .node("Softmax", "softmax", List.of("c"), List.of("p"), intAttr("axis", 1))
+        .model("softmax4d.onnx");
+    Map<String, QuantParams> params = Map.of("x", X, "c", Y,
+        "p", QuantParams.of(1f / 256, 0, QuantType.UINT8));
+
+    QdqModel q = exportPerChannel(model, params);
+
+    List<String> ops = q.model().graph().getNodeList().stream().map(NodeProto::getOpType)
+        .toList();
+    assertEquals(List.of("Conv", "QuantizeLinear", "DequantizeLinear", "Flatten",
+        "QuantizeLinear", "DequantizeLinear", "Softmax", "QuantizeLinear", "DequantizeLinear",
+        "Shape", "Reshape", "QuantizeLinear", "DequantizeLinear"),
+        ops.subList(ops.indexOf("Conv"), ops.size()), "Q/DQ on the 2-D aliases too");
+    List<String> optimized = OrtSupport.optimizedOpTypes(q.toByteArray());
+    assertTrue(optimized.contains("QLinearSoftmax"), optimized.toString());
+    assertTrue(optimized.contains("QLinearConv"), optimized.toString());
+  }
+
+  @Test
+  void aNodeThatCannotBeConvertedGivesTensorWeightsWithANote() {
+    // Resize-11's tf_half_pixel_for_nn has no opset-13 form (removed there).
+    OnnxModel model = gemmAtOpset11()
+        .floatInit("roi", new float[0], 0).floatInit("scales", new float[] {1f, 1f}, 2)
+        .node("Resize", "resize", List.of("y", "roi", "scales"), List.of("p"),
+            Attributes.ofString("coordinate_transformation_mode", "tf_half_pixel_for_nn"))
+        .model("resize11.onnx");
+    Map<String, QuantParams> params = Map.of("x", X, "y", Y);
+
+    QdqModel q = exportPerChannel(model, params);
     GraphProto g = q.model().graph();
 
     assertEquals(11, q.model().onnxOpset());
-    assertTrue(q.notes().stream().anyMatch(n -> n.contains("per tensor")), q.notes().toString());
+    assertEquals(List.of("weights quantized per tensor: per-channel needs ONNX opset 13, and"
+        + " model resize11.onnx (opset 11) cannot be raised to it: node 'resize' (Resize, opset"
+        + " 11): coordinate_transformation_mode tf_half_pixel_for_nn was removed at opset 13"),
+        q.notes());
     assertEquals(List.of(), init(g, "W_scale").getDimsList());
     assertArrayEquals(new float[] {1.27f / 127}, floats(init(g, "W_scale")), 1e-9f);
     assertFalse(producer(g, "W_dequantized").getAttributeList().stream()
