@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,20 +79,20 @@ class CorpusQuantizationTest {
     String model = CORPUS.resolve(m.get("file").asText()).toString();
     List<String> failures = new ArrayList<>();
 
-    Run calibrate = qcal(m, List.of(), "calibrate", "--model", model,
+    CorpusRuns.Outcome calibrate = qcal(m, List.of(), "calibrate", "--model", model,
         "--data", CORPUS.resolve(m.get("calib_data").asText()).toString(),
         "--out", dir.resolve("calibration").toString());
-    failures.addAll(calibrate.traces(name));
+    failures.addAll(traces(name, calibrate));
     assertEquals(ExitCode.OK, calibrate.exit(), name + ": calibrate exited " + calibrate.exit()
         + ": " + calibrate.err() + String.join("; ", failures));
     JsonNode calibration = JSON.readTree(dir.resolve("calibration/calibration.json").toFile());
     String kernels = kernels(name, calibration.get("int8Kernels"), failures);
 
-    Run validate = qcal(m, strings(m.get("validate_args")), "validate", "--model", model,
+    CorpusRuns.Outcome validate = qcal(m, strings(m.get("validate_args")), "validate", "--model", model,
         "--calibration", dir.resolve("calibration").toString(),
         "--data", CORPUS.resolve(m.get("heldout_data").asText()).toString(),
         "--out", dir.resolve("validation").toString());
-    failures.addAll(validate.traces(name));
+    failures.addAll(traces(name, validate));
     assertTrue(validate.exit() == ExitCode.OK || validate.exit() == ExitCode.GATE_FAILED,
         name + ": validate exited " + validate.exit() + ": " + validate.err()
             + String.join("; ", failures));
@@ -206,29 +204,20 @@ class CorpusQuantizationTest {
         best);
   }
 
-  /** One command's exit code and error stream. */
-  private record Run(int exit, String err) {
-    /** The lines of a stack trace or an out-of-memory error, as failures. */
-    List<String> traces(String name) {
-      return err.lines().filter(l -> l.contains("Exception") || l.contains("at org.")
-          || l.contains("OutOfMemoryError")).map(l -> name + ": stack trace line: " + l.strip())
-          .toList();
-    }
+  /** The lines of a stack trace or an out-of-memory error in {@code run}'s stderr. */
+  private static List<String> traces(String name, CorpusRuns.Outcome run) {
+    return run.err().lines().filter(l -> l.contains("Exception") || l.contains("at org.")
+        || l.contains("OutOfMemoryError")).map(l -> name + ": stack trace line: " + l.strip())
+        .toList();
   }
 
   /** {@code Main.run} of a command with the manifest's qcal_args, {@code extra} and --verbose. */
-  private static Run qcal(JsonNode m, List<String> extra, String... command) {
+  private static CorpusRuns.Outcome qcal(JsonNode m, List<String> extra, String... command) {
     List<String> args = new ArrayList<>(List.of(command));
     args.addAll(strings(m.get("qcal_args")));
     args.addAll(extra);
     args.add("--verbose");
-    StringWriter err = new StringWriter();
-    int exit;
-    try (PrintWriter o = new PrintWriter(new StringWriter(), true);
-        PrintWriter e = new PrintWriter(err, true)) {
-      exit = Main.run(o, e, args.toArray(String[]::new));
-    }
-    return new Run(exit, err.toString());
+    return CorpusRuns.run(args);
   }
 
   private static List<String> strings(JsonNode array) {
