@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.jobs.data.PositionSample;
+import org.qcal.jobs.io.OutputLocation;
 import org.qcal.jobs.validate.Candidate;
 import org.qcal.jobs.validate.CandidateResult;
 import org.qcal.jobs.validate.Gate;
@@ -56,7 +57,8 @@ final class MethodChooser {
         settings.format(), settings.imagePreprocessing(), settings.inputs(),
         settings.inputShapes(), null, p.batchSize(), settings.limit(), null);
     double share = Math.min(1.0, (double) p.choose().sampleRows() / calibrationRows);
-    PositionSample sample = new PositionSample(data.plan(), share);
+    PositionSample sample = new PositionSample(data.plan(), share,
+        rootPath(spark, settings.data()));
     if (share < 1 && !sample.positioned()) {
       LOG.info("--choose auto: rows of {} carry no file positions; comparing on all {} rows",
           settings.data(), calibrationRows);
@@ -78,6 +80,18 @@ final class MethodChooser {
     LOG.info("--choose auto: {} (output '{}' SQNR on {} calibration rows: {})", best.id(),
         comparison.output(), comparison.rows(), describe(sqnr));
     return comparison;
+  }
+
+  /** The path part of the data root, qualified (no glob), for {@link PositionSample}. */
+  private static String rootPath(SparkSession spark, String data) {
+    org.apache.hadoop.fs.Path root =
+        new org.apache.hadoop.fs.Path(OutputLocation.globFreePrefix(data));
+    try {
+      return root.getFileSystem(spark.sparkContext().hadoopConfiguration()).makeQualified(root)
+          .toUri().getPath();
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      return ""; // files then count by their names
+    }
   }
 
   /** Higher SQNR wins; NaN (an output that is NaN) never does; ties keep the earlier method. */

@@ -162,7 +162,7 @@ public final class OutputLocation {
   }
 
   /** The part of a path before its first glob character's component ({@code data/*.parquet}). */
-  static String globFreePrefix(String path) {
+  public static String globFreePrefix(String path) {
     int glob = -1;
     for (char c : new char[] {'*', '?', '[', '{'}) {
       int i = path.indexOf(c);

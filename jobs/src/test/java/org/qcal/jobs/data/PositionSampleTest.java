@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
@@ -37,7 +38,8 @@ class PositionSampleTest {
 
   private static PositionSample sample(StructType schema, double share) {
     return new PositionSample(schema.fieldIndex(BatchPlan.FILE_COLUMN),
-        schema.fieldIndex(BatchPlan.BLOCK_COLUMN), schema.fieldIndex(BatchPlan.ROW_COLUMN), share);
+        schema.fieldIndex(BatchPlan.BLOCK_COLUMN), schema.fieldIndex(BatchPlan.ROW_COLUMN), share,
+        "");
   }
 
   /** The kept rows as "file:row" strings (the ids of spark.range tell nothing of position). */
@@ -60,6 +62,27 @@ class PositionSampleTest {
   }
 
   @Test
+  void keepsTheSameRowsOfACopyInAnotherFolderOrFileSystem() {
+    PositionSample local = new PositionSample(0, 1, 2, 0.5, "/tmp/a/data");
+    PositionSample hdfs = new PositionSample(0, 1, 2, 0.5, "/user/b/copy/");
+    PositionSample file = new PositionSample(0, 1, 2, 0.5, "/tmp/slice.parquet");
+    PositionSample renamed = new PositionSample(0, 1, 2, 0.5, "/in/other name.parquet");
+    int kept = 0;
+    for (long i = 0; i < 200; i++) {
+      boolean inFolder = local.call(RowFactory.create("file:///tmp/a/data/k=1/part-1.parquet",
+          0L, i));
+      assertEquals(inFolder, hdfs.call(RowFactory.create(
+          "hdfs://namenode:8020/user/b/copy/k=1/part-1.parquet", 0L, i)), "row " + i);
+      boolean single = file.call(RowFactory.create("file:///tmp/slice.parquet", 0L, i));
+      assertEquals(single, renamed.call(RowFactory.create(
+          "hdfs://nn/in/other%20name.parquet", 0L, i)), "row " + i);
+      kept += inFolder ? 1 : 0;
+    }
+    // Binomial(200, 0.5): mean 100, sd 7.1; four of them.
+    assertTrue(kept >= 72 && kept <= 128, "kept " + kept);
+  }
+
+  @Test
   void keepsRowsFromEveryFileNotJustTheFirst() {
     Set<String> files = new TreeSet<>();
     kept(data, 0.1).forEach(k -> files.add(k.substring(0, k.lastIndexOf(':'))));
@@ -69,7 +92,7 @@ class PositionSampleTest {
   @Test
   void aShareOfOneOrRowsWithoutPositionsKeepEverything() throws Exception {
     assertEquals(ROWS, kept(data, 1.0).size());
-    PositionSample unpositioned = new PositionSample(-1, -1, -1, 0.1);
+    PositionSample unpositioned = new PositionSample(-1, -1, -1, 0.1, "");
     assertTrue(data.javaRDD().filter(unpositioned).count() == ROWS);
   }
 }
