@@ -26,17 +26,46 @@ import time
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus_data as data  # noqa: E402
 import corpus_export as ex  # noqa: E402
 import corpus_models as m  # noqa: E402
-from make_test_models import train  # noqa: E402  (Adam + one-cycle, the test models' loop)
 
 SEED = 20250110
-TRAIN_ROWS = 12000
 REFERENCE_ROWS = 2
 DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
+
+# The classifiers: family, architecture, training images (the first of the training split),
+# epochs, peak learning rate, batch size.
+CLASSIFIERS = (("mobilenetv3", m.MobileNetV3ish, 12000, 2, 4e-3, 128),
+               ("vit", m.TinyVit, 12000, 1, 3e-3, 128),
+               ("tinycnn", m.TinyCnn, 12000, 4, 1e-2, 128))
+
+
+def train(model, x, y, epochs, lr, batch_size, seed, scores=None):
+    """Adam with a one-cycle schedule and cross-entropy, per row (scores [B, C], labels [B]) or
+    per step (scores [B, T, C], labels [B, T]); scores(model, xb) defaults to model(xb).
+    Parameters with requires_grad off stay as they are. Returns the module in eval mode."""
+    scores = scores or (lambda mod, xb: mod(xb))
+    g = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+    steps = epochs * ((len(x) + batch_size - 1) // batch_size)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps)
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(x), generator=g)
+        for i in range(0, len(x), batch_size):
+            idx = order[i:i + batch_size]
+            s = scores(model, x[idx])
+            loss = F.cross_entropy(s.reshape(-1, s.shape[-1]), y[idx].reshape(-1))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+    model.eval()
+    return model
 
 
 @torch.no_grad()
@@ -70,18 +99,17 @@ def top1(model, x, y):
 
 def build_models(fm, log):
     """The trained or settled modules by family, and what the manifest says about them."""
-    x_train, y_train = fm["x_train"][:TRAIN_ROWS], fm["y_train"][:TRAIN_ROWS]
     held_x, held_y = fm["fmnist"][1], fm["labels"][1]
     families = {}
-    for name, make, epochs, lr in (("mobilenetv3", m.MobileNetV3ish, 2, 4e-3),
-                                   ("vit", m.TinyVit, 1, 3e-3),
-                                   ("tinycnn", m.TinyCnn, 1, 4e-3)):
+    for name, make, rows, epochs, lr, batch in CLASSIFIERS:
         start = time.time()
         torch.manual_seed(SEED)
-        model = train(make(), x_train, y_train, epochs, lr, 128, False, SEED)
+        model = train(make(), fm["x_train"][:rows], fm["y_train"][:rows], epochs, lr, batch,
+                      SEED)
         acc = top1(model, held_x, held_y)
         log(f"  {name}: trained in {time.time() - start:.0f} s, held-out top-1 {acc}%")
-        families[name] = (model, {"heldout_top1_torch": acc})
+        families[name] = (model, {"heldout_top1_torch": acc, "training": {
+            "images": rows, "epochs": epochs, "lr": lr, "batch": batch}})
     for upsample in ("convtranspose", "resize"):
         torch.manual_seed(SEED)
         families[f"segnet_{upsample}"] = (
@@ -240,7 +268,7 @@ def main():
     torch.use_deterministic_algorithms(True)
     torch.manual_seed(SEED)
     start = time.time()
-    log = lambda s: print(s, flush=True)  # noqa: E731
+    log = lambda s: print(f"[{time.time() - start:4.0f} s] {s}", flush=True)  # noqa: E731
     for sub in ("models", "data", "reference"):
         os.makedirs(os.path.join(args.out, sub), exist_ok=True)
     log("== data")
