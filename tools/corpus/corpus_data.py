@@ -12,7 +12,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from make_test_models import load_split  # noqa: E402  (the project's own IDX reader)
 
 CALIB_ROWS = 512
-HELDOUT_ROWS = 256
+HELDOUT_ROWS = 256  # scenes, text lines and token rows
+FMNIST_HELDOUT_ROWS = 1000  # the classifiers' images: one flipped row is 0.1 point of top-1
 TEXT_VOCAB = 1000
 TEXT_LEN = 32
 PAD, CLS, SEP = 0, 1, 2
@@ -25,9 +26,9 @@ def fashion_mnist(data_dir):
     return x_train, y_train, x_test, y_test
 
 
-def split_rows(x):
-    """The calibration rows and the held-out rows that follow them."""
-    return x[:CALIB_ROWS], x[CALIB_ROWS:CALIB_ROWS + HELDOUT_ROWS]
+def split_rows(x, heldout=HELDOUT_ROWS):
+    """The calibration rows and the {@code heldout} rows that follow them."""
+    return x[:CALIB_ROWS], x[CALIB_ROWS:CALIB_ROWS + heldout]
 
 
 def color_scenes(gray, seed):

@@ -10,7 +10,8 @@ Usage (from the repository root):
 
 OUT_DIR (default target/corpus, never committed) receives:
     models/*.onnx          the model variants (see tools/corpus/README.md)
-    data/*.npy, *.jsonl    calibration rows (512) and held-out rows (256) per input kind
+    data/*.npy, *.jsonl    calibration rows (512) and held-out rows (1000 Fashion-MNIST
+                           images for the classifiers, 256 of the other kinds)
     reference/*.json       torch's outputs for the first held-out rows, to check a runtime
     manifest.json          per model: file, sha256, inputs, outputs, ops, data, qcal options
 
@@ -199,15 +200,15 @@ def make_data(fm, out, log):
 def load_inputs(data_dir):
     x_train, y_train, x_test, y_test = data.fashion_mnist(data_dir)
     fm = {"x_train": x_train, "y_train": y_train}
-    fm["fmnist"] = data.split_rows(x_test)
-    fm["labels"] = data.split_rows(y_test)
+    fm["fmnist"] = data.split_rows(x_test, data.FMNIST_HELDOUT_ROWS)
+    fm["labels"] = data.split_rows(y_test, data.FMNIST_HELDOUT_ROWS)
+    # Scenes: the calibration images and the first 256 held-out ones, coloured.
     fm["scenes"] = (data.color_scenes(fm["fmnist"][0], SEED),
-                    data.color_scenes(fm["fmnist"][1], SEED + 1))
+                    data.color_scenes(fm["fmnist"][1][:data.HELDOUT_ROWS], SEED + 1))
     # Text lines use four images each: take them from later test rows, past the other splits.
-    lines_from = data.CALIB_ROWS + data.HELDOUT_ROWS
-    lines = data.text_lines(x_test[lines_from:lines_from + 4 * (data.CALIB_ROWS
-                                                                + data.HELDOUT_ROWS)], SEED)
-    fm["lines"] = data.split_rows(lines)
+    lines_from = data.CALIB_ROWS + data.FMNIST_HELDOUT_ROWS
+    count = 4 * (data.CALIB_ROWS + data.HELDOUT_ROWS)
+    fm["lines"] = data.split_rows(data.text_lines(x_test[lines_from:lines_from + count], SEED))
     return fm
 
 
@@ -254,6 +255,7 @@ def export_variant(spec, families, rows, out):
         "sample_shapes": {n: list(r.shape[1:]) for n, r in zip(kind["inputs"], calib)},
         "calib_data": f"data/{kind['data']}_calib.{ext}",
         "heldout_data": f"data/{kind['data']}_heldout.{ext}",
+        "calib_rows": len(calib[0]), "heldout_rows": len(held[0]),
         "qcal_args": kind["qcal"], "validate_args": kind["validate"],
         "reference": f"reference/{name}.json", **facts,
     }
