@@ -43,6 +43,12 @@ DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
 CLASSIFIERS = (("mobilenetv3", m.MobileNetV3ish, 12000, 2, 4e-3, 128),
                ("vit", m.TinyVit, 12000, 1, 3e-3, 128),
                ("tinycnn", m.TinyCnn, 12000, 4, 1e-2, 128))
+# The CRNNs read lines of four training images: the LSTM one learns end to end; the GRU one
+# gets the LSTM one's trained Conv features, frozen, and learns its GRU and classifier.
+CRNN_TRAIN_IMAGES = 12000
+CRNN_EPOCHS = 4
+CRNN_LR = 1e-2
+CRNN_BATCH = 64
 
 
 def train(model, x, y, epochs, lr, batch_size, seed, scores=None):
@@ -95,7 +101,57 @@ def bert_init(model):
 
 @torch.no_grad()
 def top1(model, x, y):
-    return round(float((model(x).argmax(1) == y).float().mean()) * 100, 2)
+    """% of rows (of steps, for per-step outputs [B, T, C]) whose argmax is the label."""
+    return round(float((model(x).argmax(-1) == y).float().mean()) * 100, 2)
+
+
+@torch.no_grad()
+def step_report(model, x, steps):
+    """The CRNN's held-out per-step accuracy against the step labels, on image steps and blank
+    steps apart, and how confident its per-step argmax is (median and 10th percentile)."""
+    p = model(x)
+    right = p.argmax(-1) == steps
+    image = steps != data.BLANK
+    confidence = p.max(-1).values.reshape(-1)
+    pct = lambda t: round(float(t.float().mean()) * 100, 2)  # noqa: E731
+    return {"heldout_step_accuracy_torch": pct(right),
+            "heldout_image_step_accuracy_torch": pct(right[image]),
+            "heldout_blank_step_accuracy_torch": pct(right[~image]),
+            "heldout_step_confidence_median": round(float(confidence.median()), 4),
+            "heldout_step_confidence_p10": round(float(confidence.quantile(0.1)), 4)}
+
+
+def build_crnns(fm, log):
+    """The LSTM CRNN trained on lines of training images with per-step labels, and the GRU one
+    on the LSTM one's frozen Conv features."""
+    images = fm["x_train"][:CRNN_TRAIN_IMAGES]
+    lines = data.text_lines(images, SEED + 2)
+    steps = data.step_labels(fm["y_train"][:CRNN_TRAIN_IMAGES])
+    held_x, held_steps = fm["lines"][1], fm["step_labels"][1]
+    training = {"images": CRNN_TRAIN_IMAGES, "lines": len(lines), "epochs": CRNN_EPOCHS,
+                "lr": CRNN_LR, "batch": CRNN_BATCH, "loss": "cross-entropy per step"}
+    families = {}
+    start = time.time()
+    torch.manual_seed(SEED)
+    lstm = train(m.Crnn("lstm"), lines, steps, CRNN_EPOCHS, CRNN_LR, CRNN_BATCH, SEED,
+                 lambda mod, xb: mod.step_scores(mod.sequence(xb)))
+    families["crnn_lstm"] = (lstm, {"training": training, **step_report(lstm, held_x,
+                                                                        held_steps)})
+    log(f"  crnn_lstm: trained in {time.time() - start:.0f} s, {families['crnn_lstm'][1]}")
+    start = time.time()
+    torch.manual_seed(SEED)
+    gru = m.Crnn("gru")
+    gru.features.load_state_dict(lstm.features.state_dict())
+    gru.features.requires_grad_(False)
+    gru.eval()
+    with torch.no_grad():
+        features = torch.cat([gru.sequence(lines[i:i + 500]) for i in range(0, len(lines), 500)])
+    train(gru, features, steps, CRNN_EPOCHS, CRNN_LR, CRNN_BATCH, SEED,
+          lambda mod, f: mod.step_scores(f))
+    families["crnn_gru"] = (gru, {"training": {**training, "features": "crnn_lstm's, frozen"},
+                                  **step_report(gru, held_x, held_steps)})
+    log(f"  crnn_gru: trained in {time.time() - start:.0f} s, {families['crnn_gru'][1]}")
+    return families
 
 
 def build_models(fm, log):
@@ -115,9 +171,7 @@ def build_models(fm, log):
         torch.manual_seed(SEED)
         families[f"segnet_{upsample}"] = (
             settle_batchnorm(m.SegNet(upsample), fm["scenes"][0]), {})
-    for rnn in ("lstm", "gru"):
-        torch.manual_seed(SEED)
-        families[f"crnn_{rnn}"] = (settle_batchnorm(m.Crnn(rnn), fm["lines"][0]), {})
+    families.update(build_crnns(fm, log))
     torch.manual_seed(SEED)
     families["bert"] = (bert_init(m.TinyBert()).eval(), {})
     return families
@@ -130,8 +184,13 @@ IMAGE = {"inputs": ["input"], "outputs": ["logits"], "data": "fmnist", "format":
 # the metric qcal picks from the output's shape (iou for the mask, step-agreement for CRNNs).
 SCENE = {"inputs": ["image"], "outputs": ["mask"], "data": "scenes", "format": "npy",
          "qcal": ["--input-shape", "image=3,32,32"], "validate": []}
+# Per-step labels (int64 [N, 32], blank = 10) are beside the lines, for the manifest's FP32
+# step accuracy; validate measures step agreement with FP32, which needs none.
 LINE = {"inputs": ["input"], "outputs": ["probs"], "data": "lines", "format": "npy",
-        "qcal": [], "validate": []}
+        "qcal": [], "validate": [],
+        "labels": {"calib_step_labels": "data/lines_calib_steplabels.npy",
+                   "heldout_step_labels": "data/lines_heldout_steplabels.npy",
+                   "step_blank": data.BLANK}}
 TEXT = {"inputs": ["input_ids", "attention_mask"], "outputs": ["logits"], "data": "text",
         "format": "jsonl", "validate": [],
         "qcal": ["--input", "input_ids=input_ids", "--input", "attention_mask=attention_mask"]}
@@ -191,6 +250,8 @@ def make_data(fm, out, log):
             "input": fm["fmnist"][i].reshape(-1, 784), "label": fm["labels"][i]})
         data.write_npy(path("scenes", "npy"), fm["scenes"][i])
         data.write_npy(path("lines", "npy"), fm["lines"][i])
+        data.write_npy(os.path.join(out, "data", f"lines_{split}_steplabels.npy"),
+                       fm["step_labels"][i])
         ids, mask = rows["text"][i]
         data.write_jsonl(path("text", "jsonl"), {"input_ids": ids, "attention_mask": mask})
     log(f"  data: {sorted(os.listdir(os.path.join(out, 'data')))}")
@@ -207,8 +268,9 @@ def load_inputs(data_dir):
                     data.color_scenes(fm["fmnist"][1][:data.HELDOUT_ROWS], SEED + 1))
     # Text lines use four images each: take them from later test rows, past the other splits.
     lines_from = data.CALIB_ROWS + data.FMNIST_HELDOUT_ROWS
-    count = 4 * (data.CALIB_ROWS + data.HELDOUT_ROWS)
+    count = data.LINE_IMAGES * (data.CALIB_ROWS + data.HELDOUT_ROWS)
     fm["lines"] = data.split_rows(data.text_lines(x_test[lines_from:lines_from + count], SEED))
+    fm["step_labels"] = data.split_rows(data.step_labels(y_test[lines_from:lines_from + count]))
     return fm
 
 
@@ -256,6 +318,7 @@ def export_variant(spec, families, rows, out):
         "calib_data": f"data/{kind['data']}_calib.{ext}",
         "heldout_data": f"data/{kind['data']}_heldout.{ext}",
         "calib_rows": len(calib[0]), "heldout_rows": len(held[0]),
+        **kind.get("labels", {}),
         "qcal_args": kind["qcal"], "validate_args": kind["validate"],
         "reference": f"reference/{name}.json", **facts,
     }
