@@ -12,7 +12,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from make_test_models import load_split  # noqa: E402  (the project's own IDX reader)
 
 CALIB_ROWS = 512
-HELDOUT_ROWS = 256
+HELDOUT_ROWS = 256  # scenes, text lines and token rows
+FMNIST_HELDOUT_ROWS = 1000  # the classifiers' images: one flipped row is 0.1 point of top-1
 TEXT_VOCAB = 1000
 TEXT_LEN = 32
 PAD, CLS, SEP = 0, 1, 2
@@ -25,9 +26,9 @@ def fashion_mnist(data_dir):
     return x_train, y_train, x_test, y_test
 
 
-def split_rows(x):
-    """The calibration rows and the held-out rows that follow them."""
-    return x[:CALIB_ROWS], x[CALIB_ROWS:CALIB_ROWS + HELDOUT_ROWS]
+def split_rows(x, heldout=HELDOUT_ROWS):
+    """The calibration rows and the {@code heldout} rows that follow them."""
+    return x[:CALIB_ROWS], x[CALIB_ROWS:CALIB_ROWS + heldout]
 
 
 def color_scenes(gray, seed):
@@ -42,13 +43,40 @@ def color_scenes(gray, seed):
     return (padded * fg + (1 - padded) * bg + noise).clamp(0, 1)
 
 
+# A text line: LINE_IMAGES images side by side, LINE_PAD blank columns left and right, 2 rows
+# above and below: [1, 32, 128]. The CRNN's two 2x2 MaxPools leave one output step per
+# STEP_WIDTH columns: 32 steps, 7 per image and 2 blank ones at each end.
+LINE_IMAGES = 4
+LINE_PAD = 8
+LINE_WIDTH = LINE_IMAGES * 28 + 2 * LINE_PAD
+STEP_WIDTH = 4
+LINE_STEPS = LINE_WIDTH // STEP_WIDTH
+BLANK = 10  # the step class of columns outside every image (the ten garment classes are 0..9)
+
+
 def text_lines(gray, seed):
     """[N/4,1,32,128]: four images side by side, padded to a 32x128 line, as a CRNN reads."""
     g = torch.Generator().manual_seed(seed)
-    n = gray.shape[0] // 4
-    line = gray[:4 * n].reshape(n, 4, 28, 28).permute(0, 2, 1, 3).reshape(n, 1, 28, 112)
-    line = torch.nn.functional.pad(line, (8, 8, 2, 2))
+    n = gray.shape[0] // LINE_IMAGES
+    line = gray[:LINE_IMAGES * n].reshape(n, LINE_IMAGES, 28, 28).permute(0, 2, 1, 3)
+    line = torch.nn.functional.pad(line.reshape(n, 1, 28, LINE_IMAGES * 28),
+                                   (LINE_PAD, LINE_PAD, 2, 2))
     return (line + torch.randn(line.shape, generator=g) * 0.02).clamp(0, 1)
+
+
+def step_labels(labels):
+    """int64 [N/4, 32]: the class of each output step of the lines text_lines makes from images
+    with these labels, the class of the image the step's columns are centred on, or BLANK in
+    the padding left and right of the images."""
+    n = labels.shape[0] // LINE_IMAGES
+    per_line = labels[:LINE_IMAGES * n].reshape(n, LINE_IMAGES)
+    steps = torch.full((n, LINE_STEPS), BLANK, dtype=torch.int64)
+    for t in range(LINE_STEPS):
+        centre = STEP_WIDTH * t + (STEP_WIDTH - 1) / 2
+        image = int((centre - LINE_PAD) // 28)
+        if 0 <= image < LINE_IMAGES:
+            steps[:, t] = per_line[:, image]
+    return steps
 
 
 def token_batches(rows, seed):
@@ -66,7 +94,8 @@ def token_batches(rows, seed):
 
 
 def write_npy(path, x):
-    np.save(path, x.numpy().astype(np.float32))
+    """float32 tensors as float32, integer tensors (labels) as int64."""
+    np.save(path, x.numpy().astype(np.float32 if x.dtype.is_floating_point else np.int64))
 
 
 def write_jsonl(path, columns):

@@ -216,10 +216,17 @@ class Crnn(nn.Module):
         self.rnn = kind(64, hidden, batch_first=True, bidirectional=True)
         self.classifier = nn.Linear(2 * hidden, classes)
 
-    def forward(self, x):
-        f = self.features(x).squeeze(2).permute(0, 2, 1)
+    def sequence(self, x):
+        """[batch, steps, 64]: the features, one vector per 4 input columns."""
+        return self.features(x).squeeze(2).permute(0, 2, 1)
+
+    def step_scores(self, f):
+        """[batch, steps, classes] logits of a feature sequence (trained with cross-entropy)."""
         y, _ = self.rnn(f)
-        return F.softmax(self.classifier(y), dim=-1)
+        return self.classifier(y)
+
+    def forward(self, x):
+        return F.softmax(self.step_scores(self.sequence(x)), dim=-1)
 
 
 class TinyCnn(nn.Module):

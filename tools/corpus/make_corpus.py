@@ -10,7 +10,8 @@ Usage (from the repository root):
 
 OUT_DIR (default target/corpus, never committed) receives:
     models/*.onnx          the model variants (see tools/corpus/README.md)
-    data/*.npy, *.jsonl    calibration rows (512) and held-out rows (256) per input kind
+    data/*.npy, *.jsonl    calibration rows (512) and held-out rows (1000 Fashion-MNIST
+                           images for the classifiers, 256 of the other kinds)
     reference/*.json       torch's outputs for the first held-out rows, to check a runtime
     manifest.json          per model: file, sha256, inputs, outputs, ops, data, qcal options
 
@@ -26,17 +27,52 @@ import time
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import corpus_data as data  # noqa: E402
 import corpus_export as ex  # noqa: E402
 import corpus_models as m  # noqa: E402
-from make_test_models import train  # noqa: E402  (Adam + one-cycle, the test models' loop)
 
 SEED = 20250110
-TRAIN_ROWS = 12000
 REFERENCE_ROWS = 2
 DEFAULT_DATA_DIR = "/usr/share/datasets/fashion-mnist"
+
+# The classifiers: family, architecture, training images (the first of the training split),
+# epochs, peak learning rate, batch size.
+CLASSIFIERS = (("mobilenetv3", m.MobileNetV3ish, 12000, 2, 4e-3, 128),
+               ("vit", m.TinyVit, 12000, 1, 3e-3, 128),
+               ("tinycnn", m.TinyCnn, 12000, 4, 1e-2, 128))
+# The CRNNs read lines of four training images: the LSTM one learns end to end; the GRU one
+# gets the LSTM one's trained Conv features, frozen, and learns its GRU and classifier.
+CRNN_TRAIN_IMAGES = 12000
+CRNN_EPOCHS = 4
+CRNN_LR = 1e-2
+CRNN_BATCH = 64
+
+
+def train(model, x, y, epochs, lr, batch_size, seed, scores=None):
+    """Adam with a one-cycle schedule and cross-entropy, per row (scores [B, C], labels [B]) or
+    per step (scores [B, T, C], labels [B, T]); scores(model, xb) defaults to model(xb).
+    Parameters with requires_grad off stay as they are. Returns the module in eval mode."""
+    scores = scores or (lambda mod, xb: mod(xb))
+    g = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=lr)
+    steps = epochs * ((len(x) + batch_size - 1) // batch_size)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps)
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(x), generator=g)
+        for i in range(0, len(x), batch_size):
+            idx = order[i:i + batch_size]
+            s = scores(model, x[idx])
+            loss = F.cross_entropy(s.reshape(-1, s.shape[-1]), y[idx].reshape(-1))
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+    model.eval()
+    return model
 
 
 @torch.no_grad()
@@ -65,31 +101,77 @@ def bert_init(model):
 
 @torch.no_grad()
 def top1(model, x, y):
-    return round(float((model(x).argmax(1) == y).float().mean()) * 100, 2)
+    """% of rows (of steps, for per-step outputs [B, T, C]) whose argmax is the label."""
+    return round(float((model(x).argmax(-1) == y).float().mean()) * 100, 2)
+
+
+@torch.no_grad()
+def step_report(model, x, steps):
+    """The CRNN's held-out per-step accuracy against the step labels, on image steps and blank
+    steps apart, and how confident its per-step argmax is (median and 10th percentile)."""
+    p = model(x)
+    right = p.argmax(-1) == steps
+    image = steps != data.BLANK
+    confidence = p.max(-1).values.reshape(-1)
+    pct = lambda t: round(float(t.float().mean()) * 100, 2)  # noqa: E731
+    return {"heldout_step_accuracy_torch": pct(right),
+            "heldout_image_step_accuracy_torch": pct(right[image]),
+            "heldout_blank_step_accuracy_torch": pct(right[~image]),
+            "heldout_step_confidence_median": round(float(confidence.median()), 4),
+            "heldout_step_confidence_p10": round(float(confidence.quantile(0.1)), 4)}
+
+
+def build_crnns(fm, log):
+    """The LSTM CRNN trained on lines of training images with per-step labels, and the GRU one
+    on the LSTM one's frozen Conv features."""
+    images = fm["x_train"][:CRNN_TRAIN_IMAGES]
+    lines = data.text_lines(images, SEED + 2)
+    steps = data.step_labels(fm["y_train"][:CRNN_TRAIN_IMAGES])
+    held_x, held_steps = fm["lines"][1], fm["step_labels"][1]
+    training = {"images": CRNN_TRAIN_IMAGES, "lines": len(lines), "epochs": CRNN_EPOCHS,
+                "lr": CRNN_LR, "batch": CRNN_BATCH, "loss": "cross-entropy per step"}
+    families = {}
+    start = time.time()
+    torch.manual_seed(SEED)
+    lstm = train(m.Crnn("lstm"), lines, steps, CRNN_EPOCHS, CRNN_LR, CRNN_BATCH, SEED,
+                 lambda mod, xb: mod.step_scores(mod.sequence(xb)))
+    families["crnn_lstm"] = (lstm, {"training": training, **step_report(lstm, held_x,
+                                                                        held_steps)})
+    log(f"  crnn_lstm: trained in {time.time() - start:.0f} s, {families['crnn_lstm'][1]}")
+    start = time.time()
+    torch.manual_seed(SEED)
+    gru = m.Crnn("gru")
+    gru.features.load_state_dict(lstm.features.state_dict())
+    gru.features.requires_grad_(False)
+    gru.eval()
+    with torch.no_grad():
+        features = torch.cat([gru.sequence(lines[i:i + 500]) for i in range(0, len(lines), 500)])
+    train(gru, features, steps, CRNN_EPOCHS, CRNN_LR, CRNN_BATCH, SEED,
+          lambda mod, f: mod.step_scores(f))
+    families["crnn_gru"] = (gru, {"training": {**training, "features": "crnn_lstm's, frozen"},
+                                  **step_report(gru, held_x, held_steps)})
+    log(f"  crnn_gru: trained in {time.time() - start:.0f} s, {families['crnn_gru'][1]}")
+    return families
 
 
 def build_models(fm, log):
     """The trained or settled modules by family, and what the manifest says about them."""
-    x_train, y_train = fm["x_train"][:TRAIN_ROWS], fm["y_train"][:TRAIN_ROWS]
     held_x, held_y = fm["fmnist"][1], fm["labels"][1]
     families = {}
-    for name, make, epochs, lr in (("mobilenetv3", m.MobileNetV3ish, 2, 4e-3),
-                                   ("vit", m.TinyVit, 1, 3e-3),
-                                   ("tinycnn", m.TinyCnn, 1, 4e-3)):
+    for name, make, rows, epochs, lr, batch in CLASSIFIERS:
         start = time.time()
         torch.manual_seed(SEED)
-        model = make()
-        train(model, x_train, y_train, epochs, lr, 128, False, SEED)  # trains in place
+        model = train(make(), fm["x_train"][:rows], fm["y_train"][:rows], epochs, lr, batch,
+                      SEED)
         acc = top1(model, held_x, held_y)
         log(f"  {name}: trained in {time.time() - start:.0f} s, held-out top-1 {acc}%")
-        families[name] = (model, {"heldout_top1_torch": acc})
+        families[name] = (model, {"heldout_top1_torch": acc, "training": {
+            "images": rows, "epochs": epochs, "lr": lr, "batch": batch}})
     for upsample in ("convtranspose", "resize"):
         torch.manual_seed(SEED)
         families[f"segnet_{upsample}"] = (
             settle_batchnorm(m.SegNet(upsample), fm["scenes"][0]), {})
-    for rnn in ("lstm", "gru"):
-        torch.manual_seed(SEED)
-        families[f"crnn_{rnn}"] = (settle_batchnorm(m.Crnn(rnn), fm["lines"][0]), {})
+    families.update(build_crnns(fm, log))
     torch.manual_seed(SEED)
     families["bert"] = (bert_init(m.TinyBert()).eval(), {})
     return families
@@ -102,8 +184,13 @@ IMAGE = {"inputs": ["input"], "outputs": ["logits"], "data": "fmnist", "format":
 # the metric qcal picks from the output's shape (iou for the mask, step-agreement for CRNNs).
 SCENE = {"inputs": ["image"], "outputs": ["mask"], "data": "scenes", "format": "npy",
          "qcal": ["--input-shape", "image=3,32,32"], "validate": []}
+# Per-step labels (int64 [N, 32], blank = 10) are beside the lines, for the manifest's FP32
+# step accuracy; validate measures step agreement with FP32, which needs none.
 LINE = {"inputs": ["input"], "outputs": ["probs"], "data": "lines", "format": "npy",
-        "qcal": [], "validate": []}
+        "qcal": [], "validate": [],
+        "labels": {"calib_step_labels": "data/lines_calib_steplabels.npy",
+                   "heldout_step_labels": "data/lines_heldout_steplabels.npy",
+                   "step_blank": data.BLANK}}
 TEXT = {"inputs": ["input_ids", "attention_mask"], "outputs": ["logits"], "data": "text",
         "format": "jsonl", "validate": [],
         "qcal": ["--input", "input_ids=input_ids", "--input", "attention_mask=attention_mask"]}
@@ -163,6 +250,8 @@ def make_data(fm, out, log):
             "input": fm["fmnist"][i].reshape(-1, 784), "label": fm["labels"][i]})
         data.write_npy(path("scenes", "npy"), fm["scenes"][i])
         data.write_npy(path("lines", "npy"), fm["lines"][i])
+        data.write_npy(os.path.join(out, "data", f"lines_{split}_steplabels.npy"),
+                       fm["step_labels"][i])
         ids, mask = rows["text"][i]
         data.write_jsonl(path("text", "jsonl"), {"input_ids": ids, "attention_mask": mask})
     log(f"  data: {sorted(os.listdir(os.path.join(out, 'data')))}")
@@ -172,15 +261,16 @@ def make_data(fm, out, log):
 def load_inputs(data_dir):
     x_train, y_train, x_test, y_test = data.fashion_mnist(data_dir)
     fm = {"x_train": x_train, "y_train": y_train}
-    fm["fmnist"] = data.split_rows(x_test)
-    fm["labels"] = data.split_rows(y_test)
+    fm["fmnist"] = data.split_rows(x_test, data.FMNIST_HELDOUT_ROWS)
+    fm["labels"] = data.split_rows(y_test, data.FMNIST_HELDOUT_ROWS)
+    # Scenes: the calibration images and the first 256 held-out ones, coloured.
     fm["scenes"] = (data.color_scenes(fm["fmnist"][0], SEED),
-                    data.color_scenes(fm["fmnist"][1], SEED + 1))
+                    data.color_scenes(fm["fmnist"][1][:data.HELDOUT_ROWS], SEED + 1))
     # Text lines use four images each: take them from later test rows, past the other splits.
-    lines_from = data.CALIB_ROWS + data.HELDOUT_ROWS
-    lines = data.text_lines(x_test[lines_from:lines_from + 4 * (data.CALIB_ROWS
-                                                                + data.HELDOUT_ROWS)], SEED)
-    fm["lines"] = data.split_rows(lines)
+    lines_from = data.CALIB_ROWS + data.FMNIST_HELDOUT_ROWS
+    count = data.LINE_IMAGES * (data.CALIB_ROWS + data.HELDOUT_ROWS)
+    fm["lines"] = data.split_rows(data.text_lines(x_test[lines_from:lines_from + count], SEED))
+    fm["step_labels"] = data.split_rows(data.step_labels(y_test[lines_from:lines_from + count]))
     return fm
 
 
@@ -227,6 +317,8 @@ def export_variant(spec, families, rows, out):
         "sample_shapes": {n: list(r.shape[1:]) for n, r in zip(kind["inputs"], calib)},
         "calib_data": f"data/{kind['data']}_calib.{ext}",
         "heldout_data": f"data/{kind['data']}_heldout.{ext}",
+        "calib_rows": len(calib[0]), "heldout_rows": len(held[0]),
+        **kind.get("labels", {}),
         "qcal_args": kind["qcal"], "validate_args": kind["validate"],
         "reference": f"reference/{name}.json", **facts,
     }
@@ -241,7 +333,7 @@ def main():
     torch.use_deterministic_algorithms(True)
     torch.manual_seed(SEED)
     start = time.time()
-    log = lambda s: print(s, flush=True)  # noqa: E731
+    log = lambda s: print(f"[{time.time() - start:4.0f} s] {s}", flush=True)  # noqa: E731
     for sub in ("models", "data", "reference"):
         os.makedirs(os.path.join(args.out, sub), exist_ok=True)
     log("== data")
