@@ -38,10 +38,4 @@ public final class CalibrationDefaults {
 
   /** Activations: uint8, asymmetric, per tensor (docs/DESIGN.md). */
   public static final QuantRule ACTIVATION_RULE = QuantRule.ASYMMETRIC;
-
-  /** Weights: int8, symmetric, per output channel (docs/DESIGN.md). */
-  public static final QuantType WEIGHT_TYPE = QuantType.INT8;
-
-  /** Weights: int8, symmetric, per output channel (docs/DESIGN.md). */
-  public static final QuantRule WEIGHT_RULE = QuantRule.SYMMETRIC;
 }

@@ -38,11 +38,6 @@ public final class SessionCache {
     return n == null ? 0 : n.get();
   }
 
-  /** How many model loads this JVM did in total. */
-  public static long totalLoadCount() {
-    return LOADS.values().stream().mapToLong(AtomicLong::get).sum();
-  }
-
   /** True if a session of this digest is currently cached. */
   public static boolean isCached(String digest) {
     return SLOTS.keySet().stream().anyMatch(k -> k.digest().equals(digest));
@@ -69,18 +64,6 @@ public final class SessionCache {
     int n = 0;
     for (Map.Entry<Key, Slot> e : SLOTS.entrySet()) {
       if (e.getKey().digest().equals(digest) && SLOTS.remove(e.getKey(), e.getValue())) {
-        e.getValue().evict();
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Drops every cached session (see {@link #evict(String)}). */
-  public static int evictAll() {
-    int n = 0;
-    for (Map.Entry<Key, Slot> e : SLOTS.entrySet()) {
-      if (SLOTS.remove(e.getKey(), e.getValue())) {
         e.getValue().evict();
         n++;
       }
