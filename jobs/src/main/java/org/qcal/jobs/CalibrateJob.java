@@ -28,7 +28,6 @@ import org.qcal.onnx.QdqExporter;
 import org.qcal.onnx.QdqModel;
 import org.qcal.onnx.TapAugmenter;
 import org.qcal.onnx.TapModel;
-import org.qcal.quant.QuantParams;
 import org.qcal.runtime.ModelDigest;
 import org.qcal.runtime.ModelSignature;
 import org.qcal.runtime.ModelSource;
@@ -235,11 +234,9 @@ public final class CalibrateJob {
 
   private static QdqModel export(OnnxModel model, CalibrationPlan plan,
       List<TensorCalibration> tensors, CalibrationParameters parameters) {
-    Map<String, QuantParams> activations = new LinkedHashMap<>();
-    for (TensorCalibration t : tensors) {
-      activations.put(t.name(), t.params().get(parameters.choose().method()));
-    }
-    return QdqExporter.export(model, plan, activations, parameters.weightQuantization());
+    return QdqExporter.export(model, plan,
+        TensorCalibration.paramsOf(tensors, parameters.choose().method()),
+        parameters.weightQuantization());
   }
 
   private static HistogramGrid[] grids(TensorStats[] stats, List<String> taps, int bins) {
@@ -291,7 +288,7 @@ public final class CalibrateJob {
     }
   }
 
-  private static int taskCpus(SparkSession spark) {
+  static int taskCpus(SparkSession spark) {
     return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
   }
 

@@ -18,7 +18,6 @@ import org.qcal.jobs.validate.ValidationMetric;
 import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.jobs.validate.Validator;
 import org.qcal.onnx.CalibrationPlan;
-import org.qcal.quant.QuantParams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,16 +42,14 @@ final class MethodChooser {
     CalibrationParameters p = settings.parameters();
     List<Candidate> candidates = new ArrayList<>();
     for (CalibrationMethod method : p.methods()) {
-      Map<String, QuantParams> activations = new LinkedHashMap<>();
-      tensors.forEach(t -> activations.put(t.name(), t.params().get(method)));
       // Exported from the graph calibrated (BatchNormalization folded), compared with the
       // user's model.
       candidates.add(Candidate.export(method.id(), "calibrate --choose auto", fp32.toQuantize(),
-          plan, activations, p.weightQuantization()));
+          plan, TensorCalibration.paramsOf(tensors, method), p.weightQuantization()));
     }
     PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), settings.model(),
         fp32.digest(), candidates, false,
-        ValidateJob.runtimeOptions(spark.sparkContext().getConf().getInt("spark.task.cpus", 1)));
+        ValidateJob.runtimeOptions(CalibrateJob.taskCpus(spark)));
     ValidationData data = ModelData.load(spark, prepared.signature(), settings.data(),
         settings.format(), settings.imagePreprocessing(), settings.inputs(),
         settings.inputShapes(), null, p.batchSize(), settings.limit(), null);

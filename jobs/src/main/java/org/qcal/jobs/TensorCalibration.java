@@ -59,4 +59,12 @@ public record TensorCalibration(String name, List<String> sharedBy, TensorStats 
     Range range = ranges.get(method);
     return Math.max(Math.abs((double) range.min()), Math.abs((double) range.max()));
   }
+
+  /** Tensor name -> {@code method}'s parameters, in the order of {@code tensors}: an export's. */
+  static Map<String, QuantParams> paramsOf(List<TensorCalibration> tensors,
+      CalibrationMethod method) {
+    Map<String, QuantParams> params = new java.util.LinkedHashMap<>();
+    tensors.forEach(t -> params.put(t.name(), t.params().get(method)));
+    return params;
+  }
 }
