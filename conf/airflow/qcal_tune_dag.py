@@ -74,7 +74,7 @@ SPARK_CONF = {
     # unregistered class is an error, not a slow path.
     "spark.serializer": "org.apache.spark.serializer.KryoSerializer",
     "spark.kryo.registrationRequired": "true",
-    "spark.kryo.registrator": "org.qcal.jobs.QcalKryoRegistrator",
+    "spark.kryo.registrator": "org.qcal.jobs.spark.QcalKryoRegistrator",
     "spark.task.cpus": "1",
     "spark.driver.maxResultSize": "2g",
 }
@@ -98,7 +98,7 @@ with DAG(
         task_id="qcal_tune",
         conn_id="spark_default",
         application=QCAL_JAR,
-        java_class="org.qcal.jobs.Main",
+        java_class="org.qcal.jobs.cli.Main",
         # The driver on the Airflow worker, so that the task sees qcal's exit code. (A parameter
         # of the provider since its releases of early 2024; with older ones, put
         # {"deploy-mode": "client"} in the connection's extra.)

@@ -1,5 +1,15 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.calibrate.CalibrateJob;
+import org.qcal.jobs.data.ModelInputs;
+import org.qcal.jobs.spark.CalibrationPasses;
+import org.qcal.jobs.spark.FaultInjection;
+import org.qcal.jobs.spark.PassPartial;
+import org.qcal.jobs.spark.TapPass;
+
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.cli.Main;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

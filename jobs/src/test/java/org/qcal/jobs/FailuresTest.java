@@ -1,5 +1,8 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.cli.Failures;
+import org.qcal.jobs.spark.TaskOutOfMemory;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -55,7 +58,7 @@ class FailuresTest {
   void executorOutOfMemoryIsRecognisedFromSparksFailureText() {
     // Spark may hand the task's exception back as text only.
     String line = Failures.outOfMemory(new RuntimeException("Job aborted due to stage failure:"
-        + " org.qcal.jobs.TaskOutOfMemory: " + TaskOutOfMemory.MARKER + ": a forward"));
+        + " org.qcal.jobs.spark.TaskOutOfMemory: " + TaskOutOfMemory.MARKER + ": a forward"));
     assertTrue(line.startsWith("failed: out of memory in an executor task; lower --batch-size"),
         line);
     assertNull(Failures.badInput(new TaskOutOfMemory("x", new OutOfMemoryError())),

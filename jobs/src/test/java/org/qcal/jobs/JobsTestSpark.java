@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.spark.SparkSessions;
+
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 

@@ -1,5 +1,8 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.spark.PassPartial;
+import org.qcal.jobs.spark.SparkSessions;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;

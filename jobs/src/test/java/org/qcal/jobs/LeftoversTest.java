@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.cli.ExitCode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.spark.SparkSessions;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,10 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.calibrate.CalibrateJob;
+import org.qcal.jobs.calibrate.TapGroups;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

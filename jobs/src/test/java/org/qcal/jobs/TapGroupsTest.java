@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.calibrate.TapGroups;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

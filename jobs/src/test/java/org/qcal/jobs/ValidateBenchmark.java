@@ -1,5 +1,12 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.api.ValidateSettings;
+import org.qcal.jobs.calibrate.CalibrateJob;
+import org.qcal.jobs.data.ModelInputs;
+import org.qcal.jobs.validate.ValidateJob;
+
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,13 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.api.TensorCalibration;
+import org.qcal.jobs.calibrate.CalibrateJob;
+import org.qcal.jobs.cli.Main;
+import org.qcal.jobs.validate.ValidateJob;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

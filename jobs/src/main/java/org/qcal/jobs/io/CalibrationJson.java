@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.Range;
-import org.qcal.jobs.CalibrationResult;
-import org.qcal.jobs.GraphSummary;
-import org.qcal.jobs.MethodComparison;
-import org.qcal.jobs.TensorCalibration;
+import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.api.GraphSummary;
+import org.qcal.jobs.api.MethodComparison;
+import org.qcal.jobs.api.TensorCalibration;
 import org.qcal.quant.QuantParams;
 import org.qcal.stats.TensorStats;
 

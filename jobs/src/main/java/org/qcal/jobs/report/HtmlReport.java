@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.qcal.jobs.CalibrationResult;
-import org.qcal.jobs.TensorCalibration;
+import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.api.TensorCalibration;
 
 /**
  * {@code report.html}: one self-contained file (inline CSS and SVG, no script, no network) with

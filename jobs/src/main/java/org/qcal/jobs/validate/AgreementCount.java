@@ -9,7 +9,7 @@ import org.qcal.metrics.OutputAgreement;
  * the class axis is the last of {@code [batch, C]} and {@code [batch, steps, C]} and axis 1 of
  * {@code [batch, C, H, W]}; maps count every element. The batch must be the first dim.
  */
-final class AgreementCount {
+public final class AgreementCount {
   /** A map element is positive above this, as a sigmoid output's p > 0.5. */
   static final float MAP_THRESHOLD = 0.5f;
 
@@ -25,7 +25,7 @@ final class AgreementCount {
     };
   }
 
-  static void count(ValidationMetric metric, OutputAgreement into, float[] ref, float[] cand,
+  public static void count(ValidationMetric metric, OutputAgreement into, float[] ref, float[] cand,
       long[] shape, int rows, String output) {
     if (shape.length < 2 || shape[0] != rows) {
       throw new QcalException("output '" + output + "' has shape " + Arrays.toString(shape)

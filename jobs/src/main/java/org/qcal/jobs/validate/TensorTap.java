@@ -19,7 +19,7 @@ import org.qcal.quant.QuantType;
  * @param zeroPoint the Q zero point (quantized only)
  * @param unsigned uint8 rather than int8 (quantized only)
  */
-record TensorTap(String output, boolean quantized, float scale, int zeroPoint, boolean unsigned)
+public record TensorTap(String output, boolean quantized, float scale, int zeroPoint, boolean unsigned)
     implements Serializable {
 
   /** The tap of a Q/DQ pair: its Q output when the params allow, else its DQ output. */

@@ -1,5 +1,8 @@
 package org.qcal.jobs.validate;
 
+import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.spark.ValidationPartial;
+
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,7 +29,7 @@ import org.qcal.metrics.ErrorSums;
 public final class ValidationReport {
   private final String modelPath;
   private final String modelSha256;
-  private final ValidationData data;
+  private final PassData data;
   private final long samples;
   private final Gate gate;
   private final String classOutput;
@@ -44,7 +47,7 @@ public final class ValidationReport {
   public record Timing(double wallSeconds, double referenceCpuSeconds,
       double candidateCpuSeconds, double metricCpuSeconds) {}
 
-  private ValidationReport(String modelPath, String modelSha256, ValidationData data,
+  private ValidationReport(String modelPath, String modelSha256, PassData data,
       long samples, Gate gate, String classOutput, ClassificationCounts reference,
       List<String> outputs, List<String> tensors, List<CandidateResult> candidates,
       Timing timing) {
@@ -62,7 +65,7 @@ public final class ValidationReport {
   }
 
   /** Derives, judges and ranks the candidates of {@code prepared} from the merged partial. */
-  static ValidationReport of(PreparedValidation prepared, ValidationData data, Gate gate,
+  static ValidationReport of(PreparedValidation prepared, PassData data, Gate gate,
       String classOutput, ValidationPartial merged, Timing timing) {
     ClassificationCounts reference = classOutput == null ? null : merged.reference;
     List<CandidateResult> results = new ArrayList<>();
@@ -134,7 +137,7 @@ public final class ValidationReport {
    * FP32's value minus the candidate's, in points, from the counts (one rounding: {@code 100 *
    * (fp32 hits - hits) / rows}); NaN for sqnr.
    */
-  static double drop(ValidationMetric metric, ClassificationCounts counts,
+  public static double drop(ValidationMetric metric, ClassificationCounts counts,
       ClassificationCounts reference) {
     return switch (metric) {
       case TOP1 -> points(reference.top1Correct() - counts.top1Correct(), counts.labeled());
@@ -201,7 +204,7 @@ public final class ValidationReport {
     return modelSha256;
   }
 
-  public ValidationData data() {
+  public PassData data() {
     return data;
   }
 

@@ -1,5 +1,9 @@
 package org.qcal.jobs.validate;
 
+import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.spark.ValidationPartial;
+import org.qcal.jobs.spark.ValidationPass;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * PreparedValidation prepared = PreparedValidation.prepare(fp32, path, sha256, candidates,
  *     true, RuntimeOptions.withThreads(1));
- * ValidationData data = ...; // rows + BatchPlan bound to prepared.signature()
+ * PassData data = ...; // rows + BatchPlan bound to prepared.signature()
  * ValidationReport report = Validator.run(spark, prepared, data, Gate.of(ValidationMetric.TOP1));
  * report.best(); report.candidates().get(0).tensorsByWorstSqnr();
  * }</pre>
@@ -81,7 +85,7 @@ public final class Validator {
 
   /** Runs the pass over {@code data} and returns the ranked, judged report. */
   public static ValidationReport run(SparkSession spark, PreparedValidation prepared,
-      ValidationData data, Gate gate) {
+      PassData data, Gate gate) {
     checkGate(prepared, gate, data.labelColumn());
     String classOutput = classOutput(prepared, gate, data.labelColumn());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -112,7 +116,7 @@ public final class Validator {
   }
 
   private static ValidationPass pass(JavaSparkContext jsc, PreparedValidation prepared,
-      ValidationData data, String classOutput, Gate gate, List<Broadcast<byte[]>> broadcasts) {
+      PassData data, String classOutput, Gate gate, List<Broadcast<byte[]>> broadcasts) {
     ValidationPass.ModelRef reference = ref(jsc, prepared.referenceTap(), broadcasts);
     List<ValidationPass.ModelRef> candidates = new ArrayList<>();
     List<String> names = new ArrayList<>();

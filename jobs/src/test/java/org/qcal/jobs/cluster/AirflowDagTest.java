@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qcal.jobs.Main;
+import org.qcal.jobs.cli.Main;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -78,12 +78,12 @@ class AirflowDagTest {
   void dagSubmitsQcalsMainWithQcalArgsAndQcalsSparkSettings() {
     assertEquals(1, dag.get("operators").size(), dag.toString());
     JsonNode op = dag.get("operators").get(0);
-    assertEquals("org.qcal.jobs.Main", op.get("java_class").asText());
+    assertEquals("org.qcal.jobs.cli.Main", op.get("java_class").asText());
     assertTrue(op.get("application").asText().endsWith("qcal-jobs.jar"), op.toString());
     assertEquals(dag.get("QCAL_ARGS"), op.get("application_args"));
     assertEquals("client", op.get("deploy_mode").asText(), "exit codes need a client-mode driver");
     JsonNode conf = op.get("conf");
-    assertEquals("org.qcal.jobs.QcalKryoRegistrator", conf.get("spark.kryo.registrator").asText());
+    assertEquals("org.qcal.jobs.spark.QcalKryoRegistrator", conf.get("spark.kryo.registrator").asText());
     assertEquals("org.apache.spark.serializer.KryoSerializer",
         conf.get("spark.serializer").asText());
     for (String side : List.of("driver", "executor")) {

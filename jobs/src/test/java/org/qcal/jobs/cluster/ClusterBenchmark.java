@@ -102,7 +102,7 @@ public final class ClusterBenchmark {
         "-Dspark.sql.files.openCostInBytes=" + LocalSpark.ONE_PARTITION_PER_FILE,
         "-cp", ClusterBuild.JOBS_JAR + File.pathSeparator
             + cluster.sparkHome().resolve("jars") + File.separator + "*",
-        "org.qcal.jobs.Main", "calibrate", "--model", ClusterBuild.model("cnn.onnx"),
+        "org.qcal.jobs.cli.Main", "calibrate", "--model", ClusterBuild.model("cnn.onnx"),
         "--data", data, "--out", out.toString()));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(k -> k.startsWith("SPARK_"));

@@ -15,8 +15,8 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
-import org.qcal.jobs.Main;
-import org.qcal.jobs.SparkSessions;
+import org.qcal.jobs.cli.Main;
+import org.qcal.jobs.spark.SparkSessions;
 
 /**
  * The embedded side of the cluster tests: one {@code local[2]} session in the test JVM (no UI,

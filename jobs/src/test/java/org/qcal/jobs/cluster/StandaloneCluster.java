@@ -146,7 +146,7 @@ final class StandaloneCluster implements AutoCloseable {
     command.addAll(ClusterBuild.sparkJvmOpens());
     command.addAll(List.of("-cp", classpath(), "org.apache.spark.deploy.SparkSubmit",
         "--master", masterUrl(), "--deploy-mode", "client",
-        "--class", "org.qcal.jobs.Main",
+        "--class", "org.qcal.jobs.cli.Main",
         "--properties-file", ClusterBuild.CONF.resolve("spark-defaults.conf").toString()));
     all.forEach((k, v) -> command.addAll(List.of("--conf", k + "=" + v)));
     command.add(ClusterBuild.JOBS_JAR.toString());

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qcal.jobs.ExitCode;
-import org.qcal.jobs.Main;
-import org.qcal.jobs.SparkSessions;
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.cli.Main;
+import org.qcal.jobs.spark.SparkSessions;
 import org.qcal.jobs.cluster.CalibrationFiles;
 
 /**

@@ -1,0 +1,70 @@
+package org.qcal.jobs.api;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.qcal.QcalException;
+import org.qcal.calib.CalibrationMethod;
+import org.qcal.calib.Calibrator;
+import org.qcal.calib.Range;
+import org.qcal.quant.QuantParams;
+import org.qcal.stats.Histogram;
+import org.qcal.stats.TensorStats;
+
+/**
+ * One tapped tensor's result on the driver: its merged statistics and histogram, the range each
+ * method derives from them, and the parameters of each range. Every method sees the same
+ * histogram, so methods differ only in how they read it.
+ *
+ * @param name the tapped tensor
+ * @param sharedBy every tensor of the exported model that uses this tensor's parameters
+ * @param stats pass 1
+ * @param histogram pass 2, or null when no method needs it
+ * @param ranges per method
+ * @param params per method
+ */
+public record TensorCalibration(String name, List<String> sharedBy, TensorStats stats,
+    Histogram histogram, Map<CalibrationMethod, Range> ranges,
+    Map<CalibrationMethod, QuantParams> params) {
+
+  /** Runs every method of {@code parameters} on the tensor's statistics. */
+  public static TensorCalibration derive(String name, List<String> sharedBy, TensorStats stats,
+      Histogram histogram, CalibrationParameters parameters) {
+    requireFinite(name, stats);
+    Map<CalibrationMethod, Range> ranges = new EnumMap<>(CalibrationMethod.class);
+    Map<CalibrationMethod, QuantParams> params = new EnumMap<>(CalibrationMethod.class);
+    for (CalibrationMethod method : parameters.methods()) {
+      Calibrator calibrator = method.create(parameters.calibrationOptions());
+      Range range = calibrator.calibrate(stats, histogram);
+      ranges.put(method, range);
+      params.put(method, QuantParams.fromRange(range.min(), range.max(),
+          parameters.activationType(), parameters.activationRule()));
+    }
+    return new TensorCalibration(name, List.copyOf(sharedBy), stats, histogram,
+        Collections.unmodifiableMap(ranges), Collections.unmodifiableMap(params));
+  }
+
+  /** Refuses a tensor without a single finite value: no range can be derived for it. */
+  public static void requireFinite(String name, TensorStats stats) {
+    if (stats.hasNoFinite()) {
+      throw new QcalException("tensor '" + name + "' has no finite value over " + stats.samples()
+          + " samples (NaN " + stats.nanCount() + ", +Inf " + stats.posInfCount() + ", -Inf "
+          + stats.negInfCount() + "): check the data and the model");
+    }
+  }
+
+  /** The largest magnitude of a method's range: TensorRT's symmetric amax. */
+  public double amax(CalibrationMethod method) {
+    Range range = ranges.get(method);
+    return Math.max(Math.abs((double) range.min()), Math.abs((double) range.max()));
+  }
+
+  /** Tensor name -> {@code method}'s parameters, in the order of {@code tensors}: an export's. */
+  public static Map<String, QuantParams> paramsOf(List<TensorCalibration> tensors,
+      CalibrationMethod method) {
+    Map<String, QuantParams> params = new java.util.LinkedHashMap<>();
+    tensors.forEach(t -> params.put(t.name(), t.params().get(method)));
+    return params;
+  }
+}

@@ -1,0 +1,324 @@
+package org.qcal.jobs.calibrate;
+
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.api.ExportChoice;
+import org.qcal.jobs.api.GraphSummary;
+import org.qcal.jobs.api.MethodComparison;
+import org.qcal.jobs.api.TensorCalibration;
+import org.qcal.jobs.cli.Failures;
+import org.qcal.jobs.data.ModelData;
+import org.qcal.jobs.io.LoadedInputModel;
+import org.qcal.jobs.io.OutputInputs;
+import org.qcal.jobs.spark.CalibrationPasses;
+import org.qcal.jobs.spark.FaultInjection;
+import org.qcal.jobs.spark.PassPartial;
+import org.qcal.jobs.spark.TapPass;
+import org.qcal.jobs.spark.TapProbe;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.qcal.QcalException;
+import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.data.BatchPlan;
+import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.io.AtomicOutputDir;
+import org.qcal.jobs.io.CalibrationJson;
+import org.qcal.jobs.io.TensorRtCache;
+import org.qcal.jobs.report.HtmlReport;
+import org.qcal.onnx.CalibrationPlan;
+import org.qcal.onnx.GraphAnalyzer;
+import org.qcal.onnx.OnnxModel;
+import org.qcal.onnx.QdqExporter;
+import org.qcal.onnx.QdqModel;
+import org.qcal.onnx.TapAugmenter;
+import org.qcal.onnx.TapModel;
+import org.qcal.runtime.ModelDigest;
+import org.qcal.runtime.ModelSignature;
+import org.qcal.runtime.ModelSource;
+import org.qcal.runtime.RuntimeOptions;
+import org.qcal.runtime.SessionCache;
+import org.qcal.stats.HistogramGrid;
+import org.qcal.stats.TensorStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calibration of docs/DESIGN.md: the driver reads the model and writes the tap model; pass 1
+ * gathers statistics, pass 2 (only for histogram methods) fixed-grid histograms; the driver
+ * derives every method's parameters, exports the QDQ model with the chosen ones and writes all
+ * outputs into one folder atomically. Bad input fails before anything is written.
+ */
+public final class CalibrateJob {
+  private static final Logger LOG = LoggerFactory.getLogger(CalibrateJob.class);
+
+  /** The output files. */
+  public static final String CALIBRATION_JSON = "calibration.json";
+  public static final String TENSORRT_CACHE = "calibration.cache";
+  public static final String QDQ_MODEL = "model.int8.onnx";
+  public static final String REPORT = "report.html";
+
+  /** What a run returns: the result and where it was written. */
+  public record Result(CalibrationResult calibration, String outputDir) {
+    public long samples() {
+      return calibration.samples();
+    }
+  }
+
+  private CalibrateJob() {}
+
+  public static Result run(SparkSession spark, CalibrateSettings settings) {
+    return run(spark, settings, List.of());
+  }
+
+  /** As {@link #run(SparkSession, CalibrateSettings)}, keeping clear of more inputs. */
+  public static Result run(SparkSession spark, CalibrateSettings settings, List<String> moreInputs) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    try (AtomicOutputDir out = AtomicOutputDir.reserve(settings.out(), settings.overwrite(),
+        "calibrate", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
+      CalibrationResult calibrated = calibrate(spark, settings);
+      // Of the model written (tune writes another export and counts that one instead).
+      CalibrationResult result = calibrated.withKernels(Int8Kernels.census(
+          OnnxModel.fromBytes(settings.model(), calibrated.quantizedModel()), settings.model()));
+      write(result, out);
+      LOG.info("calibration of {} over {} samples written to {}", settings.model(),
+          result.samples(), out.target());
+      return new Result(result, out.target().toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the outputs to " + settings.out() + ": "
+          + Failures.firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** Everything but the writing: reads, runs both passes, derives and exports. */
+  public static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings) {
+    return calibrate(spark, settings, LoadedInputModel.load(settings.model(),
+        spark.sparkContext().hadoopConfiguration()), true);
+  }
+
+  /**
+   * As {@link #calibrate(SparkSession, CalibrateSettings)} on a model the caller has read. With
+   * {@code measureChoice} false, {@code --choose auto} is left to the caller (tune, which
+   * validates every method anyway): the export then carries the first method's parameters.
+   */
+  public static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings,
+      LoadedInputModel input, boolean measureChoice) {
+    CalibrationParameters parameters = settings.parameters();
+    OnnxModel model = input.toQuantize();
+    CalibrationPlan plan = GraphAnalyzer.analyze(model, input.selection(parameters.selection()),
+        true);
+    TapModel tap = TapAugmenter.augment(model, plan);
+    byte[] tapBytes = tap.toByteArray();
+    String tapDigest = ModelDigest.sha256Hex(tapBytes);
+    RuntimeOptions runtime = RuntimeOptions.withThreads(taskCpus(spark));
+    ModelSignature signature =
+        SessionCache.signature(ModelSource.of(settings.model(), tapDigest, tapBytes), runtime);
+
+    PassData data = ModelData.load(spark, signature, settings.data(), settings.format(),
+        settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(), null,
+        parameters.batchSize(), settings.limit(), null);
+    List<String> taps = plan.tappedTensors();
+    List<String> outputs = new ArrayList<>();
+    taps.forEach(t -> outputs.add(tap.tapOutputs().get(t)));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    List<Broadcast<byte[]>> broadcasts = new ArrayList<>();
+    broadcasts.add(jsc.broadcast(tapBytes));
+    try {
+      TapGroups tapGroups = tapGroups(data, broadcasts.get(0), settings.model(), tapDigest,
+          runtime, outputs, settings.tapMemoryMb());
+      if (tapGroups.batchSize() != data.plan().batchSize()) {
+        data = ModelData.load(spark, signature, settings.data(), settings.format(),
+            settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(), null,
+            tapGroups.batchSize(), settings.limit(), null);
+      }
+      BatchPlan batchPlan = data.plan();
+      JavaRDD<Row> rows = data.rows();
+      List<TapPass.Group> groups = new ArrayList<>();
+      if (tapGroups.groups().size() == 1) {
+        groups.add(new TapPass.Group(broadcasts.get(0), tapDigest, outputs,
+            tapGroups.groups().get(0)));
+      } else {
+        for (int[] members : tapGroups.groups()) {
+          groups.add(groupModel(model, taps, members, jsc, broadcasts));
+        }
+      }
+      TapPass pass = new TapPass(groups, settings.model(), batchPlan, runtime,
+          FaultInjection.from(jsc.getConf()));
+
+      List<CalibrationResult.PassSummary> passes = new ArrayList<>();
+      PassPartial first = timed("pass 1 (statistics)", taps.size(),
+          () -> CalibrationPasses.stats(rows, pass), passes);
+      if (first.rows() == 0) {
+        throw new QcalException("data path '" + settings.data() + "' has no rows"
+            + (settings.limit() != null ? " within --limit " + settings.limit() : ""));
+      }
+      logNonFinite(taps, first.stats());
+      PassPartial second = null;
+      if (parameters.needsHistograms()) {
+        HistogramGrid[] grids = grids(first.stats(), taps, parameters.bins());
+        second = timed("pass 2 (histograms)", taps.size(),
+            () -> CalibrationPasses.histograms(rows, pass, grids), passes);
+      }
+      List<TensorCalibration> tensors = new ArrayList<>();
+      Map<String, List<String>> aliases = plan.aliasGroups();
+      for (int i = 0; i < taps.size(); i++) {
+        tensors.add(TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
+            first.stats()[i], second == null ? null : second.histograms()[i], parameters));
+      }
+      MethodComparison comparison = null;
+      if (parameters.choose().auto()) {
+        CalibrationMethod method = parameters.methods().get(0);
+        if (measureChoice && parameters.methods().size() > 1) {
+          comparison = MethodChooser.choose(spark, settings, input, plan, tensors, first.rows());
+          method = comparison.chosen();
+        }
+        parameters = parameters.withChoice(ExportChoice.of(method));
+      }
+      QdqModel qdq = export(model, plan, tensors, parameters);
+      // Also in calibration.json; logged because they change what the export is (an opset
+      // raised and the nodes converted for it, weights per tensor instead of per channel ...).
+      qdq.notes().forEach(note -> LOG.info("{}: {}", settings.model(), note));
+      GraphSummary graph = GraphSummary.of(model, plan, qdq.weightParams().size(),
+          qdq.biasParams().size(), input.folding().folded());
+      LOG.info("{}: {}", settings.model(), graph.describe());
+      return new CalibrationResult(settings.model(), input.digest(), settings.data(),
+          data.format(), data.inputColumns(), first.rows(),
+          parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
+          null, qdq.toByteArray(), passes, graph, comparison);
+    } finally {
+      broadcasts.forEach(Broadcast::destroy);
+    }
+  }
+
+  /**
+   * Splits the taps so that one forward's tapped outputs fit {@code tapMemoryMb} per task: the
+   * bytes per row come from one probe forward on the driver (TapProbe), the groups from
+   * TapGroups; both are logged when they change anything.
+   */
+  private static TapGroups tapGroups(PassData data, Broadcast<byte[]> tapBytes,
+      String modelName, String tapDigest, RuntimeOptions runtime, List<String> outputs,
+      int tapMemoryMb) {
+    int batch = data.plan().batchSize();
+    long[] rowBytes = TapProbe.bytesPerRow(data.rows(), tapBytes, modelName, tapDigest, runtime,
+        data.plan(), outputs);
+    if (rowBytes == null) {
+      return TapGroups.single(outputs.size(), batch); // a bad first row: the pass reports it
+    }
+    long budget = (long) tapMemoryMb << 20;
+    TapGroups groups = TapGroups.plan(rowBytes, batch, budget);
+    long perRow = java.util.Arrays.stream(rowBytes).sum();
+    if (groups.batchSize() < batch) {
+      LOG.warn("one tapped tensor takes {} bytes per row: batches of {} rows instead of {} to"
+          + " stay within --tap-memory-mb {}", java.util.Arrays.stream(rowBytes).max().orElse(0),
+          groups.batchSize(), batch, tapMemoryMb);
+    }
+    if (groups.groups().size() > 1) {
+      LOG.info("the {} tapped tensors take {} bytes per row, {} MiB per batch of {}: more than"
+          + " --tap-memory-mb {}, so each batch runs {} forwards, one per group of taps",
+          outputs.size(), perRow, (perRow * groups.batchSize()) >> 20, groups.batchSize(),
+          tapMemoryMb, groups.groups().size());
+    }
+    return groups;
+  }
+
+  /** The tap model exposing only the tensors {@code members} (indices into {@code taps}). */
+  private static TapPass.Group groupModel(OnnxModel model, List<String> taps, int[] members,
+      JavaSparkContext jsc, List<Broadcast<byte[]>> broadcasts) {
+    List<String> names = new ArrayList<>();
+    for (int t : members) {
+      names.add(taps.get(t));
+    }
+    TapModel group = TapAugmenter.augment(model, names);
+    byte[] bytes = group.toByteArray();
+    Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
+    broadcasts.add(broadcast);
+    List<String> outputs = new ArrayList<>();
+    names.forEach(n -> outputs.add(group.tapOutputs().get(n)));
+    return new TapPass.Group(broadcast, ModelDigest.sha256Hex(bytes), outputs, members);
+  }
+
+  private static QdqModel export(OnnxModel model, CalibrationPlan plan,
+      List<TensorCalibration> tensors, CalibrationParameters parameters) {
+    return QdqExporter.export(model, plan,
+        TensorCalibration.paramsOf(tensors, parameters.choose().method()),
+        parameters.weightQuantization());
+  }
+
+  private static HistogramGrid[] grids(TensorStats[] stats, List<String> taps, int bins) {
+    HistogramGrid[] grids = new HistogramGrid[stats.length];
+    for (int i = 0; i < stats.length; i++) {
+      TensorCalibration.requireFinite(taps.get(i), stats[i]);
+      grids[i] = HistogramGrid.of(stats[i], bins);
+    }
+    return grids;
+  }
+
+  private static void write(CalibrationResult result, AtomicOutputDir out) throws IOException {
+    CalibrationMethod chosen = result.parameters().choose().method();
+    Map<String, Double> amax = new LinkedHashMap<>();
+    for (TensorCalibration t : result.tensors()) {
+      for (String name : t.sharedBy()) {
+        amax.put(name, t.amax(chosen));
+      }
+    }
+    out.write(CALIBRATION_JSON, CalibrationJson.write(result));
+    out.write(TENSORRT_CACHE, TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
+    out.write(QDQ_MODEL, result.quantizedModel());
+    out.write(REPORT, HtmlReport.write(result, List.of(), "calibrated with "
+        + result.parameters().methods().size() + " methods; the exported model uses "
+        + chosen.id() + (result.comparison() == null ? ""
+            : " (--choose auto: highest output SQNR on " + result.comparison().rows()
+                + " calibration rows)")
+        + " (not validated: run qcal tune or validate for accuracy)"));
+    out.commit();
+  }
+
+  /**
+   * Says which tensors saw NaN or infinite values: they are left out of every range (as
+   * calibration.json records), but a user should know that the data or the model produce them.
+   */
+  private static void logNonFinite(List<String> taps, TensorStats[] stats) {
+    int tensors = 0;
+    for (int i = 0; i < taps.size(); i++) {
+      TensorStats s = stats[i];
+      if (s.finiteCount() != s.count()) {
+        tensors++;
+        LOG.warn("tensor '{}': {} NaN, {} +Inf, {} -Inf of {} values; left out of its range",
+            taps.get(i), s.nanCount(), s.posInfCount(), s.negInfCount(), s.count());
+      }
+    }
+    if (tensors > 0) {
+      LOG.warn("{} of {} tapped tensors saw non-finite values (counts per tensor in {})",
+          tensors, taps.size(), CALIBRATION_JSON);
+    }
+  }
+
+  static int taskCpus(SparkSession spark) {
+    return spark.sparkContext().getConf().getInt("spark.task.cpus", 1);
+  }
+
+  private static PassPartial timed(String pass, int tensors, Supplier<PassPartial> body,
+      List<CalibrationResult.PassSummary> passes) {
+    long start = System.nanoTime();
+    PassPartial result = body.get();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    passes.add(new CalibrationResult.PassSummary(pass, result.rows(), seconds,
+        result.inferenceNanos / 1e9, result.copyNanos / 1e9, result.kernelNanos / 1e9));
+    LOG.info(String.format(java.util.Locale.ROOT,
+        "%s: %d rows, %d tensors in %.1f s (%.0f rows/s); %s", pass, result.rows(), tensors,
+        seconds, result.rows() / Math.max(seconds, 1e-9), result.timeSplit()));
+    return result;
+  }
+}

@@ -1,0 +1,78 @@
+package org.qcal.jobs.cli;
+
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.calibrate.CalibrateJob;
+import org.qcal.jobs.spark.SparkSessions;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code qcal calibrate}: statistics over a calibration set, parameters, QDQ export. */
+@Command(
+    name = "calibrate",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Runs the model over the calibration data on Spark, merges exact statistics, derives int8",
+      "parameters with every method and writes calibration.json, calibration.cache (TensorRT)",
+      "and model.int8.onnx (QDQ) into the output folder, atomically."
+    })
+public final class CalibrateCommand implements Callable<Integer> {
+
+  @CommandLine.Mixin
+  InputOptions input = new InputOptions();
+
+  @CommandLine.Mixin
+  OutputOptions output = new OutputOptions();
+
+  @Option(names = "--model", required = true, paramLabel = "PATH",
+      description = "The FP32 ONNX model (local, hdfs://, s3a://).")
+  String model;
+
+  @Option(names = "--data", required = true, paramLabel = "PATH",
+      description = "The calibration data: a file or folder (Parquet, ORC, JSON, images, .npy).")
+  String data;
+
+
+
+
+  @CommandLine.Mixin
+  QuantizationOptions calibration = new QuantizationOptions();
+
+  @Option(names = "--limit", paramLabel = "ROWS",
+      description = "Use at most this many rows of the data (the first ones, in data order).")
+  Long limit;
+
+
+
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    CalibrateSettings settings = new CalibrateSettings(
+        model, data, input.format, input.image, input.inputs(), input.inputShapes(),
+        calibration.toParameters(), limit, output.out, output.overwrite, calibration.tapMemoryMb);
+    CalibrateJob.Result result = CalibrateJob.run(SparkSessions.getOrCreate("qcal calibrate"),
+        settings, output.commandLineInputs());
+    // The command line's writer, not System.out: Main.run(out, err, ...) callers read it.
+    spec.commandLine().getOut().println("qcal: calibrated " + result.samples()
+        + " samples; outputs in " + result.outputDir());
+    spec.commandLine().getOut().flush();
+    return ExitCode.OK;
+  }
+
+  static List<String> split(String csv) {
+    List<String> list = new ArrayList<>();
+    for (String part : csv.split(",")) {
+      if (!part.isBlank()) {
+        list.add(part.trim());
+      }
+    }
+    return list;
+  }
+}

@@ -1,0 +1,97 @@
+package org.qcal.jobs.cli;
+
+import org.qcal.jobs.spark.TaskOutOfMemory;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.qcal.QcalException;
+
+/**
+ * Classifies failures for the exit code. Bad input detected on an executor reaches the driver
+ * wrapped in Spark's exceptions, so the cause chain is searched for the library's exception.
+ */
+public final class Failures {
+  private Failures() {}
+
+  /** Spark's error for a data file its reader cannot read (corrupt, or not of the format). */
+  private static final Pattern FAILED_READ =
+      Pattern.compile("\\[FAILED_READ_FILE[^\\]]*\\] Encountered error while reading file (\\S+?)\\.?\\s");
+
+  /**
+   * The {@link QcalException} in the cause chain of {@code t}, or null. A data file Spark's own
+   * reader fails on is bad input too: it becomes one naming the file and the reader's cause.
+   */
+  public static QcalException badInput(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof QcalException q) {
+        return q;
+      }
+      Matcher m = FAILED_READ.matcher(c.getMessage() == null ? "" : c.getMessage() + " ");
+      if (m.find()) {
+        return new QcalException("data file " + m.group(1) + " cannot be read: "
+            + describe(rootCause(c)), c);
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /** Whether an I/O failure is in the cause chain (a full disk, a quota, a lost node). */
+  public static boolean isIo(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.io.IOException || c instanceof java.io.UncheckedIOException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The line (without {@code qcal: }) for running out of memory, or null when {@code t} is not
+   * that: an {@link OutOfMemoryError} on the driver, or a {@link TaskOutOfMemory} of an executor,
+   * which may reach the driver as an exception or only as the text of Spark's job failure.
+   */
+  public static String outOfMemory(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof OutOfMemoryError) {
+        return "failed: out of memory in the driver (" + c.getMessage() + "); lower --batch-size"
+            + " or --tap-memory-mb, or give the driver more memory (spark-submit --driver-memory,"
+            + " or QCAL_JAVA_OPTS=-Xmx... for bin/qcal)";
+      }
+      if (c instanceof TaskOutOfMemory || (c.getMessage() != null
+          && c.getMessage().contains(TaskOutOfMemory.MARKER))) {
+        return "failed: out of memory in an executor task; lower --batch-size or --tap-memory-mb,"
+            + " or give executors more memory (--executor-memory / spark.executor.memory; in"
+            + " local mode the driver's: QCAL_JAVA_OPTS=-Xmx... for bin/qcal)";
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  public static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
+  }
+
+  /** One line for a failure that is not bad input. */
+  static String describe(Throwable t) {
+    String message = t.getMessage();
+    String first = message == null ? "" : message.lines().findFirst().orElse("");
+    return t.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
+  }
+}

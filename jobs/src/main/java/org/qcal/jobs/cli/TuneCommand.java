@@ -1,0 +1,104 @@
+package org.qcal.jobs.cli;
+
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.api.TuneSettings;
+import org.qcal.jobs.api.ValidateSettings;
+import org.qcal.jobs.spark.SparkSessions;
+import org.qcal.jobs.tune.TuneJob;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code qcal tune}: calibrate, validate every candidate, choose within the accuracy budget. */
+@Command(
+    name = "tune",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Calibrates on --calib-data, builds candidates (every method x asymmetric/symmetric",
+      "activations, weights per channel), validates them all in one pass over --val-data and",
+      "writes the best one within --max-drop. When none is within it, the tensors of lowest SQNR",
+      "are kept in float one step at a time. Exit code 3 when the final model misses the budget",
+      "(outputs still written, marked failed)."
+    })
+public final class TuneCommand implements Callable<Integer> {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Mixin
+  InputOptions input = new InputOptions();
+
+  @CommandLine.Mixin
+  OutputOptions output = new OutputOptions();
+
+  @CommandLine.Mixin
+  GateOptions gate = new GateOptions();
+
+  @Option(names = "--model", required = true, paramLabel = "PATH",
+      description = "The FP32 ONNX model (local, hdfs://, s3a://).")
+  String model;
+
+  @Option(names = "--calib-data", required = true, paramLabel = "PATH",
+      description = "The calibration data.")
+  String calibData;
+
+  @Option(names = "--val-data", required = true, paramLabel = "PATH",
+      description = "The validation data (with --label for accuracy).")
+  String valData;
+
+
+
+
+
+
+
+
+  @CommandLine.Mixin
+  QuantizationOptions calibration = new QuantizationOptions();
+
+  @Option(names = "--limit", paramLabel = "ROWS",
+      description = "Use at most this many calibration rows.")
+  Long limit;
+
+  @Option(names = "--val-limit", paramLabel = "ROWS",
+      description = "Use at most this many validation rows.")
+  Long valLimit;
+
+  @Option(names = "--max-float-tensors", paramLabel = "N",
+      description = "How many tensors the fallback may keep in float (default:"
+          + " ${DEFAULT-VALUE}).")
+  int maxFloatTensors;
+
+
+
+
+  @Override
+  public Integer call() {
+    CalibrationParameters parameters = calibration.toParameters();
+    CalibrateSettings calibrate = new CalibrateSettings(model, calibData, input.format,
+        input.image, input.inputs(), input.inputShapes(), parameters, limit, output.out,
+        output.overwrite, calibration.tapMemoryMb);
+    ValidateSettings validate = new ValidateSettings(model, List.of(), null, valData,
+        input.format, input.image, input.inputs(), input.inputShapes(), gate.label, gate.metric, gate.maxDrop,
+        gate.minSqnr,
+        parameters.batchSize(), valLimit, null, true, output.out, output.overwrite);
+    TuneJob.Result result = TuneJob.run(SparkSessions.getOrCreate("qcal tune"),
+        new TuneSettings(calibrate, validate, maxFloatTensors, output.out, output.overwrite),
+        output.commandLineInputs());
+    String line = "chose " + result.chosen().name() + " ("
+        + TuneJob.describe(result.chosen(), result.gate()) + ")"
+        + (result.floatTensors().isEmpty() ? ""
+            : ", kept in float: " + String.join(", ", result.floatTensors()))
+        + "; outputs in " + result.outputDir();
+    if (result.passed()) {
+      spec.commandLine().getOut().println("qcal: tuned: " + line);
+      return ExitCode.OK;
+    }
+    spec.commandLine().getErr().println("qcal: accuracy gate failed: " + line + ", marked failed");
+    return ExitCode.GATE_FAILED;
+  }
+}

@@ -1,0 +1,94 @@
+package org.qcal.jobs.spark;
+
+import java.io.Serializable;
+import org.qcal.QcalException;
+import org.qcal.jobs.data.BadRow;
+import org.qcal.stats.Histogram;
+import org.qcal.stats.TensorStats;
+
+/**
+ * What one partition of a pass returns, and what the pass's tree reduction merges: the rows seen
+ * and, per tapped tensor (in plan order), its statistics (pass 1) or its histogram (pass 2).
+ * Every merge is exact, so the result does not depend on the partitioning or the merge order.
+ *
+ * <p>A partition with a bad input row returns the earliest one in {@code badRow} instead of
+ * failing its task; the merge keeps the earliest by position, and the driver throws it after the
+ * reduction ({@link #requireNoBadRow()}): no task fails, so none is retried or killed mid-forward.
+ */
+public final class PassPartial implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public long rows;
+  /** Time in the forward, minus the copy of outputs; summed over tasks. Logged, never written. */
+  public long inferenceNanos;
+  /** Time copying outputs out of ONNX Runtime's memory. */
+  public long copyNanos;
+  /** Time in the statistics kernels (the sink). */
+  public long kernelNanos;
+  public TensorStats[] stats;
+  Histogram[] histograms;
+  BadRow badRow;
+
+  PassPartial() {}
+
+  public static PassPartial ofStats(int tensors) {
+    PassPartial p = new PassPartial();
+    p.stats = new TensorStats[tensors];
+    for (int i = 0; i < tensors; i++) {
+      p.stats[i] = new TensorStats();
+    }
+    return p;
+  }
+
+  public static PassPartial ofHistograms(Histogram[] empty) {
+    PassPartial p = new PassPartial();
+    p.histograms = empty;
+    return p;
+  }
+
+  /** Merges {@code other} into this one and returns this. */
+  public PassPartial merge(PassPartial other) {
+    rows += other.rows;
+    inferenceNanos += other.inferenceNanos;
+    copyNanos += other.copyNanos;
+    kernelNanos += other.kernelNanos;
+    badRow = BadRow.earlier(badRow, other.badRow);
+    if (stats != null) {
+      for (int i = 0; i < stats.length; i++) {
+        stats[i].merge(other.stats[i]);
+      }
+    }
+    if (histograms != null) {
+      for (int i = 0; i < histograms.length; i++) {
+        histograms[i].merge(other.histograms[i]);
+      }
+    }
+    return this;
+  }
+
+  /** Returns this, or throws the bad row of the data as the one-line error it is. */
+  PassPartial requireNoBadRow() {
+    if (badRow != null) {
+      throw new QcalException(badRow.message());
+    }
+    return this;
+  }
+
+  public long rows() {
+    return rows;
+  }
+
+  /** "inference 1.2 s, copy 0.3 s, kernels 0.4 s": where the tasks spent their time. */
+  public String timeSplit() {
+    return String.format(java.util.Locale.ROOT, "inference %.1f s, copy out %.1f s, kernels %.1f s"
+        + " (task time)", inferenceNanos / 1e9, copyNanos / 1e9, kernelNanos / 1e9);
+  }
+
+  public TensorStats[] stats() {
+    return stats;
+  }
+
+  public Histogram[] histograms() {
+    return histograms;
+  }
+}
