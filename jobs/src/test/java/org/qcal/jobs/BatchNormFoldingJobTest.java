@@ -132,7 +132,7 @@ class BatchNormFoldingJobTest {
   }
 
   private static GraphProto exported(Path dir) throws Exception {
-    return OnnxModel.load(dir.resolve(CalibrateJob.QDQ_MODEL)).graph();
+    return OnnxModel.load(dir.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)).graph();
   }
 
   private static NodeProto producer(GraphProto g, String tensor) {
@@ -171,7 +171,7 @@ class BatchNormFoldingJobTest {
 
   @Test
   void calibrationJsonTapsThePostBnTensorsAndCountsTheFolds() {
-    JsonNode root = CalibrationOutputs.json(out);
+    JsonNode root = OutputFiles.json(out);
     List<String> tensors = new ArrayList<>();
     root.get("tensors").forEach(t -> tensors.add(t.get("name").asText()));
 
@@ -186,11 +186,10 @@ class BatchNormFoldingJobTest {
     // What validate --calibration does: read the FP32 model and export every method.
     LoadedInputModel fp32 = LoadedInputModel.load(model, new Configuration());
     List<Candidate> candidates = CalibrationCandidates.candidates(
-        CalibrationCandidates.read(out.toString(), new Configuration()), fp32.folding(),
-        fp32.digest());
+        org.qcal.jobs.io.CalibrationFile.read(out.toString(), new Configuration()), fp32);
     Candidate mse = candidates.stream().filter(c -> c.name().equals("mse")).findFirst()
         .orElseThrow();
-    assertArrayEquals(CalibrationOutputs.bytes(out.resolve(CalibrateJob.QDQ_MODEL)),
+    assertArrayEquals(OutputFiles.bytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)),
         mse.bytes());
 
     // And the command itself, against the unfolded FP32 model with per-tensor errors.
@@ -206,9 +205,9 @@ class BatchNormFoldingJobTest {
     Path again = tmp.resolve("again");
     calibrateInto(again);
 
-    for (String file : List.of(CalibrateJob.QDQ_MODEL, CalibrateJob.CALIBRATION_JSON)) {
-      assertArrayEquals(CalibrationOutputs.bytes(out.resolve(file)),
-          CalibrationOutputs.bytes(again.resolve(file)), file);
+    for (String file : List.of(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL, org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON)) {
+      assertArrayEquals(OutputFiles.bytes(out.resolve(file)),
+          OutputFiles.bytes(again.resolve(file)), file);
     }
   }
 

@@ -145,10 +145,7 @@ public final class CalibrateBenchmark {
 
   private static Run calibrate(SparkSession spark, String model, String data,
       List<String> methods, String choose) {
-    CalibrationParameters p = CalibrationParameters.of(methods, 99.999, 2048, "uint8", "int8",
-        false, true, choose, BATCH);
-    CalibrateSettings s = new CalibrateSettings(model, data, null, null, Map.of(), p, null,
-        "unused", false);
+    CalibrateSettings s = TestRuns.calibrate(model, data, methods, choose, BATCH).build();
     long start = System.nanoTime();
     CalibrationResult result = CalibrateJob.calibrate(spark, s);
     double seconds = (System.nanoTime() - start) / 1e9;

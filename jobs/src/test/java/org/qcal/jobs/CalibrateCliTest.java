@@ -145,7 +145,7 @@ class CalibrateCliTest {
     for (String needle : needles) {
       assertTrue(line.contains(needle), "'" + needle + "' named in: " + line);
     }
-    assertEquals(List.of(), CalibrationOutputs.entries(out.getParent()),
+    assertEquals(List.of(), OutputFiles.entries(out.getParent()),
         "nothing written beside " + out);
     return run;
   }
@@ -163,8 +163,8 @@ class CalibrateCliTest {
     assertTrue(run.out().contains("outputs in"), run.out());
     assertTrue(run.out().contains(out.toString()), run.out());
     assertTrue(run.out().contains("64 samples"), run.out());
-    CalibrationOutputs.assertOutputs(out);
-    assertEquals(List.of("out"), CalibrationOutputs.entries(out.getParent()));
+    OutputFiles.assertOutputs(out);
+    assertEquals(List.of("out"), OutputFiles.entries(out.getParent()));
   }
 
   @Test
@@ -173,16 +173,16 @@ class CalibrateCliTest {
     String[] args = {"calibrate", "--model", cnn, "--data", TestPaths.slice(), "--limit", "64",
         "--methods", "minmax", "--choose", "minmax", "--out", out.toString(), "--overwrite"};
     assertEquals(ExitCode.OK, run(args).exit());
-    byte[] first = Files.readAllBytes(out.resolve(CalibrateJob.QDQ_MODEL));
+    byte[] first = Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL));
     Files.writeString(out.resolve("notes.txt"), "mine");
     Run again = run(args);
     assertEquals(ExitCode.OK, again.exit(), again.err());
     assertTrue(java.util.Arrays.equals(first,
-        Files.readAllBytes(out.resolve(CalibrateJob.QDQ_MODEL))), "same inputs, same bytes");
+        Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL))), "same inputs, same bytes");
     assertEquals("mine", Files.readString(out.resolve("notes.txt")));
     Files.delete(out.resolve("notes.txt"));
-    CalibrationOutputs.assertOutputs(out);
-    assertEquals(List.of("out"), CalibrationOutputs.entries(out.getParent()));
+    OutputFiles.assertOutputs(out);
+    assertEquals(List.of("out"), OutputFiles.entries(out.getParent()));
   }
 
   @Test
@@ -194,7 +194,7 @@ class CalibrateCliTest {
         "--out", out.toString(), "--overwrite");
     assertEquals(ExitCode.BAD_INPUT, run.exit(), run.err());
     assertTrue(run.err().contains("was not written by qcal"), run.err());
-    assertEquals(List.of("stale.txt"), CalibrationOutputs.entries(out));
+    assertEquals(List.of("stale.txt"), OutputFiles.entries(out));
   }
 
   @Test
@@ -208,9 +208,9 @@ class CalibrateCliTest {
     assertEquals(1, run.err().lines().count(), run.err());
     assertTrue(run.err().contains(out.toString()) && run.err().contains("--overwrite"),
         run.err());
-    assertEquals(List.of("keep.txt"), CalibrationOutputs.entries(out));
+    assertEquals(List.of("keep.txt"), OutputFiles.entries(out));
     assertEquals("precious", Files.readString(out.resolve("keep.txt")));
-    assertEquals(List.of("out"), CalibrationOutputs.entries(out.getParent()));
+    assertEquals(List.of("out"), OutputFiles.entries(out.getParent()));
   }
 
   @Test
@@ -313,7 +313,7 @@ class CalibrateCliTest {
     Path out = freshOut();
     Run run = run("calibrate", "--model", cnn, "--data", nonFinite, "--out", out.toString());
     assertEquals(ExitCode.OK, run.exit(), run.err());
-    JsonNode tensors = CalibrationOutputs.json(out).get("tensors");
+    JsonNode tensors = OutputFiles.json(out).get("tensors");
     JsonNode input = tensors.get(0);
     assertEquals("input", input.get("name").asText());
     JsonNode stats = input.get("stats");

@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrationRun;
+
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.calibrate.CalibrateJob;
@@ -65,21 +67,18 @@ class CalibrateDeterminismTest {
     assertEquals(partitions, spark.read().parquet(data.toString()).rdd().getNumPartitions(),
         "partitions of the rewritten slice");
     Path out = tmp.resolve("out-" + run);
-    CalibrationParameters p = CalibrationParameters.of(CalibrateJobTest.METHODS, 99.999, 2048,
-        "uint8", "int8", false, true, "entropy", 64);
-    CalibrateJob.Result result = CalibrateJob.run(spark, new CalibrateSettings(
-        TestPaths.model("cnn.onnx"), data.toString(), null, null, Map.of(), p, null,
-        out.toString(), false));
+    CalibrationRun result = TestRuns.calibrate(TestPaths.model("cnn.onnx"), data.toString(),
+        CalibrateJobTest.METHODS, "entropy", 64).output(out.toString()).run(spark);
     assertEquals(2000, result.samples());
     Map<String, byte[]> bytes = new LinkedHashMap<>();
-    for (String file : CalibrationOutputs.FILES) {
-      bytes.put(file, CalibrationOutputs.bytes(out.resolve(file)));
+    for (String file : OutputFiles.FILES) {
+      bytes.put(file, OutputFiles.bytes(out.resolve(file)));
     }
     return bytes;
   }
 
   private static void assertSameOutputs(Map<String, byte[]> actual, String what) {
-    for (String file : CalibrationOutputs.FILES) {
+    for (String file : OutputFiles.FILES) {
       byte[] expected = reference.get(file);
       byte[] got = actual.get(file);
       if (!Arrays.equals(expected, got) && !file.endsWith(".onnx")) {
@@ -109,7 +108,7 @@ class CalibrateDeterminismTest {
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"cnn.onnx", "residual.onnx"})
   void onnxRuntimeRowOutputsDoNotDependOnTheBatch(String name) throws Exception {
-    CalibrationOutputs.Slice rows = CalibrationOutputs.slice(spark, 64);
+    OutputFiles.Slice rows = OutputFiles.slice(spark, 64);
     byte[] model = java.nio.file.Files.readAllBytes(Path.of(TestPaths.model(name)));
     float[] whole = logits(name, model, rows.pixels(), new int[] {64});
     for (int[] split : new int[][] {repeat(1, 64), {7, 7, 7, 7, 7, 7, 7, 7, 7, 1}, {40, 24}}) {

@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrationRun;
+
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.calibrate.CalibrateJob;
@@ -57,15 +59,12 @@ class CalibrateFaultTest {
   /** 1000 rows, every method (both passes), batches of 64. */
   private static byte[][] calibrate(String run) {
     Path out = tmp.resolve(run);
-    CalibrationParameters p = CalibrationParameters.of(CalibrateJobTest.METHODS, 99.999, 2048,
-        "uint8", "int8", false, true, "entropy", 64);
-    CalibrateJob.Result result = CalibrateJob.run(spark, new CalibrateSettings(
-        TestPaths.model("cnn.onnx"), TestPaths.slice(), null, null, Map.of(), p, 1000L,
-        out.toString(), false));
+    CalibrationRun result = TestRuns.calibrate(TestPaths.model("cnn.onnx"), TestPaths.slice(),
+        CalibrateJobTest.METHODS, "entropy", 64).limit(1000).output(out.toString()).run(spark);
     assertEquals(1000, result.samples(), run + ": rows counted once");
-    byte[][] bytes = new byte[CalibrationOutputs.FILES.size()][];
+    byte[][] bytes = new byte[OutputFiles.FILES.size()][];
     for (int i = 0; i < bytes.length; i++) {
-      bytes[i] = CalibrationOutputs.bytes(out.resolve(CalibrationOutputs.FILES.get(i)));
+      bytes[i] = OutputFiles.bytes(out.resolve(OutputFiles.FILES.get(i)));
     }
     return bytes;
   }
@@ -93,7 +92,7 @@ class CalibrateFaultTest {
           && failure.contains("injected failure"), failure);
     }
     for (int i = 0; i < clean.length; i++) {
-      assertArrayEquals(clean[i], faulty[i], CalibrationOutputs.FILES.get(i));
+      assertArrayEquals(clean[i], faulty[i], OutputFiles.FILES.get(i));
     }
   }
 }

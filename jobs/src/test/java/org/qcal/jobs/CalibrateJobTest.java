@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrationRun;
+
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.calibrate.CalibrateJob;
@@ -43,13 +45,14 @@ class CalibrateJobTest {
   private static SparkSession spark;
   @TempDir static Path shared;
   private static Path cnnOut;
-  private static CalibrateJob.Result cnn;
+  private static CalibrationRun cnn;
 
   @BeforeAll
   static void start() {
     spark = JobsTestSpark.start("CalibrateJobTest", 1);
     cnnOut = shared.resolve("cnn");
-    cnn = CalibrateJob.run(spark, settings(TestPaths.model("cnn.onnx"), cnnOut.toString(), null));
+    cnn = CalibrateJob.run(spark, settings(TestPaths.model("cnn.onnx"), cnnOut.toString(), null),
+        List.of());
   }
 
   @AfterAll
@@ -58,26 +61,25 @@ class CalibrateJobTest {
   }
 
   static CalibrateSettings settings(String model, String out, Long limit) {
-    CalibrationParameters p = CalibrationParameters.of(METHODS, 99.999, 2048, "uint8", "int8",
-        false, true, "entropy", 64);
-    return new CalibrateSettings(model, TestPaths.slice(), null, null, Map.of(), p, limit, out,
-        false);
+    CalibrateSettings.Builder b = TestRuns.calibrate(model, TestPaths.slice(), METHODS, "entropy",
+        64).output(out);
+    return (limit == null ? b : b.limit(limit)).build();
   }
 
   @Test
   void cnnRunWritesEveryOutputAndNoTemporaryFolder() {
     assertEquals(2000, cnn.samples());
     assertEquals(cnnOut.toUri(), Path.of(java.net.URI.create(cnn.outputDir())).toUri());
-    CalibrationOutputs.assertOutputs(cnnOut);
+    OutputFiles.assertOutputs(cnnOut);
     // The temporary folder was renamed into place: no hidden .cnn.qcal-tmp-* beside it.
-    assertTrue(CalibrationOutputs.entries(shared).contains("cnn"));
-    assertEquals(List.of(), CalibrationOutputs.entries(shared).stream()
+    assertTrue(OutputFiles.entries(shared).contains("cnn"));
+    assertEquals(List.of(), OutputFiles.entries(shared).stream()
         .filter(n -> n.startsWith(".")).toList());
   }
 
   @Test
   void calibrationJsonNamesTheModelByTheSha256OfItsFile() throws Exception {
-    JsonNode json = CalibrationOutputs.json(cnnOut);
+    JsonNode json = OutputFiles.json(cnnOut);
     assertEquals("qcal.calibration/1", json.get("schema").asText());
     Path model = Path.of(TestPaths.model("cnn.onnx"));
     String sha256 = HexFormat.of().formatHex(
@@ -88,7 +90,7 @@ class CalibrateJobTest {
 
   @Test
   void calibrationJsonRecordsTheDatasetSamplesAndSettings() {
-    JsonNode json = CalibrationOutputs.json(cnnOut);
+    JsonNode json = OutputFiles.json(cnnOut);
     assertEquals(TestPaths.slice(), json.at("/dataset/path").asText());
     assertEquals("auto", json.at("/dataset/format").asText());
     // The CNN's only input binds to the slice's only numeric array column by default.
@@ -99,14 +101,21 @@ class CalibrateJobTest {
     List<String> methods = new ArrayList<>();
     settings.get("methods").forEach(m -> methods.add(m.asText()));
     assertEquals(METHODS, methods);
-    assertEquals(99.999, settings.get("percentile").asDouble());
     assertEquals(2048, settings.get("binsPerSide").asInt());
-    assertEquals("uint8", settings.get("activationType").asText().toLowerCase());
-    assertEquals("int8", settings.get("weightType").asText().toLowerCase());
-    assertFalse(settings.get("symmetricActivations").asBoolean());
-    assertTrue(settings.get("perChannel").asBoolean());
     assertEquals(64, settings.get("batchSize").asInt());
+    assertEquals("entropy", settings.get("choose").asText());
+    JsonNode recipe = settings.get("recipe");
+    assertEquals(99.999, recipe.get("percentile").asDouble());
+    assertEquals("uint8", recipe.get("activationType").asText());
+    assertEquals("int8", recipe.get("weightType").asText());
+    assertFalse(recipe.get("symmetricActivations").asBoolean());
+    assertTrue(recipe.get("perChannel").asBoolean());
     assertEquals("entropy", json.get("chosen").asText());
+    List<String> exports = new ArrayList<>();
+    json.get("recipes").forEach(r -> exports.add(r.get("name").asText() + ":"
+        + r.get("method").asText()));
+    assertEquals(List.of("minmax:minmax", "percentile:percentile", "entropy:entropy", "mse:mse"),
+        exports, "one export per method, named by it");
   }
 
   @Test
@@ -116,7 +125,7 @@ class CalibrateJobTest {
         .selectExpr("explode(pixels) AS p")
         .selectExpr("count(p)", "min(p)", "max(p)", "avg(CAST(p AS DOUBLE))")
         .first();
-    JsonNode input = tensor(CalibrationOutputs.json(cnnOut), "input");
+    JsonNode input = tensor(OutputFiles.json(cnnOut), "input");
     JsonNode stats = input.get("stats");
     assertEquals(2000L * 784, stats.get("count").asLong()); // 2000 rows of 28 x 28 pixels
     assertEquals(expected.getLong(0), stats.get("count").asLong());
@@ -138,7 +147,7 @@ class CalibrateJobTest {
 
   @Test
   void everyTensorCarriesStatsARangePerMethodAndParamsByDesignRule() {
-    JsonNode json = CalibrationOutputs.json(cnnOut);
+    JsonNode json = OutputFiles.json(cnnOut);
     JsonNode tensors = json.get("tensors");
     assertTrue(tensors.size() >= 5, "tapped tensors: " + tensors.size());
     for (JsonNode t : tensors) {
@@ -168,7 +177,10 @@ class CalibrateJobTest {
             <= stats.get("absMax").asDouble() + binWidth, name + " " + method);
         assertParamsFollowTheRangeRule(name + " " + method, min, max, t.at("/params/" + method));
       }
-      assertEquals(t.at("/params/entropy"), t.get("chosen"), name + ": the chosen method");
+      for (String field : List.of("type", "scale", "zeroPoint")) {
+        assertEquals(t.at("/params/entropy/" + field), t.at("/chosen/" + field),
+            name + ": the chosen method's " + field);
+      }
     }
   }
 
@@ -189,7 +201,7 @@ class CalibrateJobTest {
 
   @Test
   void weightsAreInt8SymmetricPerOutputChannel() {
-    JsonNode weights = CalibrationOutputs.json(cnnOut).get("weights");
+    JsonNode weights = OutputFiles.json(cnnOut).get("weights");
     // cnn.onnx: Conv 1->16, Conv 16->32, Gemm 1568->128, Gemm 128->10 (models/README.md).
     List<Integer> channels = new ArrayList<>();
     weights.forEach(w -> {
@@ -201,12 +213,12 @@ class CalibrateJobTest {
       channels.add(w.get("scales").size());
     });
     assertEquals(List.of(16, 32, 128, 10), channels);
-    assertEquals(4, CalibrationOutputs.json(cnnOut).get("biases").size());
+    assertEquals(4, OutputFiles.json(cnnOut).get("biases").size());
   }
 
   @Test
   void tensorRtCacheHoldsAmaxOver127OfTheChosenRangeForEveryTensor() {
-    JsonNode json = CalibrationOutputs.json(cnnOut);
+    JsonNode json = OutputFiles.json(cnnOut);
     Map<String, String> expected = new LinkedHashMap<>();
     for (JsonNode t : json.get("tensors")) {
       float min = Float.parseFloat(t.at("/ranges/entropy/min").asText());
@@ -215,7 +227,7 @@ class CalibrateJobTest {
       String hex = String.format("%08x", Float.floatToIntBits(amax / 127f));
       t.get("sharedBy").forEach(n -> expected.put(n.asText(), hex));
     }
-    Map<String, String> cache = CalibrationOutputs.cacheLines(cnnOut);
+    Map<String, String> cache = OutputFiles.cacheLines(cnnOut);
     assertEquals(expected, cache);
     // The input's entropy range reaches the largest pixel, 1.0: 1 / 127 is 0x3c010204.
     assertEquals("3c010204", cache.get("input"));
@@ -224,11 +236,11 @@ class CalibrateJobTest {
 
   @Test
   void quantizedCnnIsQdqAndRunsInOnnxRuntime() throws Exception {
-    byte[] qdq = Files.readAllBytes(cnnOut.resolve(CalibrateJob.QDQ_MODEL));
-    List<String> ops = CalibrationOutputs.opTypes(qdq);
+    byte[] qdq = Files.readAllBytes(cnnOut.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL));
+    List<String> ops = OutputFiles.opTypes(qdq);
     assertTrue(ops.contains("QuantizeLinear") && ops.contains("DequantizeLinear"), ops.toString());
-    int[] int8 = CalibrationOutputs.predict("cnn.int8.onnx", qdq,
-        CalibrationOutputs.slice(spark, 8));
+    int[] int8 = OutputFiles.predict("cnn.int8.onnx", qdq,
+        OutputFiles.slice(spark, 8));
     assertEquals(8, int8.length);
   }
 
@@ -239,11 +251,11 @@ class CalibrateJobTest {
   @Test
   void quantizedCnnCarriesTheChosenParamsOfCalibrationJson() throws Exception {
     Map<String, JsonNode> chosen = new LinkedHashMap<>();
-    for (JsonNode t : CalibrationOutputs.json(cnnOut).get("tensors")) {
+    for (JsonNode t : OutputFiles.json(cnnOut).get("tensors")) {
       t.get("sharedBy").forEach(n -> chosen.put(n.asText(), t.get("chosen")));
     }
     GraphProto graph = OnnxModel.fromBytes("qdq",
-        Files.readAllBytes(cnnOut.resolve(CalibrateJob.QDQ_MODEL))).graph();
+        Files.readAllBytes(cnnOut.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL))).graph();
     Map<String, TensorProto> initializers = new LinkedHashMap<>();
     graph.getInitializerList().forEach(i -> initializers.put(i.getName(), i));
     Set<String> checked = new LinkedHashSet<>();
@@ -275,12 +287,12 @@ class CalibrateJobTest {
    */
   @Test
   void quantizedCnnAgreesWithFp32OnMostRows() throws Exception {
-    CalibrationOutputs.Slice rows = CalibrationOutputs.slice(spark, 200);
-    int[] fp32 = CalibrationOutputs.predict("cnn.onnx",
+    OutputFiles.Slice rows = OutputFiles.slice(spark, 200);
+    int[] fp32 = OutputFiles.predict("cnn.onnx",
         Files.readAllBytes(Path.of(TestPaths.model("cnn.onnx"))), rows);
-    int[] int8 = CalibrationOutputs.predict("cnn.int8.onnx",
-        Files.readAllBytes(cnnOut.resolve(CalibrateJob.QDQ_MODEL)), rows);
-    int agree = CalibrationOutputs.agreeing(fp32, int8);
+    int[] int8 = OutputFiles.predict("cnn.int8.onnx",
+        Files.readAllBytes(cnnOut.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)), rows);
+    int agree = OutputFiles.agreeing(fp32, int8);
     assertTrue(agree >= 190, "int8 (entropy ranges) and fp32 agree on " + agree
         + " of 200 rows; entropy ranges of the ReLU outputs: " + reluRanges(cnnOut));
   }
@@ -315,8 +327,8 @@ class CalibrateJobTest {
   private static synchronized Path calibrated256(String name) {
     return small.computeIfAbsent(name, n -> {
       Path out = shared.resolve(n);
-      CalibrateJob.Result result = CalibrateJob.run(spark,
-          settings(TestPaths.model(n), out.toString(), 256L));
+      CalibrationRun result = CalibrateJob.run(spark,
+          settings(TestPaths.model(n), out.toString(), 256L), List.of());
       assertEquals(256, result.samples());
       return out;
     });
@@ -324,30 +336,30 @@ class CalibrateJobTest {
 
   private static void assertCalibratedEndToEnd(String name, List<Integer> channels) {
     Path out = calibrated256(name);
-    CalibrationOutputs.assertOutputs(out);
-    JsonNode json = CalibrationOutputs.json(out);
+    OutputFiles.assertOutputs(out);
+    JsonNode json = OutputFiles.json(out);
     assertEquals(256, json.get("samples").asLong());
     List<Integer> actual = new ArrayList<>();
     json.get("weights").forEach(w -> actual.add(w.get("scales").size()));
     assertEquals(channels, actual, name + " weight channels");
     Set<String> names = new LinkedHashSet<>();
     json.get("tensors").forEach(t -> t.get("sharedBy").forEach(n -> names.add(n.asText())));
-    assertEquals(names, CalibrationOutputs.cacheLines(out).keySet());
-    byte[] qdq = CalibrationOutputs.bytes(out.resolve(CalibrateJob.QDQ_MODEL));
-    List<String> ops = CalibrationOutputs.opTypes(qdq);
+    assertEquals(names, OutputFiles.cacheLines(out).keySet());
+    byte[] qdq = OutputFiles.bytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL));
+    List<String> ops = OutputFiles.opTypes(qdq);
     assertTrue(ops.contains("QuantizeLinear") && ops.contains("DequantizeLinear"), ops.toString());
-    assertEquals(8, CalibrationOutputs.predict(name + ".int8", qdq,
-        CalibrationOutputs.slice(spark, 8)).length);
+    assertEquals(8, OutputFiles.predict(name + ".int8", qdq,
+        OutputFiles.slice(spark, 8)).length);
   }
 
   private static void assertAgreesOn64Rows(String name, int atLeast) throws Exception {
     Path out = calibrated256(name);
-    CalibrationOutputs.Slice rows = CalibrationOutputs.slice(spark, 64);
-    int[] fp32 = CalibrationOutputs.predict(name,
+    OutputFiles.Slice rows = OutputFiles.slice(spark, 64);
+    int[] fp32 = OutputFiles.predict(name,
         Files.readAllBytes(Path.of(TestPaths.model(name))), rows);
-    int[] int8 = CalibrationOutputs.predict(name + ".int8",
-        Files.readAllBytes(out.resolve(CalibrateJob.QDQ_MODEL)), rows);
-    int agree = CalibrationOutputs.agreeing(fp32, int8);
+    int[] int8 = OutputFiles.predict(name + ".int8",
+        Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)), rows);
+    int agree = OutputFiles.agreeing(fp32, int8);
     assertTrue(agree >= atLeast, name + ": int8 (entropy ranges) and fp32 agree on " + agree
         + " of 64 rows; entropy ranges of the ReLU outputs: " + reluRanges(out));
   }
@@ -355,7 +367,7 @@ class CalibrateJobTest {
   /** "name: entropy max / observed max" of every ReLU output, for failure messages. */
   private static String reluRanges(Path out) {
     List<String> ranges = new ArrayList<>();
-    for (JsonNode t : CalibrationOutputs.json(out).get("tensors")) {
+    for (JsonNode t : OutputFiles.json(out).get("tensors")) {
       if (t.get("name").asText().contains("Relu")) {
         ranges.add(String.format(java.util.Locale.ROOT, "%s %.3g/%.3g", t.get("name").asText(),
             t.at("/ranges/entropy/max").asDouble(), t.at("/stats/max").asDouble()));

@@ -35,7 +35,7 @@ class ChooseAutoTest {
   static void calibrate() {
     spark = JobsTestSpark.start("ChooseAutoTest", 1);
     calibrate("auto", "--choose", "auto", "--choose-rows", "128");
-    auto = CalibrationOutputs.json(tmp.resolve("auto"));
+    auto = OutputFiles.json(tmp.resolve("auto"));
   }
 
   @AfterAll
@@ -77,20 +77,20 @@ class ChooseAutoTest {
   void exportsExactlyTheModelOfTheChosenMethod() {
     String chosen = auto.path("chosen").asText();
     calibrate("fixed", "--choose", chosen);
-    JsonNode fixed = CalibrationOutputs.json(tmp.resolve("fixed"));
+    JsonNode fixed = OutputFiles.json(tmp.resolve("fixed"));
     assertEquals("given", fixed.path("chosenBy").path("rule").asText());
     assertArrayEquals(
-        CalibrationOutputs.bytes(tmp.resolve("fixed").resolve(CalibrateJob.QDQ_MODEL)),
-        CalibrationOutputs.bytes(tmp.resolve("auto").resolve(CalibrateJob.QDQ_MODEL)));
+        OutputFiles.bytes(tmp.resolve("fixed").resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)),
+        OutputFiles.bytes(tmp.resolve("auto").resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)));
   }
 
   @Test
   void aSecondRunMakesTheSameChoiceOnTheSameRows() {
     calibrate("again", "--choose", "auto", "--choose-rows", "128");
-    JsonNode again = CalibrationOutputs.json(tmp.resolve("again"));
+    JsonNode again = OutputFiles.json(tmp.resolve("again"));
     assertEquals(auto.path("chosenBy"), again.path("chosenBy"));
     assertArrayEquals(
-        CalibrationOutputs.bytes(tmp.resolve("again").resolve(CalibrateJob.CALIBRATION_JSON)),
-        CalibrationOutputs.bytes(tmp.resolve("auto").resolve(CalibrateJob.CALIBRATION_JSON)));
+        OutputFiles.bytes(tmp.resolve("again").resolve(org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON)),
+        OutputFiles.bytes(tmp.resolve("auto").resolve(org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON)));
   }
 }

@@ -135,6 +135,6 @@ class EarlyRefusalTest {
   void nothingIsLeftBesideARefusedOutput() {
     refusedBeforeAnyJob(calibrate(tmp.resolve("a/b/out").toString(), "--input", "x=1",
         "--input", "x=2"));
-    assertEquals(List.of(), CalibrationOutputs.entries(tmp));
+    assertEquals(List.of(), OutputFiles.entries(tmp));
   }
 }

@@ -64,7 +64,7 @@ class ExclusionOptionsTest {
 
   @Test
   void excludedNodesKeepFloatWeightsAndTheOthersAreQuantized() throws Exception {
-    GraphProto g = OnnxModel.load(out.resolve(CalibrateJob.QDQ_MODEL)).graph();
+    GraphProto g = OnnxModel.load(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)).graph();
     for (String name : List.of("/fc1/Gemm", "/fc2/Gemm", "/conv2/Conv")) {
       String weight = node(g, name).getInput(1);
       assertTrue(g.getInitializerList().stream().anyMatch(t -> t.getName().equals(weight)
@@ -77,19 +77,18 @@ class ExclusionOptionsTest {
 
   @Test
   void calibrationJsonRecordsTheExclusions() {
-    JsonNode settings = CalibrationOutputs.json(out).path("settings");
-    assertEquals("[\"/conv2/Conv\"]", settings.path("excludeNodes").toString());
-    assertEquals("[\"Gemm\"]", settings.path("excludeOpTypes").toString());
+    JsonNode recipe = OutputFiles.json(out).path("settings").path("recipe");
+    assertEquals("[\"/conv2/Conv\"]", recipe.path("floatNodes").toString());
+    assertEquals("[\"Gemm\"]", recipe.path("floatOpTypes").toString());
   }
 
   @Test
   void validateRebuildsTheExportedModelFromCalibrationJson() throws Exception {
-    byte[] fp32 = Files.readAllBytes(Path.of(cnn));
     List<Candidate> candidates = CalibrationCandidates.candidates(
-        CalibrationCandidates.read(out.toString(), new Configuration()),
-        BatchNormFolding.fold(OnnxModel.fromBytes(cnn, fp32)), ModelDigest.sha256Hex(fp32));
+        org.qcal.jobs.io.CalibrationFile.read(out.toString(), new Configuration()),
+        org.qcal.jobs.io.LoadedInputModel.load(cnn, new Configuration()));
     Candidate mse = candidates.stream().filter(c -> c.name().equals("mse")).findFirst()
         .orElseThrow();
-    assertArrayEquals(Files.readAllBytes(out.resolve(CalibrateJob.QDQ_MODEL)), mse.bytes());
+    assertArrayEquals(Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)), mse.bytes());
   }
 }

@@ -13,23 +13,21 @@ import org.qcal.calib.CalibrationMethod;
 class ExportChoiceTest {
   @Test
   void parsesAutoAndMethodIdsInAnyCase() {
-    assertTrue(ExportChoice.parse("--choose", " AUTO ").auto());
-    assertEquals(CalibrationMethod.MSE, ExportChoice.parse("--choose", "Mse").method());
-    assertEquals(64, ExportChoice.parse("--choose", "auto", 64).sampleRows());
+    assertTrue(ExportChoice.parse(" AUTO ", 256).auto());
+    assertEquals(CalibrationMethod.MSE, ExportChoice.parse("Mse", 256).method());
+    assertEquals(64, ExportChoice.parse("auto", 64).sampleRows());
   }
 
   @Test
   void refusesAnUnknownIdNamingTheChoices() {
-    QcalException e = assertThrows(QcalException.class,
-        () -> ExportChoice.parse("--choose", "kl"));
-    assertEquals("--choose must be one of auto, minmax, averageminmax, percentile, entropy, mse;"
+    QcalException e = assertThrows(QcalException.class, () -> ExportChoice.parse("kl", 256));
+    assertEquals("choose must be one of auto, minmax, averageminmax, percentile, entropy, mse;"
         + " got kl", e.getMessage());
   }
 
   @Test
   void refusesAnEmptySample() {
-    QcalException e = assertThrows(QcalException.class,
-        () -> ExportChoice.parse("--choose", "auto", 0));
-    assertEquals("--choose-rows must be >= 1, got 0", e.getMessage());
+    QcalException e = assertThrows(QcalException.class, () -> ExportChoice.auto(0));
+    assertEquals("chooseRows must be >= 1, got 0", e.getMessage());
   }
 }

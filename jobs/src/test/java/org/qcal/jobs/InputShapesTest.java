@@ -85,12 +85,12 @@ class InputShapesTest {
   private static JsonNode calibrate(String model, String data, Map<String, String> shapes,
       String run) throws Exception {
     Path out = tmp.resolve("out-" + run);
-    CalibrationParameters p = CalibrationParameters.of(List.of("minmax"), 99.999, 2048,
-        "uint8", "int8", false, true, "minmax", 4);
-    CalibrateJob.run(spark, new CalibrateSettings(model, data, null, null, Map.of("x", "x"),
-        shapes, p, null, out.toString(), false, CalibrateSettings.DEFAULT_TAP_MEMORY_MB));
+    CalibrateSettings.Builder b = TestRuns.calibrate(model, data, List.of("minmax"), "minmax", 4)
+        .input("x", "x").output(out.toString());
+    shapes.forEach(b::inputShape);
+    b.run(spark);
     return new ObjectMapper().readTree(
-        Files.readAllBytes(out.resolve(CalibrateJob.CALIBRATION_JSON)));
+        Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON)));
   }
 
   private static JsonNode stats(JsonNode json, String tensor) {

@@ -44,10 +44,8 @@ class QdqAccuracyTest {
   @Test
   void minMaxExportOfTheCnnKeepsTop1WithinOneAndAHalfPointsOfFp32() {
     String model = TestPaths.model("cnn.onnx");
-    CalibrationParameters p = CalibrationParameters.of(List.of("minmax"), 99.999, 2048, "uint8",
-        "int8", false, true, "minmax", 64);
-    CalibrationResult result = CalibrateJob.calibrate(spark, new CalibrateSettings(model,
-        TestPaths.slice(), null, null, Map.of(), p, null, "unused", false));
+    CalibrationResult result = CalibrateJob.calibrate(spark, TestRuns.calibrate(model,
+        TestPaths.slice(), List.of("minmax"), "minmax", 64).build());
     byte[] qdq = result.quantizedModel();
 
     Set<String> optimizedOps = new HashSet<>();

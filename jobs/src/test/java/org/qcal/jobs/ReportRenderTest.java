@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrationRun;
+
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.calibrate.CalibrateJob;
@@ -38,13 +40,10 @@ class ReportRenderTest {
   @Test
   void calibrateReportRendersAHistogramPerTensorWithEveryMethodsThresholds() throws Exception {
     HeadlessChromium.assumeInstalled();
-    CalibrationParameters p = CalibrationParameters.of(
-        List.of("minmax", "percentile", "entropy", "mse"), 99.999, 2048, "uint8", "int8", false,
-        true, "entropy", 64);
     Path out = tmp.resolve("out");
-    CalibrateJob.Result result = CalibrateJob.run(spark, new CalibrateSettings(
-        TestPaths.model("cnn.onnx"), TestPaths.slice(), null, null, Map.of(), p, 300L,
-        out.toString(), false));
+    CalibrationRun result = TestRuns.calibrate(TestPaths.model("cnn.onnx"), TestPaths.slice(),
+        List.of("minmax", "percentile", "entropy", "mse"), "entropy", 64).limit(300)
+        .output(out.toString()).run(spark);
     int tensors = result.calibration().tensors().size();
 
     String dom = HeadlessChromium.dumpDom(out.resolve("report.html"), tmp.resolve("profile"));

@@ -1,5 +1,7 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.CalibrationRun;
+
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.calibrate.CalibrateJob;
@@ -65,14 +67,12 @@ class TapGroupingTest {
 
   private static Map<String, byte[]> calibrate(int tapMemoryMb, String run) throws Exception {
     Path out = tmp.resolve("out-" + run);
-    CalibrationParameters p = CalibrationParameters.of(CalibrateJobTest.METHODS, 99.999, 2048,
-        "uint8", "int8", false, true, "entropy", 64);
-    CalibrateJob.Result result = CalibrateJob.run(spark, new CalibrateSettings(model, data,
-        null, null, Map.of(), Map.of(), p, null, out.toString(), false, tapMemoryMb));
+    CalibrationRun result = TestRuns.calibrate(model, data, CalibrateJobTest.METHODS, "entropy",
+        64).tapMemoryMb(tapMemoryMb).output(out.toString()).run(spark);
     assertEquals(160, result.samples());
-    return Map.of(CalibrateJob.CALIBRATION_JSON,
-        Files.readAllBytes(out.resolve(CalibrateJob.CALIBRATION_JSON)),
-        CalibrateJob.QDQ_MODEL, Files.readAllBytes(out.resolve(CalibrateJob.QDQ_MODEL)));
+    return Map.of(org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON,
+        Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON)),
+        org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL, Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)));
   }
 
   @Test

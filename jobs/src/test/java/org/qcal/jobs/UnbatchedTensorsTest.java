@@ -76,18 +76,15 @@ class UnbatchedTensorsTest {
   }
 
   private static byte[] calibrate(String data, int batch, String run) throws Exception {
-    return calibrate(data, batch, run, CalibrateSettings.DEFAULT_TAP_MEMORY_MB);
+    return calibrate(data, batch, run, org.qcal.jobs.api.Defaults.TAP_MEMORY_MB);
   }
 
   private static byte[] calibrate(String data, int batch, String run, int tapMemoryMb)
       throws Exception {
     Path out = tmp.resolve("out-" + run);
-    CalibrationParameters p = CalibrationParameters.of(
-        List.of("minmax", "averageminmax", "entropy"), 99.999, 2048, "uint8", "int8", false,
-        true, "minmax", batch);
-    CalibrateJob.run(spark, new CalibrateSettings(model, data, null, null, Map.of(), Map.of(), p,
-        null, out.toString(), false, tapMemoryMb));
-    return Files.readAllBytes(out.resolve(CalibrateJob.CALIBRATION_JSON));
+    TestRuns.calibrate(model, data, List.of("minmax", "averageminmax", "entropy"), "minmax",
+        batch).tapMemoryMb(tapMemoryMb).output(out.toString()).run(spark);
+    return Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON));
   }
 
   private static JsonNode stats(byte[] json, String tensor) throws Exception {

@@ -61,27 +61,32 @@ public final class ValidateBenchmark {
     String model = TestPaths.model("cnn.onnx");
     String data = TestPaths.repeatSlice(spark, rows, work.resolve("data").toString());
     Path calibration = work.resolve("calibration");
-    CalibrateJob.run(spark, new CalibrateSettings(model, TestPaths.slice(), null, null, Map.of(),
-        CalibrationParameters.of(List.of("minmax", "percentile", "entropy", "mse"), 99.999, 2048,
-            "uint8", "int8", false, true, "percentile", BATCH), null, calibration.toString(),
-        false));
+    TestRuns.calibrate(model, TestPaths.slice(), List.of("minmax", "percentile", "entropy",
+        "mse"), "percentile", BATCH).output(calibration.toString()).run(spark);
     String int8 = calibration.resolve("model.int8.onnx").toString();
-    ValidateSettings base = ValidateSettings.of(model, data, null).withLabel("label")
-        .withBatchSize(BATCH);
-    ValidateSettings one = base.withQuantized(List.of(int8));
-    ValidateSettings four = base.withCalibration(calibration.toString());
+    java.util.function.BiFunction<Boolean, Boolean, ValidateSettings> settings =
+        (all, tensorErrors) -> {
+          ValidateSettings.Builder b = ValidateSettings.builder().model(model).data(data)
+              .label("label").batchSize(BATCH).tensorErrors(tensorErrors);
+          return (all ? b.calibration(calibration.toString()) : b.quantized(List.of(int8)))
+              .build();
+        };
+    ValidateSettings one = settings.apply(false, true);
+    ValidateSettings four = settings.apply(true, true);
 
     // Warm-up: JIT, session loads, Spark's first jobs.
     plain(spark, model, data);
-    ValidateJob.validate(spark, four.withLimit(rows / 10));
+    ValidateJob.validate(spark, ValidateSettings.builder().model(model).data(data)
+        .label("label").batchSize(BATCH).calibration(calibration.toString()).limit(rows / 10)
+        .build());
 
     Run fp32 = null;
     Run int8Plain = null;
     Run[] validate = new Run[4];
     String[] labels = {"1 candidate", "4 candidates", "1 candidate, --no-tensor-errors",
         "4 candidates, --no-tensor-errors"};
-    ValidateSettings[] runs = {one, four, one.withTensorErrors(false),
-        four.withTensorErrors(false)};
+    ValidateSettings[] runs = {one, four, settings.apply(false, false),
+        settings.apply(true, false)};
     int[] candidates = {1, 4, 1, 4};
     for (int round = 0; round < rounds; round++) {
       fp32 = Run.best(fp32, plain(spark, model, data));

@@ -1,5 +1,9 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.ValidationRun;
+
+import org.qcal.jobs.api.CalibrationRun;
+
 import org.qcal.jobs.api.ValidateSettings;
 import org.qcal.jobs.calibrate.CalibrateJob;
 import org.qcal.jobs.cli.ExitCode;
@@ -49,7 +53,7 @@ class ValidateJobTest {
   static void start() throws Exception {
     spark = JobsTestSpark.start("ValidateJobTest", 1);
     calibration = tmp.resolve("calibration");
-    CalibrateJob.Result cal = ValidateTestSupport.calibrate(spark, calibration, ROWS,
+    CalibrationRun cal = ValidateTestSupport.calibrate(spark, calibration, ROWS,
         List.of("minmax", "percentile", "entropy"), "percentile");
     bad = ValidateTestSupport.writeBadCandidate(cal.calibration(), CalibrationMethod.ENTROPY,
         tmp.resolve("bad.onnx"));
@@ -131,14 +135,12 @@ class ValidateJobTest {
 
   @Test
   void theReportIsTheSameForOneAndThreePartitions() throws Exception {
-    ValidateSettings settings = ValidateSettings.of(TestPaths.model("cnn.onnx"),
-            TestPaths.slice(), null)
-        .withQuantized(List.of(calibration.resolve("model.int8.onnx").toString(), bad.toString()))
-        .withLabel("label").withLimit(300L).withBatchSize(32);
-    ValidateJob.Result one = ValidateJob.run(spark, settings.withPartitions(1)
-        .withOut(tmp.resolve("one").toString(), false));
-    ValidateJob.Result three = ValidateJob.run(spark, settings.withPartitions(3)
-        .withOut(tmp.resolve("three").toString(), false));
+    java.util.function.IntFunction<ValidateSettings.Builder> settings = partitions ->
+        ValidateSettings.builder().model(TestPaths.model("cnn.onnx")).data(TestPaths.slice())
+            .quantized(List.of(calibration.resolve("model.int8.onnx").toString(), bad.toString()))
+            .label("label").limit(300).batchSize(32).partitions(partitions);
+    ValidationRun one = settings.apply(1).output(tmp.resolve("one").toString()).run(spark);
+    ValidationRun three = settings.apply(3).output(tmp.resolve("three").toString()).run(spark);
     byte[] a = Files.readAllBytes(tmp.resolve("one").resolve("validation.json"));
     byte[] b = Files.readAllBytes(tmp.resolve("three").resolve("validation.json"));
     assertArrayEquals(a, b, new String(b));

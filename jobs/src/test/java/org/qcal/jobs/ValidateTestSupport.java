@@ -1,5 +1,10 @@
 package org.qcal.jobs;
 
+import org.qcal.jobs.api.QuantizedExport;
+import org.qcal.jobs.io.LoadedInputModel;
+
+import org.qcal.jobs.api.CalibrationRun;
+
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.CalibrationResult;
@@ -32,12 +37,10 @@ final class ValidateTestSupport {
   private ValidateTestSupport() {}
 
   /** A calibrate output of the CNN over the first {@code rows} slice rows. */
-  static CalibrateJob.Result calibrate(SparkSession spark, Path out, long rows,
+  static CalibrationRun calibrate(SparkSession spark, Path out, long rows,
       List<String> methods, String choose) {
-    CalibrationParameters p = CalibrationParameters.of(methods, 99.999, 2048, "uint8", "int8",
-        false, true, choose, 64);
-    return CalibrateJob.run(spark, new CalibrateSettings(TestPaths.model("cnn.onnx"),
-        TestPaths.slice(), null, null, Map.of(), p, rows, out.toString(), false));
+    return TestRuns.calibrate(TestPaths.model("cnn.onnx"), TestPaths.slice(), methods, choose, 64)
+        .limit(rows).output(out.toString()).run(spark);
   }
 
   /**
@@ -46,14 +49,15 @@ final class ValidateTestSupport {
    */
   static Path writeBadCandidate(CalibrationResult calibration, CalibrationMethod method,
       Path file) throws Exception {
-    OnnxModel fp32 = OnnxModel.load(Path.of(TestPaths.model("cnn.onnx")));
+    LoadedInputModel fp32 = LoadedInputModel.load(TestPaths.model("cnn.onnx"),
+        new org.apache.hadoop.conf.Configuration());
     Map<String, QuantParams> params = new LinkedHashMap<>();
     for (TensorCalibration t : calibration.tensors()) {
       QuantParams p = t.params().get(method);
       params.put(t.name(), QuantParams.of(p.scale() / 100, p.zeroPoint(), p.type()));
     }
-    Candidate bad = Candidate.export("bad", "test", fp32, GraphAnalyzer.analyze(fp32), params,
-        calibration.parameters().weightQuantization());
+    QuantizedExport bad = QuantizedExport.withParams("bad", fp32,
+        calibration.parameters().recipe(method), params);
     Files.write(file, bad.bytes());
     return file;
   }

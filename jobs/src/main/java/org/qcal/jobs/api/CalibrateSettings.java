@@ -1,63 +1,129 @@
 package org.qcal.jobs.api;
 
-import java.io.Serializable;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
-import java.util.Map;
+import org.qcal.calib.CalibrationMethod;
 
 /**
- * Everything a calibration run needs, as the CLI, a notebook or Java code gives it.
+ * A calibration run, as {@link #builder()} assembles it for the command line, a notebook or
+ * Java code.
  *
- * @param model the FP32 ONNX model path (any Hadoop file system)
- * @param data the calibration data path
- * @param format the data format, or null to infer it from the path
- * @param imagePreprocessing how images become tensors (see {@code ImagePreprocessing.parse}),
- *     or null for the defaults fitted to the model's input
- * @param inputs model input name to data column; empty to bind a single input by default
- * @param inputShapes model input name to its sample shape spec ({@code 3,48,192} or {@code
- *     @column}, see {@code InputShape}) for inputs with several dynamic dims; may be empty
+ * <pre>{@code
+ * CalibrationResult r = CalibrateSettings.builder()
+ *     .model("hdfs:///models/cnn.onnx")
+ *     .data(spark.table("calibration_images"))
+ *     .methods(CalibrationMethod.MINMAX, CalibrationMethod.MSE)
+ *     .recipe(Recipe.builder().symmetricActivations(true).build())
+ *     .run(spark).calibration();
+ * }</pre>
+ *
+ * @param model the FP32 ONNX model
+ * @param data the calibration rows
  * @param parameters how to calibrate
- * @param limit at most this many rows, or null for all
- * @param out the output folder
- * @param overwrite whether an existing output folder may be replaced
  * @param tapMemoryMb the budget of one task's tapped tensors per forward, in MiB: more taps
  *     than fit are split into groups run as separate forwards of the same batch
+ * @param out the output folder, or null to write nothing
+ * @param overwrite whether an existing output folder (that qcal wrote) may be replaced
  */
 public record CalibrateSettings(
-    String model,
-    String data,
-    String format,
-    String imagePreprocessing,
-    Map<String, String> inputs,
-    Map<String, String> inputShapes,
+    InputModel model,
+    DataSource data,
     CalibrationParameters parameters,
-    Long limit,
+    int tapMemoryMb,
     String out,
-    boolean overwrite,
-    int tapMemoryMb) implements Serializable {
-
-  /** The default of {@code --tap-memory-mb}: well inside an executor's default 1 GiB heap. */
-  public static final int DEFAULT_TAP_MEMORY_MB = 256;
+    boolean overwrite) {
 
   public CalibrateSettings {
-    inputs = Map.copyOf(inputs);
-    inputShapes = Map.copyOf(inputShapes);
     if (tapMemoryMb < 1) {
-      throw new org.qcal.QcalException("--tap-memory-mb must be >= 1, got " + tapMemoryMb);
+      throw new BadArgument("tapMemoryMb", "must be >= 1, got " + tapMemoryMb);
     }
   }
 
-  /** Without {@code --input-shape}, with the default tap memory budget. */
-  public CalibrateSettings(String model, String data, String format, String imagePreprocessing,
-      Map<String, String> inputs, CalibrationParameters parameters, Long limit, String out,
-      boolean overwrite) {
-    this(model, data, format, imagePreprocessing, inputs, Map.of(), parameters, limit, out,
-        overwrite, DEFAULT_TAP_MEMORY_MB);
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** The paths this run reads, which its output folder must stay clear of. */
   public List<String> inputPaths() {
-    return Stream.of(model, data).filter(Objects::nonNull).toList();
+    return Stream.of(model.path(), data.path()).filter(Objects::nonNull).toList();
+  }
+
+  /** Builds {@link CalibrateSettings}; defaults are those of {@link Defaults}. */
+  public static final class Builder extends RunBuilder<Builder> {
+    private List<CalibrationMethod> methods = Defaults.METHODS;
+    private int bins = Defaults.BINS;
+    private Recipe recipe = Recipe.builder().build();
+    private ExportChoice choose = Defaults.CHOOSE;
+    private int batchSize = Defaults.BATCH_SIZE;
+    private int tapMemoryMb = Defaults.TAP_MEMORY_MB;
+
+    private Builder() {}
+
+    /** The methods computed from the same statistics (default: minmax, percentile, entropy, mse). */
+    public Builder methods(List<CalibrationMethod> list) {
+      if (list == null || list.isEmpty()) {
+        throw new BadArgument("methods", "needs at least one method");
+      }
+      this.methods = list.stream().distinct().toList();
+      return this;
+    }
+
+    public Builder methods(CalibrationMethod... list) {
+      return methods(List.of(list));
+    }
+
+    /** Histogram bins on each side of zero (default 2048; entropy needs at least 128). */
+    public Builder bins(int count) {
+      if (count < 1) {
+        throw new BadArgument("bins", "must be >= 1, got " + count);
+      }
+      this.bins = count;
+      return this;
+    }
+
+    /**
+     * What every method's export shares: types, rules, nodes in float (default: {@link
+     * Recipe#builder()}'s); its method is replaced by each of the methods.
+     */
+    public Builder recipe(Recipe shared) {
+      this.recipe = Objects.requireNonNull(shared, "recipe");
+      return this;
+    }
+
+    /** The method exported, or {@link ExportChoice#AUTO} measured (default auto, 256 rows). */
+    public Builder choose(ExportChoice choice) {
+      this.choose = Objects.requireNonNull(choice, "choose");
+      return this;
+    }
+
+    /** Rows per forward pass (default 64). */
+    public Builder batchSize(int rows) {
+      if (rows < 1) {
+        throw new BadArgument("batchSize", "must be >= 1, got " + rows);
+      }
+      this.batchSize = rows;
+      return this;
+    }
+
+    /** MiB one task may spend on one forward's tapped tensors (default 256). */
+    public Builder tapMemoryMb(int mib) {
+      if (mib < 1) {
+        throw new BadArgument("tapMemoryMb", "must be >= 1, got " + mib);
+      }
+      this.tapMemoryMb = mib;
+      return this;
+    }
+
+    public CalibrateSettings build() {
+      return new CalibrateSettings(requireModel(), dataSource(),
+          new CalibrationParameters(methods, bins, recipe, choose, batchSize), tapMemoryMb, out,
+          overwrite);
+    }
+
+    /** Builds and runs in {@code spark}'s session. */
+    public CalibrationRun run(org.apache.spark.sql.SparkSession spark) {
+      return Qcal.calibrate(spark, build());
+    }
   }
 }

@@ -3,7 +3,6 @@ package org.qcal.jobs.api;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
 
 /**
@@ -16,32 +15,30 @@ import org.qcal.calib.CalibrationMethod;
  */
 public record ExportChoice(CalibrationMethod method, int sampleRows) implements Serializable {
   public static final String AUTO_ID = "auto";
-  /** {@code --choose-rows}' default: an SQNR over 256 rows moves by well under 0.1 dB. */
-  public static final int DEFAULT_SAMPLE_ROWS = 256;
-  public static final ExportChoice AUTO = new ExportChoice(null, DEFAULT_SAMPLE_ROWS);
 
   public ExportChoice {
     if (sampleRows < 1) {
-      throw new QcalException("--choose-rows must be >= 1, got " + sampleRows);
+      throw new BadArgument("chooseRows", "must be >= 1, got " + sampleRows);
     }
   }
 
+  /** {@code method}, fixed (no rows are sampled). */
   public static ExportChoice of(CalibrationMethod method) {
     if (method == null) {
-      throw new IllegalArgumentException("a fixed choice needs a method");
+      throw new BadArgument("choose", "needs a method");
     }
-    return new ExportChoice(method, DEFAULT_SAMPLE_ROWS);
+    return new ExportChoice(method, 1);
   }
 
-  /** {@code auto} or a method id; the message names {@code option}. */
-  public static ExportChoice parse(String option, String id) {
-    return parse(option, id, DEFAULT_SAMPLE_ROWS);
+  /** Auto, comparing the exports on about {@code sampleRows} calibration rows. */
+  public static ExportChoice auto(int sampleRows) {
+    return new ExportChoice(null, sampleRows);
   }
 
-  /** As {@link #parse(String, String)}, auto comparing on about {@code sampleRows} rows. */
-  public static ExportChoice parse(String option, String id, int sampleRows) {
+  /** {@code auto} (comparing on about {@code sampleRows} rows) or a method id. */
+  public static ExportChoice parse(String id, int sampleRows) {
     if (AUTO_ID.equalsIgnoreCase(id == null ? "" : id.trim())) {
-      return new ExportChoice(null, sampleRows);
+      return auto(sampleRows);
     }
     for (CalibrationMethod m : CalibrationMethod.values()) {
       if (id != null && m.id().equalsIgnoreCase(id.trim())) {
@@ -52,8 +49,7 @@ public record ExportChoice(CalibrationMethod method, int sampleRows) implements 
     for (CalibrationMethod m : CalibrationMethod.values()) {
       ids.add(m.id());
     }
-    throw new QcalException(option + " must be one of " + String.join(", ", ids) + "; got "
-        + id);
+    throw new BadArgument("choose", "must be one of " + String.join(", ", ids) + "; got " + id);
   }
 
   public boolean auto() {

@@ -38,8 +38,7 @@ public record TensorCalibration(String name, List<String> sharedBy, TensorStats 
       Calibrator calibrator = method.create(parameters.calibrationOptions());
       Range range = calibrator.calibrate(stats, histogram);
       ranges.put(method, range);
-      params.put(method, QuantParams.fromRange(range.min(), range.max(),
-          parameters.activationType(), parameters.activationRule()));
+      params.put(method, parameters.recipe().params(range));
     }
     return new TensorCalibration(name, List.copyOf(sharedBy), stats, histogram,
         Collections.unmodifiableMap(ranges), Collections.unmodifiableMap(params));
@@ -54,17 +53,4 @@ public record TensorCalibration(String name, List<String> sharedBy, TensorStats 
     }
   }
 
-  /** The largest magnitude of a method's range: TensorRT's symmetric amax. */
-  public double amax(CalibrationMethod method) {
-    Range range = ranges.get(method);
-    return Math.max(Math.abs((double) range.min()), Math.abs((double) range.max()));
-  }
-
-  /** Tensor name -> {@code method}'s parameters, in the order of {@code tensors}: an export's. */
-  public static Map<String, QuantParams> paramsOf(List<TensorCalibration> tensors,
-      CalibrationMethod method) {
-    Map<String, QuantParams> params = new java.util.LinkedHashMap<>();
-    tensors.forEach(t -> params.put(t.name(), t.params().get(method)));
-    return params;
-  }
 }

@@ -1,172 +1,170 @@
 package org.qcal.jobs.api;
 
-import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
-import java.util.List;
-import java.util.Map;
 import org.qcal.jobs.validate.Gate;
+import org.qcal.jobs.validate.ValidationMetric;
 
 /**
- * Everything a validation run needs, as the CLI, a notebook or Java code gives it. Start from
- * {@link #of} and set what differs from the defaults:
+ * A validation run, as {@link #builder()} assembles it: the FP32 model against candidates (the
+ * exports of a calibration result or folder, QDQ files, or all of these) on the same rows.
  *
  * <pre>{@code
- * ValidateSettings s = ValidateSettings.of("cnn.onnx", "val.parquet", "out/val")
- *     .withCalibration("out/cnn").withLabel("label").withMaxDrop(0.5);
+ * ValidationRun v = ValidateSettings.builder()
+ *     .model("cnn.onnx").data(validationRows).label("label")
+ *     .candidates(calibrated).maxDrop(0.5)
+ *     .run(spark);
  * }</pre>
  *
- * @param model the FP32 ONNX model path (any Hadoop file system)
+ * @param model the FP32 ONNX model
  * @param quantized QDQ model files to validate, each named by its file name
- * @param calibration a calibrate output folder whose methods become candidates, or null
- * @param data the validation data path
- * @param format the data format, or null to infer it
- * @param imagePreprocessing how images become tensors, or null for the defaults
- * @param inputs model input name to data column; empty to bind a single input by default
- * @param inputShapes model input name to its sample shape spec ({@code 3,48,192} or {@code
- *     @column}, see {@code InputShape}) for inputs with several dynamic dims; may be empty
+ * @param calibration a calibrate or tune output folder whose exports become candidates, or null
+ * @param calibrated a calibration result whose exports become candidates, or null
+ * @param data the validation rows
  * @param label the label column (int or bigint class ids), or null
- * @param metric top1, top5, agreement or sqnr; null for top1 with labels, agreement without
+ * @param metric the gate's metric, or null for top1 with labels and else the agreement that fits
+ *     the primary output
  * @param maxDrop the largest drop against FP32 a passing candidate may have, in points
  * @param minSqnrDb the lowest primary-output SQNR a passing candidate may have (metric sqnr)
  * @param batchSize rows per forward pass
- * @param limit at most this many rows (the first ones), or null for all
  * @param partitions repartition the rows into this many partitions, or null to keep the data's
  *     (spread over the task slots when it has fewer)
  * @param tensorErrors whether to measure every quantized tensor, not only the outputs
- * @param out the output folder
- * @param overwrite whether an existing output folder may be replaced
+ * @param out the output folder, or null to write nothing
+ * @param overwrite whether an existing output folder (that qcal wrote) may be replaced
  */
 public record ValidateSettings(
-    String model,
+    InputModel model,
     List<String> quantized,
     String calibration,
-    String data,
-    String format,
-    String imagePreprocessing,
-    Map<String, String> inputs,
-    Map<String, String> inputShapes,
+    CalibrationResult calibrated,
+    DataSource data,
     String label,
-    String metric,
+    ValidationMetric metric,
     double maxDrop,
     double minSqnrDb,
     int batchSize,
-    Long limit,
     Integer partitions,
     boolean tensorErrors,
     String out,
-    boolean overwrite) implements Serializable {
+    boolean overwrite) {
 
-  /** Rows per forward by default (as calibrate's). */
-  public static final int DEFAULT_BATCH_SIZE = 64;
+  public ValidateSettings {
+    quantized = List.copyOf(quantized);
+    new Gate(ValidationMetric.SQNR, maxDrop, minSqnrDb); // refuses a bad budget early
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
 
   /** The paths this run reads, which its output folder must stay clear of. */
   public List<String> inputPaths() {
     List<String> paths = new ArrayList<>(quantized);
-    Stream.of(model, data, calibration).filter(Objects::nonNull).forEach(paths::add);
+    Stream.of(model.path(), data.path(), calibration).filter(Objects::nonNull)
+        .forEach(paths::add);
     return paths;
   }
 
-  public ValidateSettings {
-    quantized = List.copyOf(quantized);
-    inputs = Map.copyOf(inputs);
-    inputShapes = Map.copyOf(inputShapes);
+  /** Whether any candidate comes from a calibration (whose exports use the folded graph). */
+  public boolean fromCalibration() {
+    return calibration != null || calibrated != null;
   }
 
-  /** Without {@code --input-shape}: every input's shape comes from the model and the data. */
-  public ValidateSettings(String model, List<String> quantized, String calibration, String data,
-      String format, String imagePreprocessing, Map<String, String> inputs, String label,
-      String metric, double maxDrop, double minSqnrDb, int batchSize, Long limit,
-      Integer partitions, boolean tensorErrors, String out, boolean overwrite) {
-    this(model, quantized, calibration, data, format, imagePreprocessing, inputs, Map.of(),
-        label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors, out,
-        overwrite);
-  }
+  /** Builds {@link ValidateSettings}; defaults are those of {@link Defaults}. */
+  public static final class Builder extends RunBuilder<Builder> {
+    private final List<String> quantized = new ArrayList<>();
+    private String calibration;
+    private CalibrationResult calibrated;
+    private String label;
+    private ValidationMetric metric;
+    private double maxDrop = Defaults.MAX_DROP;
+    private double minSqnrDb = Defaults.MIN_SQNR_DB;
+    private int batchSize = Defaults.BATCH_SIZE;
+    private Integer partitions;
+    private boolean tensorErrors = true;
 
-  public ValidateSettings withInputShapes(Map<String, String> shapes) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, shapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions,
-        tensorErrors, out, overwrite);
-  }
+    private Builder() {}
 
-  /** No candidates yet, no labels, default gate, batch 64, all rows, tensor errors on. */
-  public static ValidateSettings of(String model, String data, String out) {
-    return new ValidateSettings(model, List.of(), null, data, null, null, Map.of(), null, null,
-        Gate.DEFAULT_MAX_DROP, Gate.DEFAULT_MIN_SQNR_DB, DEFAULT_BATCH_SIZE, null, null, true,
-        out, false);
-  }
+    /** Adds QDQ model files as candidates. */
+    public Builder quantized(List<String> files) {
+      quantized.addAll(files);
+      return this;
+    }
 
-  public ValidateSettings withQuantized(List<String> files) {
-    return new ValidateSettings(model, files, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
-        out, overwrite);
-  }
+    /** Every export recorded in a calibrate or tune output folder becomes a candidate. */
+    public Builder calibration(String dir) {
+      this.calibration = dir;
+      return this;
+    }
 
-  public ValidateSettings withCalibration(String dir) {
-    return new ValidateSettings(model, quantized, dir, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
-        out, overwrite);
-  }
+    /** Every export of a calibration result (a notebook's, no files) becomes a candidate. */
+    public Builder candidates(CalibrationResult result) {
+      this.calibrated = Objects.requireNonNull(result, "calibration result");
+      return this;
+    }
 
-  public ValidateSettings withData(String format, String imagePreprocessing,
-      Map<String, String> inputs) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
-        out, overwrite);
-  }
+    /** The column of class ids, for top1 and top5 (default: none). */
+    public Builder label(String column) {
+      this.label = column;
+      return this;
+    }
 
-  public ValidateSettings withLabel(String column) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, column, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
-        out, overwrite);
-  }
+    /** top1, top5, agreement or sqnr (default: top1 with a label, else by output shape). */
+    public Builder metric(ValidationMetric m) {
+      this.metric = m;
+      return this;
+    }
 
-  public ValidateSettings withMetric(String id) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, id, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors, out,
-        overwrite);
-  }
+    /** The largest allowed drop against FP32, in points (default 1.0). */
+    public Builder maxDrop(double points) {
+      new Gate(ValidationMetric.TOP1, points, minSqnrDb);
+      this.maxDrop = points;
+      return this;
+    }
 
-  public ValidateSettings withMaxDrop(double points) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, points, minSqnrDb, batchSize, limit, partitions, tensorErrors,
-        out, overwrite);
-  }
+    /** With metric sqnr: the lowest allowed output SQNR in dB (default 20). */
+    public Builder minSqnrDb(double db) {
+      new Gate(ValidationMetric.SQNR, maxDrop, db);
+      this.minSqnrDb = db;
+      return this;
+    }
 
-  public ValidateSettings withMinSqnrDb(double db) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, db, batchSize, limit, partitions, tensorErrors, out,
-        overwrite);
-  }
+    /** Rows per forward pass (default 64). */
+    public Builder batchSize(int rows) {
+      if (rows < 1) {
+        throw new BadArgument("batchSize", "must be >= 1, got " + rows);
+      }
+      this.batchSize = rows;
+      return this;
+    }
 
-  public ValidateSettings withBatchSize(int rows) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, rows, limit, partitions, tensorErrors, out,
-        overwrite);
-  }
+    /** Repartition the rows into this many partitions (default: as the data comes). */
+    public Builder partitions(int count) {
+      if (count < 1) {
+        throw new BadArgument("partitions", "must be >= 1, got " + count);
+      }
+      this.partitions = count;
+      return this;
+    }
 
-  public ValidateSettings withLimit(Long rows) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, rows, partitions, tensorErrors,
-        out, overwrite);
-  }
+    /** Measure every quantized tensor, not only the outputs (default true). */
+    public Builder tensorErrors(boolean on) {
+      this.tensorErrors = on;
+      return this;
+    }
 
-  public ValidateSettings withPartitions(Integer count) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, count, tensorErrors, out,
-        overwrite);
-  }
+    public ValidateSettings build() {
+      return new ValidateSettings(requireModel(), quantized, calibration, calibrated,
+          dataSource(), label, metric, maxDrop, minSqnrDb, batchSize, partitions, tensorErrors,
+          out, overwrite);
+    }
 
-  public ValidateSettings withTensorErrors(boolean on) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, on, out,
-        overwrite);
-  }
-
-  public ValidateSettings withOut(String dir, boolean replace) {
-    return new ValidateSettings(model, quantized, calibration, data, format, imagePreprocessing,
-        inputs, inputShapes, label, metric, maxDrop, minSqnrDb, batchSize, limit, partitions, tensorErrors,
-        dir, replace);
+    /** Builds and runs in {@code spark}'s session. */
+    public ValidationRun run(org.apache.spark.sql.SparkSession spark) {
+      return Qcal.validate(spark, build());
+    }
   }
 }

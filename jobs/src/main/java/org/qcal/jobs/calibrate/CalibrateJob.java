@@ -7,10 +7,10 @@ import org.qcal.jobs.api.ExportChoice;
 import org.qcal.jobs.api.GraphSummary;
 import org.qcal.jobs.api.MethodComparison;
 import org.qcal.jobs.api.TensorCalibration;
-import org.qcal.jobs.cli.Failures;
 import org.qcal.jobs.data.ModelData;
 import org.qcal.jobs.io.LoadedInputModel;
-import org.qcal.jobs.io.OutputInputs;
+import org.qcal.jobs.io.OutputRun;
+import org.qcal.jobs.api.CalibrationRun;
 import org.qcal.jobs.spark.CalibrationPasses;
 import org.qcal.jobs.spark.FaultInjection;
 import org.qcal.jobs.spark.PassPartial;
@@ -18,9 +18,7 @@ import org.qcal.jobs.spark.TapPass;
 import org.qcal.jobs.spark.TapProbe;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -35,14 +33,10 @@ import org.qcal.calib.CalibrationMethod;
 import org.qcal.jobs.data.BatchPlan;
 import org.qcal.jobs.data.PassData;
 import org.qcal.jobs.io.AtomicOutputDir;
-import org.qcal.jobs.io.CalibrationJson;
-import org.qcal.jobs.io.TensorRtCache;
-import org.qcal.jobs.report.HtmlReport;
+import org.qcal.jobs.io.CalibrationOutputs;
+import org.qcal.jobs.api.QuantizedExport;
 import org.qcal.onnx.CalibrationPlan;
-import org.qcal.onnx.GraphAnalyzer;
 import org.qcal.onnx.OnnxModel;
-import org.qcal.onnx.QdqExporter;
-import org.qcal.onnx.QdqModel;
 import org.qcal.onnx.TapAugmenter;
 import org.qcal.onnx.TapModel;
 import org.qcal.runtime.ModelDigest;
@@ -64,48 +58,35 @@ import org.slf4j.LoggerFactory;
 public final class CalibrateJob {
   private static final Logger LOG = LoggerFactory.getLogger(CalibrateJob.class);
 
-  /** The output files. */
-  public static final String CALIBRATION_JSON = "calibration.json";
-  public static final String TENSORRT_CACHE = "calibration.cache";
-  public static final String QDQ_MODEL = "model.int8.onnx";
-  public static final String REPORT = "report.html";
-
-  /** What a run returns: the result and where it was written. */
-  public record Result(CalibrationResult calibration, String outputDir) {
-    public long samples() {
-      return calibration.samples();
-    }
-  }
 
   private CalibrateJob() {}
 
-  public static Result run(SparkSession spark, CalibrateSettings settings) {
-    return run(spark, settings, List.of());
-  }
-
-  /** As {@link #run(SparkSession, CalibrateSettings)}, keeping clear of more inputs. */
-  public static Result run(SparkSession spark, CalibrateSettings settings, List<String> moreInputs) {
+  /**
+   * Calibrates and, when the settings name an output folder, writes the outputs into it; keeps
+   * that folder clear of {@code moreInputs} too (the command line's config file).
+   */
+  public static CalibrationRun run(SparkSession spark, CalibrateSettings settings,
+      List<String> moreInputs) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    try (AtomicOutputDir out = AtomicOutputDir.reserve(settings.out(), settings.overwrite(),
-        "calibrate", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
-      CalibrationResult calibrated = calibrate(spark, settings);
-      // Of the model written (tune writes another export and counts that one instead).
-      CalibrationResult result = calibrated.withKernels(Int8Kernels.census(
-          OnnxModel.fromBytes(settings.model(), calibrated.quantizedModel()), settings.model()));
-      write(result, out);
-      LOG.info("calibration of {} over {} samples written to {}", settings.model(),
-          result.samples(), out.target());
-      return new Result(result, out.target().toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the outputs to " + settings.out() + ": "
-          + Failures.firstLine(e.getMessage()), e);
-    }
+    return OutputRun.run(settings.out(), settings.overwrite(), "calibrate",
+        settings.inputPaths(), moreInputs, hadoop, out -> {
+          CalibrationResult calibrated = calibrate(spark, settings);
+          CalibrationResult result = calibrated.withKernels(Int8Kernels.census(
+              calibrated.chosen().qdq().model(), settings.model().name()));
+          if (out == null) {
+            return new CalibrationRun(result, null);
+          }
+          write(result, out);
+          LOG.info("calibration of {} over {} samples written to {}", settings.model(),
+              result.samples(), out.target());
+          return new CalibrationRun(result, out.target().toString());
+        });
   }
 
   /** Everything but the writing: reads, runs both passes, derives and exports. */
   public static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings) {
-    return calibrate(spark, settings, LoadedInputModel.load(settings.model(),
-        spark.sparkContext().hadoopConfiguration()), true);
+    return calibrate(spark, settings,
+        settings.model().load(spark.sparkContext().hadoopConfiguration(), true), true);
   }
 
   /**
@@ -117,18 +98,16 @@ public final class CalibrateJob {
       LoadedInputModel input, boolean measureChoice) {
     CalibrationParameters parameters = settings.parameters();
     OnnxModel model = input.toQuantize();
-    CalibrationPlan plan = GraphAnalyzer.analyze(model, input.selection(parameters.selection()),
-        true);
+    CalibrationPlan plan = QuantizedExport.plan(input, parameters.recipe());
     TapModel tap = TapAugmenter.augment(model, plan);
     byte[] tapBytes = tap.toByteArray();
     String tapDigest = ModelDigest.sha256Hex(tapBytes);
     RuntimeOptions runtime = RuntimeOptions.withThreads(taskCpus(spark));
     ModelSignature signature =
-        SessionCache.signature(ModelSource.of(settings.model(), tapDigest, tapBytes), runtime);
-
-    PassData data = ModelData.load(spark, signature, settings.data(), settings.format(),
-        settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(), null,
-        parameters.batchSize(), settings.limit(), null);
+        SessionCache.signature(ModelSource.of(settings.model().name(), tapDigest, tapBytes),
+            runtime);
+    PassData data = ModelData.load(spark, signature, settings.data(), null,
+        parameters.batchSize(), null);
     List<String> taps = plan.tappedTensors();
     List<String> outputs = new ArrayList<>();
     taps.forEach(t -> outputs.add(tap.tapOutputs().get(t)));
@@ -136,12 +115,11 @@ public final class CalibrateJob {
     List<Broadcast<byte[]>> broadcasts = new ArrayList<>();
     broadcasts.add(jsc.broadcast(tapBytes));
     try {
-      TapGroups tapGroups = tapGroups(data, broadcasts.get(0), settings.model(), tapDigest,
+      TapGroups tapGroups = tapGroups(data, broadcasts.get(0), settings.model().name(), tapDigest,
           runtime, outputs, settings.tapMemoryMb());
       if (tapGroups.batchSize() != data.plan().batchSize()) {
-        data = ModelData.load(spark, signature, settings.data(), settings.format(),
-            settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(), null,
-            tapGroups.batchSize(), settings.limit(), null);
+        data = ModelData.load(spark, signature, settings.data(), null, tapGroups.batchSize(),
+            null);
       }
       BatchPlan batchPlan = data.plan();
       JavaRDD<Row> rows = data.rows();
@@ -154,15 +132,16 @@ public final class CalibrateJob {
           groups.add(groupModel(model, taps, members, jsc, broadcasts));
         }
       }
-      TapPass pass = new TapPass(groups, settings.model(), batchPlan, runtime,
+      TapPass pass = new TapPass(groups, settings.model().name(), batchPlan, runtime,
           FaultInjection.from(jsc.getConf()));
 
       List<CalibrationResult.PassSummary> passes = new ArrayList<>();
       PassPartial first = timed("pass 1 (statistics)", taps.size(),
           () -> CalibrationPasses.stats(rows, pass), passes);
       if (first.rows() == 0) {
-        throw new QcalException("data path '" + settings.data() + "' has no rows"
-            + (settings.limit() != null ? " within --limit " + settings.limit() : ""));
+        throw new QcalException("data '" + settings.data() + "' has no rows"
+            + (settings.data().limit() != null ? " within limit " + settings.data().limit()
+                : ""));
       }
       logNonFinite(taps, first.stats());
       PassPartial second = null;
@@ -177,26 +156,30 @@ public final class CalibrateJob {
         tensors.add(TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
             first.stats()[i], second == null ? null : second.histograms()[i], parameters));
       }
-      MethodComparison comparison = null;
-      if (parameters.choose().auto()) {
-        CalibrationMethod method = parameters.methods().get(0);
-        if (measureChoice && parameters.methods().size() > 1) {
-          comparison = MethodChooser.choose(spark, settings, input, plan, tensors, first.rows());
-          method = comparison.chosen();
-        }
-        parameters = parameters.withChoice(ExportChoice.of(method));
+      List<QuantizedExport> exports = new ArrayList<>();
+      for (CalibrationMethod method : parameters.methods()) {
+        exports.add(QuantizedExport.derive(method.id(), input, tensors,
+            parameters.recipe(method)));
       }
-      QdqModel qdq = export(model, plan, tensors, parameters);
+      MethodComparison comparison = null;
+      CalibrationMethod method = parameters.choose().auto() ? parameters.methods().get(0)
+          : parameters.choose().method();
+      if (parameters.choose().auto() && measureChoice && exports.size() > 1) {
+        comparison = MethodChooser.choose(spark, settings, input, exports, first.rows());
+        method = comparison.chosen();
+      }
+      parameters = parameters.withChoice(ExportChoice.of(method));
+      QuantizedExport chosen = exports.get(parameters.methods().indexOf(method));
       // Also in calibration.json; logged because they change what the export is (an opset
       // raised and the nodes converted for it, weights per tensor instead of per channel ...).
-      qdq.notes().forEach(note -> LOG.info("{}: {}", settings.model(), note));
-      GraphSummary graph = GraphSummary.of(model, plan, qdq.weightParams().size(),
-          qdq.biasParams().size(), input.folding().folded());
+      chosen.qdq().notes().forEach(note -> LOG.info("{}: {}", settings.model(), note));
+      GraphSummary graph = GraphSummary.of(model, plan, chosen.qdq().weightParams().size(),
+          chosen.qdq().biasParams().size(), input.folding().folded());
       LOG.info("{}: {}", settings.model(), graph.describe());
-      return new CalibrationResult(settings.model(), input.digest(), settings.data(),
-          data.format(), data.inputColumns(), first.rows(),
-          parameters, tensors, qdq.weightParams(), qdq.biasParams(), qdq.notes(),
-          null, qdq.toByteArray(), passes, graph, comparison);
+      return new CalibrationResult(settings.model().name(), input.digest(),
+          settings.data().describe(),
+          data.format(), data.inputColumns(), first.rows(), parameters, tensors, exports,
+          chosen, null, passes, graph, comparison);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
     }
@@ -249,13 +232,6 @@ public final class CalibrateJob {
     return new TapPass.Group(broadcast, ModelDigest.sha256Hex(bytes), outputs, members);
   }
 
-  private static QdqModel export(OnnxModel model, CalibrationPlan plan,
-      List<TensorCalibration> tensors, CalibrationParameters parameters) {
-    return QdqExporter.export(model, plan,
-        TensorCalibration.paramsOf(tensors, parameters.choose().method()),
-        parameters.weightQuantization());
-  }
-
   private static HistogramGrid[] grids(TensorStats[] stats, List<String> taps, int bins) {
     HistogramGrid[] grids = new HistogramGrid[stats.length];
     for (int i = 0; i < stats.length; i++) {
@@ -266,22 +242,12 @@ public final class CalibrateJob {
   }
 
   private static void write(CalibrationResult result, AtomicOutputDir out) throws IOException {
-    CalibrationMethod chosen = result.parameters().choose().method();
-    Map<String, Double> amax = new LinkedHashMap<>();
-    for (TensorCalibration t : result.tensors()) {
-      for (String name : t.sharedBy()) {
-        amax.put(name, t.amax(chosen));
-      }
-    }
-    out.write(CALIBRATION_JSON, CalibrationJson.write(result));
-    out.write(TENSORRT_CACHE, TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
-    out.write(QDQ_MODEL, result.quantizedModel());
-    out.write(REPORT, HtmlReport.write(result, List.of(), "calibrated with "
+    CalibrationOutputs.write(out, result, List.of(), "calibrated with "
         + result.parameters().methods().size() + " methods; the exported model uses "
-        + chosen.id() + (result.comparison() == null ? ""
+        + result.chosen().name() + (result.comparison() == null ? ""
             : " (--choose auto: highest output SQNR on " + result.comparison().rows()
                 + " calibration rows)")
-        + " (not validated: run qcal tune or validate for accuracy)"));
+        + " (not validated: run qcal tune or validate for accuracy)");
     out.commit();
   }
 
@@ -301,7 +267,7 @@ public final class CalibrateJob {
     }
     if (tensors > 0) {
       LOG.warn("{} of {} tapped tensors saw non-finite values (counts per tensor in {})",
-          tensors, taps.size(), CALIBRATION_JSON);
+          tensors, taps.size(), CalibrationOutputs.CALIBRATION_JSON);
     }
   }
 

@@ -25,7 +25,7 @@ import org.qcal.jobs.data.PassData;
 import org.qcal.jobs.validate.ValidationMetric;
 import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.jobs.validate.Validator;
-import org.qcal.onnx.CalibrationPlan;
+import org.qcal.jobs.api.QuantizedExport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,28 +42,24 @@ final class MethodChooser {
   private MethodChooser() {}
 
   /**
+   * @param exports one per method of the settings, in their order
    * @param calibrationRows rows the calibration passes saw, to size the sample
    */
   static MethodComparison choose(SparkSession spark, CalibrateSettings settings,
-      LoadedInputModel fp32, CalibrationPlan plan, List<TensorCalibration> tensors,
-      long calibrationRows) {
+      LoadedInputModel fp32, List<QuantizedExport> exports, long calibrationRows) {
     CalibrationParameters p = settings.parameters();
     List<Candidate> candidates = new ArrayList<>();
-    for (CalibrationMethod method : p.methods()) {
-      // Exported from the graph calibrated (BatchNormalization folded), compared with the
-      // user's model.
-      candidates.add(Candidate.export(method.id(), "calibrate --choose auto", fp32.toQuantize(),
-          plan, TensorCalibration.paramsOf(tensors, method), p.weightQuantization()));
-    }
-    PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), settings.model(),
+    // Exported from the graph calibrated (BatchNormalization folded), compared with the user's
+    // model; one export per method, named by its id.
+    exports.forEach(e -> candidates.add(Candidate.of(e, "calibrate --choose auto")));
+    PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), settings.model().name(),
         fp32.digest(), candidates, false,
         ValidateJob.runtimeOptions(CalibrateJob.taskCpus(spark)));
-    PassData data = ModelData.load(spark, prepared.signature(), settings.data(),
-        settings.format(), settings.imagePreprocessing(), settings.inputs(),
-        settings.inputShapes(), null, p.batchSize(), settings.limit(), null);
+    PassData data = ModelData.load(spark, prepared.signature(), settings.data(), null,
+        p.batchSize(), null);
     double share = Math.min(1.0, (double) p.choose().sampleRows() / calibrationRows);
     PositionSample sample = new PositionSample(data.plan(), share,
-        rootPath(spark, settings.data()));
+        settings.data().path() == null ? "" : rootPath(spark, settings.data().path()));
     if (share < 1 && !sample.positioned()) {
       LOG.info("--choose auto: rows of {} carry no file positions; comparing on all {} rows",
           settings.data(), calibrationRows);

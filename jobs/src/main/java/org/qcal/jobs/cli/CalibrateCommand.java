@@ -1,5 +1,7 @@
 package org.qcal.jobs.cli;
 
+import org.qcal.jobs.api.CalibrationRun;
+
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.calibrate.CalibrateJob;
 import org.qcal.jobs.spark.SparkSessions;
@@ -54,11 +56,12 @@ public final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CalibrateSettings settings = new CalibrateSettings(
-        model, data, input.format, input.image, input.inputs(), input.inputShapes(),
-        calibration.toParameters(), limit, output.out, output.overwrite, calibration.tapMemoryMb);
-    CalibrateJob.Result result = CalibrateJob.run(SparkSessions.getOrCreate("qcal calibrate"),
-        settings, output.commandLineInputs());
+    CalibrateSettings.Builder b = CalibrateSettings.builder().model(model);
+    input.applyTo(b, data, limit);
+    output.applyTo(b);
+    calibration.applyTo(b);
+    CalibrationRun result = CalibrateJob.run(SparkSessions.getOrCreate("qcal calibrate"),
+        b.build(), output.commandLineInputs());
     // The command line's writer, not System.out: Main.run(out, err, ...) callers read it.
     spec.commandLine().getOut().println("qcal: calibrated " + result.samples()
         + " samples; outputs in " + result.outputDir());

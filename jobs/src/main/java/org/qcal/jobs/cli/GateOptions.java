@@ -1,5 +1,8 @@
 package org.qcal.jobs.cli;
 
+import org.qcal.jobs.api.ValidateSettings;
+import org.qcal.jobs.validate.ValidationMetric;
+
 import picocli.CommandLine.Option;
 
 /** The labels and the accuracy budget; shared by validate and tune. */
@@ -24,4 +27,10 @@ public final class GateOptions {
       description = "With --metric sqnr: lowest allowed SQNR of the first output, in dB"
           + " (default: ${DEFAULT-VALUE}).")
   double minSqnr;
+
+  /** Sets the label and the budget on {@code b}. */
+  void applyTo(ValidateSettings.Builder b) {
+    b.label(label).metric(metric == null ? null : ValidationMetric.parse(metric))
+        .maxDrop(maxDrop).minSqnrDb(minSqnr);
+  }
 }

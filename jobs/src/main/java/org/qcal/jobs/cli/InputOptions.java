@@ -1,5 +1,7 @@
 package org.qcal.jobs.cli;
 
+import org.qcal.jobs.api.RunBuilder;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +32,17 @@ public final class InputOptions {
           + " dims, e.g. image=3,48,192, or @COLUMN: an array<int> column with each row's dims;"
           + " rows of different shapes go in different batches (repeatable).")
   List<String> inputShapes = new ArrayList<>();
+
+  /** Sets the data at {@code path} and how it binds to the model on {@code b}. */
+  <B extends RunBuilder<B>> B applyTo(B b, String path, Long limit) {
+    b.data(path).format(format).imagePreprocessing(image);
+    inputs().forEach(b::input);
+    inputShapes().forEach(b::inputShape);
+    if (limit != null) {
+      b.limit(limit);
+    }
+    return b;
+  }
 
   /** The bindings; the same input bound to two different columns is bad input. */
   Map<String, String> inputs() {

@@ -69,10 +69,10 @@ public final class Main implements Runnable {
       commandLine = new CommandLine(new Main()).setDefaultValueProvider(config);
       List<CommandLine> commands = new ArrayList<>(commandLine.getSubcommands().values());
       // Name the file: a bad key can only come from it (the bundled keys are the options').
-      config.checkKeys(commands, configFile == null ? "the bundled " + QcalConfig.BUNDLED
+      config.checkKeys(commands, configFile == null ? "the bundled " + org.qcal.jobs.api.Defaults.BUNDLED
           : "config file " + configFile);
     } catch (QcalException e) {
-      return new Outcome(ExitCode.BAD_INPUT, "qcal: " + e.getMessage());
+      return new Outcome(ExitCode.BAD_INPUT, "qcal: " + FlagNames.message(e));
     }
     String[] failure = new String[1];
     commandLine.setOut(out).setErr(err);
@@ -84,7 +84,7 @@ public final class Main implements Runnable {
     commandLine.setExecutionExceptionHandler((ex, cl, parseResult) -> {
       QcalException bad = Failures.badInput(ex);
       if (bad != null) {
-        failure[0] = "qcal: " + bad.getMessage();
+        failure[0] = "qcal: " + FlagNames.message(bad);
         return ExitCode.BAD_INPUT;
       }
       failure[0] = "qcal: " + InternalErrors.report(ex, Arrays.asList(args).contains("--verbose")
@@ -115,7 +115,7 @@ public final class Main implements Runnable {
           .anyMatch(n -> a.equals(n) || a.startsWith(n + "=")));
       if (!onCommandLine && config.get(key) != null) {
         String file = configFile != null && config.isFromFile(key) ? "config file " + configFile
-            : "the bundled " + QcalConfig.BUNDLED;
+            : "the bundled " + org.qcal.jobs.api.Defaults.BUNDLED;
         return file + ", key '" + key + "': " + message;
       }
     }

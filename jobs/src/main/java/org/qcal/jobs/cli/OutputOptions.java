@@ -1,5 +1,7 @@
 package org.qcal.jobs.cli;
 
+import org.qcal.jobs.api.RunBuilder;
+
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -20,6 +22,11 @@ public final class OutputOptions {
   @Option(names = "--verbose",
       description = "On an internal error, print the stack trace to stderr as well.")
   boolean verbose;
+
+  /** Sets the output folder on {@code b}. */
+  <B extends RunBuilder<B>> B applyTo(B b) {
+    return b.output(out).overwrite(overwrite);
+  }
 
   /** Files the command line itself reads (the config file), which --out must stay clear of. */
   List<String> commandLineInputs() {

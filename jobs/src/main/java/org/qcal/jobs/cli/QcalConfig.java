@@ -1,5 +1,7 @@
 package org.qcal.jobs.cli;
 
+import org.qcal.jobs.api.Defaults;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -25,9 +27,6 @@ import picocli.CommandLine.Model.OptionSpec;
  * typo in a scheduled job's config fails loudly instead of being ignored.
  */
 public final class QcalConfig implements CommandLine.IDefaultValueProvider {
-  /** Resource name of the bundled defaults, built from {@code conf/qcal.conf}. */
-  public static final String BUNDLED = "qcal.conf";
-
   private final Map<String, String> values;
   private final Set<String> fromFile;
 
@@ -38,7 +37,7 @@ public final class QcalConfig implements CommandLine.IDefaultValueProvider {
 
   /** The bundled defaults overlaid with {@code configFile} (may be null). */
   public static QcalConfig load(Path configFile) {
-    Map<String, String> merged = new LinkedHashMap<>(bundled());
+    Map<String, String> merged = new LinkedHashMap<>(Defaults.values());
     Set<String> fromFile = new TreeSet<>();
     if (configFile != null) {
       Map<String, String> file = readFile(configFile);
@@ -122,20 +121,9 @@ public final class QcalConfig implements CommandLine.IDefaultValueProvider {
     return name.replaceFirst("^-+", "");
   }
 
-  private static Map<String, String> bundled() {
-    try (InputStream in = QcalConfig.class.getClassLoader().getResourceAsStream(BUNDLED)) {
-      if (in == null) {
-        throw new IllegalStateException("the bundled " + BUNDLED + " is missing from the jar");
-      }
-      return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), BUNDLED);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the bundled " + BUNDLED, e);
-    }
-  }
-
   private static Map<String, String> readFile(Path file) {
     try {
-      return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+      return Defaults.parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     } catch (NoSuchFileException e) {
       throw new QcalException("config file " + file + " does not exist");
     } catch (IOException e) {
@@ -143,17 +131,4 @@ public final class QcalConfig implements CommandLine.IDefaultValueProvider {
     }
   }
 
-  private static Map<String, String> parse(String text, String where) {
-    Properties properties = new Properties();
-    try (Reader reader = new java.io.StringReader(text)) {
-      properties.load(reader);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new QcalException("config file " + where + " is malformed: " + e.getMessage(), e);
-    }
-    Map<String, String> map = new LinkedHashMap<>();
-    for (String key : new TreeSet<>(properties.stringPropertyNames())) {
-      map.put(key, properties.getProperty(key).trim());
-    }
-    return map;
-  }
 }

@@ -1,5 +1,13 @@
 package org.qcal.jobs.cli;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.qcal.QcalException;
+import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.Recipe;
+import org.qcal.quant.QuantType;
+
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.ExportChoice;
 
@@ -66,12 +74,31 @@ public final class QuantizationOptions {
           + " ${DEFAULT-VALUE}); more taps run as several forwards of the same batch.")
   int tapMemoryMb;
 
-  /** The validated, serializable form of these options. */
-  CalibrationParameters toParameters() {
-    return CalibrationParameters.of(CalibrateCommand.split(methods), percentile, bins,
-        activationType, weightType, symmetricActivations, perChannel, choose, batchSize)
-        .withChoice(ExportChoice.parse("--choose", choose, chooseRows))
-        .withExclusions(CalibrateCommand.split(excludeNodes),
-            CalibrateCommand.split(excludeOpTypes));
+  /** Sets these options on {@code b}; their errors name the options. */
+  void applyTo(CalibrateSettings.Builder b) {
+    List<CalibrationMethod> list = new ArrayList<>();
+    for (String id : CalibrateCommand.split(methods)) {
+      list.add(parse("--methods", () -> CalibrationMethod.parse(id)));
+    }
+    b.methods(list).bins(bins).batchSize(batchSize).tapMemoryMb(tapMemoryMb)
+        .choose(ExportChoice.parse(choose, chooseRows))
+        .recipe(Recipe.builder()
+            .percentile(percentile)
+            .activationType(parse("--activation-type", () -> QuantType.parse(activationType)))
+            .symmetricActivations(symmetricActivations)
+            .weightType(parse("--weight-type", () -> QuantType.parse(weightType)))
+            .perChannel(perChannel)
+            .floatNodes(CalibrateCommand.split(excludeNodes))
+            .floatOpTypes(CalibrateCommand.split(excludeOpTypes))
+            .build());
+  }
+
+  /** The parsed value, or bad input naming {@code option}. */
+  private static <T> T parse(String option, java.util.function.Supplier<T> parser) {
+    try {
+      return parser.get();
+    } catch (QcalException e) {
+      throw new QcalException(option + ": " + e.getMessage(), e);
+    }
   }
 }

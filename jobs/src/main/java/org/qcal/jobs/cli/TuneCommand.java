@@ -1,5 +1,7 @@
 package org.qcal.jobs.cli;
 
+import org.qcal.jobs.api.TuneRun;
+
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.TuneSettings;
@@ -78,16 +80,18 @@ public final class TuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CalibrationParameters parameters = calibration.toParameters();
-    CalibrateSettings calibrate = new CalibrateSettings(model, calibData, input.format,
-        input.image, input.inputs(), input.inputShapes(), parameters, limit, output.out,
-        output.overwrite, calibration.tapMemoryMb);
-    ValidateSettings validate = new ValidateSettings(model, List.of(), null, valData,
-        input.format, input.image, input.inputs(), input.inputShapes(), gate.label, gate.metric, gate.maxDrop,
-        gate.minSqnr,
-        parameters.batchSize(), valLimit, null, true, output.out, output.overwrite);
-    TuneJob.Result result = TuneJob.run(SparkSessions.getOrCreate("qcal tune"),
-        new TuneSettings(calibrate, validate, maxFloatTensors, output.out, output.overwrite),
+    TuneSettings.Builder b = TuneSettings.builder()
+        .calibration(c -> {
+          input.applyTo(c.model(model), calibData, limit);
+          calibration.applyTo(c);
+        })
+        .validation(v -> {
+          input.applyTo(v, valData, valLimit);
+          gate.applyTo(v);
+          v.batchSize(calibration.batchSize);
+        })
+        .maxFloatTensors(maxFloatTensors).output(output.out).overwrite(output.overwrite);
+    TuneRun result = TuneJob.run(SparkSessions.getOrCreate("qcal tune"), b.build(),
         output.commandLineInputs());
     String line = "chose " + result.chosen().name() + " ("
         + TuneJob.describe(result.chosen(), result.gate()) + ")"

@@ -1,5 +1,7 @@
 package org.qcal.jobs.cli;
 
+import org.qcal.jobs.api.ValidationRun;
+
 import org.qcal.jobs.api.ValidateSettings;
 import org.qcal.jobs.spark.SparkSessions;
 import org.qcal.jobs.validate.ValidateJob;
@@ -64,7 +66,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
 
 
-  @Option(names = "--batch-size", paramLabel = "ROWS", defaultValue = "64",
+  @Option(names = "--batch-size", paramLabel = "ROWS",
       description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
@@ -87,12 +89,16 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ValidateSettings settings = new ValidateSettings(model, quantized, calibration, data,
-        input.format, input.image, input.inputs(), input.inputShapes(), gate.label, gate.metric, gate.maxDrop,
-        gate.minSqnr, batchSize, limit,
-        partitions, tensorErrors, output.out, output.overwrite);
-    ValidateJob.Result result = ValidateJob.run(SparkSessions.getOrCreate("qcal validate"),
-        settings, output.commandLineInputs());
+    ValidateSettings.Builder b = ValidateSettings.builder().model(model).quantized(quantized)
+        .calibration(calibration).batchSize(batchSize).tensorErrors(tensorErrors);
+    if (partitions != null) {
+      b.partitions(partitions);
+    }
+    input.applyTo(b, data, limit);
+    output.applyTo(b);
+    gate.applyTo(b);
+    ValidationRun result = ValidateJob.run(SparkSessions.getOrCreate("qcal validate"),
+        b.build(), output.commandLineInputs());
     ValidationReport report = result.report();
     CandidateResult best = report.best();
     if (best != null) {

@@ -1,5 +1,7 @@
 package org.qcal.jobs.data;
 
+import org.qcal.jobs.api.BadArgument;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -53,7 +55,7 @@ public final class InputBinder {
         .collect(Collectors.toCollection(LinkedHashSet::new));
     for (String name : pairs.keySet()) {
       if (!names.contains(name)) {
-        throw new QcalException("--input " + name + "=" + pairs.get(name)
+        throw new BadArgument("input", name + "=" + pairs.get(name)
             + ": the model has no input '" + name + "' (inputs: " + String.join(", ", names)
             + ")");
       }

@@ -6,7 +6,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.qcal.QcalException;
+import org.qcal.jobs.api.DataSource;
 import org.qcal.runtime.ModelSignature;
 
 /**
@@ -18,30 +18,28 @@ public final class ModelData {
   private ModelData() {}
 
   /**
-   * Opens a dataset for a model with {@code signature}: bound inputs, the label column
-   * checked, at most {@code limit} rows (the first ones, in data order), in {@code partitions}
-   * partitions (or spread over the task slots when the data has fewer).
+   * Opens {@code source} for a model with {@code signature}: bound inputs, the label column
+   * checked, at most its limit of rows (the first ones, in data order), in {@code partitions}
+   * partitions (or spread over the task slots when the data has fewer). A path's rows carry
+   * their positions (file, block, row) for messages and hash samples; a caller's Dataset's do
+   * not.
    */
-  public static PassData load(SparkSession spark, ModelSignature signature,
-      String path, String format, String imagePreprocessing, Map<String, String> inputs,
-      Map<String, String> inputShapes, String label, int batchSize, Long limit,
-      Integer partitions) {
-    Dataset<Row> data = new DatasetLoader(spark)
-        .image(imagePreprocessing == null ? ImagePreprocessing.defaults()
-            : ImagePreprocessing.parse(imagePreprocessing))
-        .sampleShape(ModelInputs.firstSampleShape(signature, inputShapes))
+  public static PassData load(SparkSession spark, ModelSignature signature, DataSource source,
+      String label, int batchSize, Integer partitions) {
+    String where = source.describe();
+    Dataset<Row> data = source.path() == null ? source.rows() : new DatasetLoader(spark)
+        .image(source.imagePreprocessing() == null ? ImagePreprocessing.defaults()
+            : ImagePreprocessing.parse(source.imagePreprocessing()))
+        .sampleShape(ModelInputs.firstSampleShape(signature, source.inputShapes()))
         .positions() // before the limit and repartition below, which reorder rows
-        .load(path, format);
+        .load(source.path(), source.format());
     List<InputBinding> bindings = InputBinder.bind(ModelInputs.of(signature), data.schema(),
-        inputs, inputShapes, path);
-    BatchPlan plan = new BatchPlan(bindings, data.schema(), batchSize, label, path);
+        source.inputs(), source.inputShapes(), where);
+    BatchPlan plan = new BatchPlan(bindings, data.schema(), batchSize, label, where);
     logShapes(bindings, plan, batchSize);
-    DatasetLoader.requireNonEmpty(data, path);
-    Dataset<Row> rows = limit(data, limit);
+    DatasetLoader.requireNonEmpty(data, where);
+    Dataset<Row> rows = limit(data, source.limit());
     if (partitions != null) {
-      if (partitions < 1) {
-        throw new QcalException("--partitions must be >= 1, got " + partitions);
-      }
       rows = rows.repartition(partitions);
     } else if (rows.rdd().getNumPartitions() < spark.sparkContext().defaultParallelism()) {
       rows = rows.repartition(spark.sparkContext().defaultParallelism());
@@ -49,8 +47,9 @@ public final class ModelData {
     rows = groupedByShape(rows, bindings);
     Map<String, String> columns = new LinkedHashMap<>();
     bindings.forEach(b -> columns.put(b.inputName(), b.column()));
-    return new PassData(rows.javaRDD(), plan, path,
-        format == null ? "auto" : format, columns);
+    String format = source.path() == null ? "dataset"
+        : source.format() == null ? "auto" : source.format();
+    return new PassData(rows.javaRDD(), plan, where, format, columns);
   }
 
   /**
@@ -80,12 +79,6 @@ public final class ModelData {
   }
 
   private static Dataset<Row> limit(Dataset<Row> data, Long limit) {
-    if (limit == null) {
-      return data;
-    }
-    if (limit < 1) {
-      throw new QcalException("--limit must be >= 1, got " + limit);
-    }
-    return data.limit(Math.toIntExact(Math.min(limit, Integer.MAX_VALUE)));
+    return limit == null ? data : data.limit(Math.toIntExact(Math.min(limit, Integer.MAX_VALUE)));
   }
 }

@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.Range;
 import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.api.QuantizedExport;
 import org.qcal.jobs.api.GraphSummary;
 import org.qcal.jobs.api.MethodComparison;
 import org.qcal.jobs.api.TensorCalibration;
@@ -17,14 +19,17 @@ import org.qcal.quant.QuantParams;
 import org.qcal.stats.TensorStats;
 
 /**
- * {@code calibration.json}, schema {@value #SCHEMA}: the model digest, the dataset, the sample
- * count, the settings, per tensor the statistics, the range from each method and the parameters
- * of each method (the chosen one marked), and the quantized weights and biases. Nothing in it
- * depends on time, host or partitioning, so the same inputs give the same bytes.
+ * {@code calibration.json}, schema {@value #SCHEMA} (docs/DESIGN.md "Outputs"): the model
+ * digest, the dataset, the sample count, the run's settings, every exported recipe (name,
+ * recipe, sha256 of its QDQ model) and the chosen one's name; per tensor the statistics, the
+ * range of each method, the parameters each recipe gives it and the chosen export's parameters
+ * and range; the chosen export's weights and biases. Nothing in it depends on time, host or
+ * partitioning, so the same inputs give the same bytes. {@link #read} gives back what {@code
+ * validate --calibration} needs to rebuild every export byte for byte.
  */
 public final class CalibrationJson {
   /** Bumped on any incompatible change of the layout below. */
-  public static final String SCHEMA = "qcal.calibration/1";
+  public static final String SCHEMA = "qcal.calibration/2";
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
@@ -45,11 +50,17 @@ public final class CalibrationJson {
     root.put("samples", result.samples());
     root.set("graph", graph(result.graph()));
     root.set("settings", settings(result));
-    root.put("chosen", result.parameters().choose().id());
+    ArrayNode recipes = root.putArray("recipes");
+    for (QuantizedExport e : result.exports()) {
+      ObjectNode r = RecipeJson.write(e.recipe(), MAPPER.createObjectNode().put("name", e.name()));
+      r.put("sha256", e.sha256());
+      recipes.add(r);
+    }
+    root.put("chosen", result.chosen().name());
     root.set("chosenBy", chosenBy(result.comparison()));
     ArrayNode tensors = root.putArray("tensors");
     for (TensorCalibration t : result.tensors()) {
-      tensors.add(tensor(t, result.parameters().choose().method()));
+      tensors.add(tensor(t, result.exports(), result.chosen()));
     }
     root.set("weights", params(result.weightParams()));
     root.set("biases", params(result.biasParams()));
@@ -98,21 +109,16 @@ public final class CalibrationJson {
     ObjectNode s = MAPPER.createObjectNode();
     ArrayNode methods = s.putArray("methods");
     p.methods().forEach(m -> methods.add(m.id()));
-    s.put("percentile", p.percentile());
     s.put("binsPerSide", p.bins());
-    s.put("activationType", p.activationType().toString());
-    s.put("symmetricActivations", p.symmetricActivations());
-    s.put("weightType", p.weightType().toString());
-    s.put("perChannel", p.perChannel());
-    ArrayNode excludeNodes = s.putArray("excludeNodes");
-    p.selection().excludedNodes().forEach(excludeNodes::add);
-    ArrayNode excludeOpTypes = s.putArray("excludeOpTypes");
-    p.selection().excludedOpTypes().forEach(excludeOpTypes::add);
     s.put("batchSize", p.batchSize());
+    s.put("choose", p.choose().id());
+    // The recipe every method's export shares; the exports' own are under "recipes".
+    s.set("recipe", RecipeJson.write(p.recipe(), MAPPER.createObjectNode()));
     return s;
   }
 
-  private static ObjectNode tensor(TensorCalibration t, CalibrationMethod chosen) {
+  private static ObjectNode tensor(TensorCalibration t, List<QuantizedExport> exports,
+      QuantizedExport chosen) {
     ObjectNode node = MAPPER.createObjectNode();
     node.put("name", t.name());
     ArrayNode shared = node.putArray("sharedBy");
@@ -130,11 +136,23 @@ public final class CalibrationJson {
       r.put("min", e.getValue().min());
       r.put("max", e.getValue().max());
     }
+    // Per export that quantizes this tensor: what validate --calibration exports again.
     ObjectNode params = node.putObject("params");
-    for (Map.Entry<CalibrationMethod, QuantParams> e : t.params().entrySet()) {
-      params.set(e.getKey().id(), param(e.getValue()));
+    for (QuantizedExport e : exports) {
+      QuantParams p = e.activations().get(t.name());
+      if (p != null) {
+        params.set(e.name(), param(p));
+      }
     }
-    node.set("chosen", param(t.params().get(chosen)));
+    QuantParams p = chosen.activations().get(t.name());
+    if (p != null) { // absent: the chosen export keeps it in float
+      ObjectNode c = param(p);
+      Range range = chosen.ranges().get(t.name());
+      c.put("min", range.min());
+      c.put("max", range.max());
+      c.put("amax", Math.max(Math.abs((double) range.min()), Math.abs((double) range.max())));
+      node.set("chosen", c);
+    }
     return node;
   }
 

@@ -26,11 +26,25 @@ public record LoadedInputModel(OnnxModel model, String digest, BatchNormFolding.
 
   /** Reads an FP32 model to calibrate, validate against, or both. */
   public static LoadedInputModel load(String path, Configuration conf) {
-    LoadedInputModel read = loadAsIs(path, conf);
+    return folded(loadAsIs(path, conf));
+  }
+
+  /**
+   * An FP32 model the caller holds in memory, named {@code name} in messages; its weights must
+   * be inside (no external data files).
+   */
+  public static LoadedInputModel fromBytes(String name, byte[] bytes, boolean fold) {
+    OnnxModel model = OnnxModel.fromBytes(name, bytes);
+    LoadedInputModel read = new LoadedInputModel(model, ModelDigest.sha256Hex(bytes),
+        new BatchNormFolding.Result(model, List.of()));
+    return fold ? folded(read) : read;
+  }
+
+  private static LoadedInputModel folded(LoadedInputModel read) {
     BatchNormFolding.Result folding = BatchNormFolding.fold(read.model());
     if (folding.folded() > 0) {
       LOG.info("{}: folded {} BatchNormalization into the Conv before it, as ONNX Runtime's"
-          + " quantization pre-processing does", path, folding.folded());
+          + " quantization pre-processing does", read.model().name(), folding.folded());
     }
     return new LoadedInputModel(read.model(), read.digest(), folding);
   }

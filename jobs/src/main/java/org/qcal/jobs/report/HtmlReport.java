@@ -1,5 +1,7 @@
 package org.qcal.jobs.report;
 
+import org.qcal.jobs.api.Recipe;
+
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -51,10 +53,15 @@ public final class HtmlReport {
     row(html, "samples", Long.toString(c.samples()));
     row(html, "methods", String.join(", ", c.parameters().methods().stream()
         .map(m -> m.id()).toList()));
-    row(html, "activations", c.parameters().activationType() + (c.parameters()
-        .symmetricActivations() ? " symmetric" : " asymmetric"));
-    row(html, "weights", c.parameters().weightType() + (c.parameters().perChannel()
-        ? " per channel" : " per tensor"));
+    Recipe r = c.recipe();
+    row(html, "exported recipe", c.chosen().name() + ": " + r.method().id());
+    row(html, "activations", r.activationType() + (r.symmetricActivations() ? " symmetric"
+        : " asymmetric"));
+    row(html, "weights", r.weightType() + (r.perChannel() ? " per channel" : " per tensor"));
+    if (!r.floatNodes().isEmpty() || !r.floatOpTypes().isEmpty()) {
+      row(html, "kept in float", String.join(", ", r.floatNodes())
+          + (r.floatOpTypes().isEmpty() ? "" : " op types " + String.join(", ", r.floatOpTypes())));
+    }
     row(html, "int8 kernels (model.int8.onnx)",
         c.kernels() == null ? "could not be told" : c.kernels().summary());
     html.append("</table></section>\n");

@@ -7,17 +7,15 @@ import org.qcal.jobs.api.TuneSettings;
 import org.qcal.jobs.api.ValidateSettings;
 import org.qcal.jobs.calibrate.CalibrateJob;
 import org.qcal.jobs.calibrate.Int8Kernels;
-import org.qcal.jobs.cli.Failures;
 import org.qcal.jobs.data.ModelData;
 import org.qcal.jobs.io.LoadedInputModel;
-import org.qcal.jobs.io.OutputInputs;
+import org.qcal.jobs.io.OutputRun;
+import org.qcal.jobs.api.TuneRun;
 import org.qcal.jobs.io.TuneJson;
 import org.qcal.jobs.validate.ValidateJob;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -28,10 +26,10 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.jobs.io.AtomicOutputDir;
-import org.qcal.jobs.io.CalibrationJson;
-import org.qcal.jobs.io.TensorRtCache;
+import org.qcal.jobs.io.CalibrationOutputs;
+import org.qcal.jobs.api.QuantizedExport;
+import org.qcal.jobs.api.Recipe;
 import org.qcal.jobs.report.CandidateRow;
-import org.qcal.jobs.report.HtmlReport;
 import org.qcal.jobs.validate.Candidate;
 import org.qcal.jobs.validate.CandidateResult;
 import org.qcal.jobs.validate.Gate;
@@ -41,11 +39,7 @@ import org.qcal.jobs.io.ValidationJson;
 import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.jobs.validate.Validator;
 import org.qcal.onnx.CalibrationPlan;
-import org.qcal.onnx.GraphAnalyzer;
-import org.qcal.onnx.NodeSelection;
-import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.NodeProto;
-import org.qcal.quant.QuantParams;
 import org.qcal.runtime.RuntimeOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,65 +57,50 @@ public final class TuneJob {
   /** What tune writes besides calibrate's outputs. */
   public static final String TUNE_JSON = "tune.json";
 
-  /**
-   * @param chosen the candidate whose model was written
-   * @param passed whether it is within the budget
-   * @param floatTensors tensors the fallback kept in float, in order
-   * @param outputDir where everything was written
-   */
-  public record Result(CandidateResult chosen, boolean passed, List<String> floatTensors,
-      String outputDir, Gate gate) {}
-
   private TuneJob() {}
 
-  public static Result run(SparkSession spark, TuneSettings settings) {
-    return run(spark, settings, List.of());
-  }
-
-  /** As {@link #run(SparkSession, TuneSettings)}, keeping clear of more inputs. */
-  public static Result run(SparkSession spark, TuneSettings settings, List<String> moreInputs) {
+  /**
+   * Tunes and, when the settings name an output folder, writes everything into it; keeps that
+   * folder clear of {@code moreInputs} too (the command line's config file).
+   */
+  public static TuneRun run(SparkSession spark, TuneSettings settings, List<String> moreInputs) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    try (AtomicOutputDir out = AtomicOutputDir.reserve(settings.out(), settings.overwrite(),
-        "tune", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
-      return tune(spark, settings, hadoop, out);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the outputs to " + settings.out() + ": "
-          + Failures.firstLine(e.getMessage()), e);
-    }
+    return OutputRun.run(settings.out(), settings.overwrite(), "tune", settings.inputPaths(),
+        moreInputs, hadoop, out -> tune(spark, settings, hadoop, out));
   }
 
-  private static Result tune(SparkSession spark, TuneSettings settings, Configuration hadoop,
+  private static TuneRun tune(SparkSession spark, TuneSettings settings, Configuration hadoop,
       AtomicOutputDir out) throws IOException {
     ValidateSettings v = settings.validation();
-    ValidateJob.checkGateOptions(v);
     // Read once: the calibration and every candidate export use the same FP32 model.
-    LoadedInputModel fp32 = LoadedInputModel.load(settings.calibration().model(), hadoop);
+    LoadedInputModel fp32 = settings.calibration().model().load(hadoop, true);
     CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration(), fp32,
         false);
-    NodeSelection selection = fp32.selection(calibration.parameters().selection());
-    CalibrationPlan plan = GraphAnalyzer.analyze(fp32.toQuantize(), selection, true);
     RuntimeOptions runtime = ValidateJob.runtimeOptions(
         spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
 
-    List<Candidate> candidates = candidates(calibration, fp32, plan);
+    List<QuantizedExport> exports = candidates(calibration, fp32);
+    List<Candidate> candidates = new ArrayList<>();
+    exports.forEach(e -> candidates.add(Candidate.of(e, "tune")));
     // The reference is the model as the user gave it, the candidates come from the folded one.
-    PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), v.model(),
+    PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), v.model().name(),
         fp32.digest(), candidates, true, runtime);
     Gate gate = ValidateJob.gate(v, prepared.primaryOutputSpec());
     Validator.checkGate(prepared, gate, v.label());
-    PassData data = ModelData.load(spark, prepared.signature(), v.data(), v.format(),
-        v.imagePreprocessing(), v.inputs(), v.inputShapes(), v.label(), v.batchSize(), v.limit(), v.partitions());
+    PassData data = ModelData.load(spark, prepared.signature(), v.data(), v.label(),
+        v.batchSize(), v.partitions());
     ValidationReport report = Validator.run(spark, prepared, data, gate);
 
-    Map<String, Candidate> byName = new LinkedHashMap<>();
-    candidates.forEach(c -> byName.put(c.name(), c));
+    Map<String, QuantizedExport> byName = new LinkedHashMap<>();
+    exports.forEach(e -> byName.put(e.name(), e));
     CandidateResult chosen = report.best();
-    Candidate chosenModel = chosen == null ? null : byName.get(chosen.name());
+    QuantizedExport chosenModel = chosen == null ? null : byName.get(chosen.name());
+    List<QuantizedExport> all = new ArrayList<>(exports);
     List<String> floated = new ArrayList<>();
     List<ValidationReport> steps = new ArrayList<>();
     if (chosen == null) {
       CandidateResult base = report.candidates().get(0);
-      Candidate current = byName.get(base.name());
+      QuantizedExport current = byName.get(base.name());
       CandidateResult result = base;
       Set<String> excluded = new LinkedHashSet<>();
       List<NodeProto> nodes = fp32.toQuantize().graph().getNodeList();
@@ -132,14 +111,16 @@ public final class TuneJob {
         }
         floated.add(tensor);
         excluded.addAll(producers(tensor, nodes));
-        current = floatCandidate(base.name(), current, excluded, fp32.toQuantize(), step,
-            calibration.parameters().weightQuantization(), selection);
-        if (current == null) {
+        QuantizedExport next = floatCandidate(base.name() + "+float" + step,
+            byName.get(base.name()).recipe(), excluded, fp32, calibration.tensors());
+        if (next == null) {
           floated.remove(floated.size() - 1); // nothing left that could be kept in float
           break;
         }
-        PreparedValidation again = PreparedValidation.prepare(fp32.model(), v.model(),
-            fp32.digest(), List.of(current), true, runtime);
+        current = next;
+        all.add(current);
+        PreparedValidation again = PreparedValidation.prepare(fp32.model(), v.model().name(),
+            fp32.digest(), List.of(Candidate.of(current, "tune fallback")), true, runtime);
         ValidationReport stepReport = Validator.run(spark, again, data, gate);
         steps.add(stepReport);
         result = stepReport.candidates().get(0);
@@ -150,36 +131,28 @@ public final class TuneJob {
         }
       }
       chosen = result;
-      chosenModel = current == null ? byName.get(base.name()) : current;
+      chosenModel = current;
     }
     boolean passed = chosen.passed();
     Map<String, Long> sizes = new LinkedHashMap<>();
-    byName.values().forEach(c -> sizes.put(c.name(), (long) c.bytes().length));
-    sizes.put(chosenModel.name(), (long) chosenModel.bytes().length);
-    String written = write(out, calibration, report, steps, chosen, chosenModel, floated,
-        passed, sizes);
-    return new Result(chosen, passed, List.copyOf(floated), written, gate);
+    all.forEach(e -> sizes.put(e.name(), (long) e.bytes().length));
+    // The int8 kernels of the model written, not of the calibration's own first export.
+    CalibrationResult written = calibration.withExports(all, chosenModel).withKernels(
+        Int8Kernels.census(chosenModel.qdq().model(), chosenModel.name()));
+    String dir = out == null ? null
+        : write(out, written, report, steps, chosen, floated, passed, sizes);
+    return new TuneRun(chosen, passed, List.copyOf(floated), dir, gate, written, report);
   }
 
   /** Every method of the calibration, with asymmetric and with symmetric activations. */
-  static List<Candidate> candidates(CalibrationResult calibration, LoadedInputModel fp32,
-      CalibrationPlan plan) {
+  static List<QuantizedExport> candidates(CalibrationResult calibration, LoadedInputModel fp32) {
     CalibrationParameters p = calibration.parameters();
-    List<Candidate> candidates = new ArrayList<>();
+    List<QuantizedExport> candidates = new ArrayList<>();
     for (boolean symmetric : new boolean[] {false, true}) {
-      CalibrationParameters rule = p.withSymmetricActivations(symmetric);
-      Map<CalibrationMethod, Map<String, QuantParams>> byMethod =
-          new EnumMap<>(CalibrationMethod.class);
-      for (TensorCalibration t : calibration.tensors()) {
-        TensorCalibration derived = TensorCalibration.derive(t.name(), t.sharedBy(), t.stats(),
-            t.histogram(), rule);
-        derived.params().forEach((method, params) ->
-            byMethod.computeIfAbsent(method, m -> new LinkedHashMap<>()).put(t.name(), params));
-      }
-      for (Map.Entry<CalibrationMethod, Map<String, QuantParams>> e : byMethod.entrySet()) {
-        String name = e.getKey().id() + (symmetric ? "-sym" : "-asym");
-        candidates.add(Candidate.export(name, "tune", fp32.toQuantize(), plan, e.getValue(),
-            p.weightQuantization()));
+      for (CalibrationMethod method : p.methods()) {
+        Recipe recipe = p.recipe(method).toBuilder().symmetricActivations(symmetric).build();
+        String name = method.id() + (symmetric ? "-sym" : "-asym");
+        candidates.add(QuantizedExport.derive(name, fp32, calibration.tensors(), recipe));
       }
     }
     return candidates;
@@ -208,38 +181,27 @@ public final class TuneJob {
   }
 
   /**
-   * The base candidate's parameters with {@code excluded} nodes in float. A tensor the new plan
-   * taps but the calibration did not (a Relu's input once the Relu is excluded) has no
-   * statistics: its producer joins the float nodes too. Null when nothing is left to quantize.
+   * The base recipe with {@code excluded} nodes in float. A tensor the new plan taps but the
+   * calibration did not (a Relu's input once the Relu is excluded) has no statistics: its
+   * producer joins the float nodes too. Null when nothing is left to quantize.
    */
-  private static Candidate floatCandidate(String baseName, Candidate base, Set<String> excluded,
-      OnnxModel model, int step, org.qcal.onnx.WeightQuantization weights,
-      NodeSelection selection) {
-    Map<String, QuantParams> known = base.activationParams();
-    for (int guard = 0; guard < model.graph().getNodeCount(); guard++) {
-      Set<String> floatNodes = new java.util.TreeSet<>(selection.excludedNodes());
-      floatNodes.addAll(excluded);
-      CalibrationPlan plan = GraphAnalyzer.analyze(model, selection.excludeNodes(floatNodes),
-          true);
-      Map<String, QuantParams> activations = new LinkedHashMap<>();
-      List<String> missing = new ArrayList<>();
-      for (String tapped : plan.tappedTensors()) {
-        QuantParams params = known.get(tapped);
-        if (params == null) {
-          missing.add(tapped);
-        } else {
-          activations.put(tapped, params);
-        }
-      }
+  private static QuantizedExport floatCandidate(String name, Recipe base, Set<String> excluded,
+      LoadedInputModel fp32, List<TensorCalibration> tensors) {
+    Set<String> calibrated = new java.util.HashSet<>();
+    tensors.forEach(t -> calibrated.add(t.name()));
+    List<NodeProto> nodes = fp32.toQuantize().graph().getNodeList();
+    for (int guard = 0; guard < nodes.size(); guard++) {
+      Recipe recipe = base.withFloatNodes(excluded);
+      CalibrationPlan plan = QuantizedExport.plan(fp32, recipe);
       if (plan.tappedTensors().isEmpty()) {
         return null;
       }
-      if (missing.isEmpty()) {
-        return Candidate.export(baseName + "+float" + step, "tune fallback", model, plan,
-            activations, weights);
-      }
       List<String> more = new ArrayList<>();
-      missing.forEach(t -> more.addAll(producers(t, model.graph().getNodeList())));
+      plan.tappedTensors().stream().filter(t -> !calibrated.contains(t))
+          .forEach(t -> more.addAll(producers(t, nodes)));
+      if (more.isEmpty()) {
+        return QuantizedExport.derive(name, fp32, tensors, recipe);
+      }
       if (!excluded.addAll(more)) {
         return null;
       }
@@ -247,10 +209,9 @@ public final class TuneJob {
     return null;
   }
 
-  private static String write(AtomicOutputDir out, CalibrationResult calibration,
+  private static String write(AtomicOutputDir out, CalibrationResult written,
       ValidationReport report, List<ValidationReport> steps, CandidateResult chosen,
-      Candidate chosenModel, List<String> floated, boolean passed, Map<String, Long> sizes)
-      throws IOException {
+      List<String> floated, boolean passed, Map<String, Long> sizes) throws IOException {
     List<CandidateRow> rows = new ArrayList<>();
     for (CandidateResult r : report.candidates()) {
       rows.add(row(r, report, r.name().equals(chosen.name()), sizes));
@@ -262,23 +223,9 @@ public final class TuneJob {
     String verdict = (passed ? "PASSED" : "FAILED") + ": chose " + chosen.name() + ", "
         + describe(chosen, report.gate())
         + (floated.isEmpty() ? "" : "; kept in float: " + String.join(", ", floated));
-    CalibrationMethod method = CalibrationMethod.parse(chosen.name().split("[-+]")[0]);
-    Map<String, Double> amax = new LinkedHashMap<>();
-    for (TensorCalibration t : calibration.tensors()) {
-      for (String name : t.sharedBy()) {
-        amax.put(name, t.amax(method));
-      }
-    }
-    // The int8 kernels of the model written, not of the calibration's own --choose export.
-    CalibrationResult written = calibration.withChosen(method).withKernels(
-        Int8Kernels.census(chosenModel.model(), chosenModel.name()));
-    out.write(CalibrateJob.CALIBRATION_JSON, CalibrationJson.write(written));
-    out.write(CalibrateJob.TENSORRT_CACHE,
-        TensorRtCache.write(amax, TensorRtCache.DEFAULT_VERSION));
-    out.write(CalibrateJob.QDQ_MODEL, chosenModel.bytes());
+    CalibrationOutputs.write(out, written, rows, verdict);
     out.write(ValidateJob.VALIDATION_JSON, ValidationJson.write(report));
     out.write(TUNE_JSON, TuneJson.write(chosen, passed, floated, steps, report.gate()));
-    out.write(CalibrateJob.REPORT, HtmlReport.write(written, rows, verdict));
     out.commit();
     LOG.info("tune: {}; outputs in {}", verdict, out.target());
     return out.target().toString();

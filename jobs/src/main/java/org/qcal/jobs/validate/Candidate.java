@@ -4,11 +4,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.qcal.Check;
-import org.qcal.onnx.CalibrationPlan;
+import org.qcal.jobs.api.QuantizedExport;
 import org.qcal.onnx.OnnxModel;
-import org.qcal.onnx.QdqExporter;
-import org.qcal.onnx.QdqModel;
-import org.qcal.onnx.WeightQuantization;
 import org.qcal.quant.QuantParams;
 import org.qcal.runtime.ModelDigest;
 
@@ -17,8 +14,8 @@ import org.qcal.runtime.ModelDigest;
  * with a name for the report and the map from each quantized FP32 tensor to the DQ output that
  * carries its quantized value (for the per-tensor error analysis). Lives on the driver.
  *
- * <p>Build one with {@link #export} from activation params (what calibrate and tune produce), or
- * with {@link #of} from any QDQ model (a {@code --quantized} file).
+ * <p>Build one from a {@link QuantizedExport} (what calibrate and tune produce) or from any QDQ
+ * model (a {@code --quantized} file).
  */
 public final class Candidate {
   private final String name;
@@ -54,16 +51,10 @@ public final class Candidate {
         sha256 != null ? sha256 : ModelDigest.sha256Hex(bytes), Map.of());
   }
 
-  /**
-   * Exports the QDQ model of {@code fp32} with per-tensor {@code activations} (keyed by tapped
-   * tensor, as {@link QdqExporter#export} takes them) and {@code weights}, as a candidate.
-   */
-  public static Candidate export(String name, String source, OnnxModel fp32,
-      CalibrationPlan plan, Map<String, QuantParams> activations, WeightQuantization weights) {
-    QdqModel qdq = QdqExporter.export(fp32, plan, activations, weights);
-    byte[] bytes = qdq.toByteArray();
-    return new Candidate(name, source, qdq.model(), bytes, ModelDigest.sha256Hex(bytes),
-        activations);
+  /** A candidate from one of qcal's own exports (calibrate, tune, validate --calibration). */
+  public static Candidate of(QuantizedExport export, String source) {
+    return new Candidate(export.name(), source, export.qdq().model(), export.bytes(),
+        export.sha256(), export.activations());
   }
 
   /** The name in the report: a method id, a file name, a tune step. */

@@ -1,5 +1,7 @@
 package org.qcal.jobs.validate;
 
+import org.qcal.jobs.api.BadArgument;
+
 import java.io.Serializable;
 import org.qcal.Check;
 import org.qcal.QcalException;
@@ -22,13 +24,13 @@ public record Gate(ValidationMetric metric, double maxDrop, double minSqnrDb)
   public static final double DEFAULT_MIN_SQNR_DB = 20.0;
 
   public Gate {
-    Check.notNull(metric, "--metric");
+    Check.notNull(metric, "metric");
     if (!(maxDrop >= 0) || !Double.isFinite(maxDrop)) {
-      throw new QcalException("--max-drop must be a finite number of points >= 0, got "
+      throw new BadArgument("maxDrop", "must be a finite number of points >= 0, got "
           + maxDrop);
     }
     if (!Double.isFinite(minSqnrDb)) {
-      throw new QcalException("--min-sqnr must be a finite number of dB, got " + minSqnrDb);
+      throw new BadArgument("minSqnrDb", "must be a finite number of dB, got " + minSqnrDb);
     }
   }
 

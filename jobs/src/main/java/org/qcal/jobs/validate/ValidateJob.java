@@ -1,13 +1,12 @@
 package org.qcal.jobs.validate;
 
 import org.qcal.jobs.api.ValidateSettings;
-import org.qcal.jobs.cli.Failures;
 import org.qcal.jobs.data.ModelData;
 import org.qcal.jobs.io.LoadedInputModel;
-import org.qcal.jobs.io.OutputInputs;
+import org.qcal.jobs.io.OutputRun;
+import org.qcal.jobs.api.ValidationRun;
+import org.qcal.jobs.api.BadArgument;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -17,6 +16,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.QcalException;
 import org.qcal.jobs.io.AtomicOutputDir;
+import org.qcal.jobs.io.CalibrationFile;
 import org.qcal.jobs.data.PassData;
 import org.qcal.jobs.io.ValidationJson;
 import org.qcal.runtime.GraphOptLevel;
@@ -37,59 +37,46 @@ public final class ValidateJob {
   /** The output file. */
   public static final String VALIDATION_JSON = "validation.json";
 
-  /** What a run returns: the report and where it was written. */
-  public record Result(ValidationReport report, String outputDir) {
-    public boolean passed() {
-      return report.passed();
-    }
-  }
-
   private ValidateJob() {}
 
-  public static Result run(SparkSession spark, ValidateSettings settings) {
-    return run(spark, settings, List.of());
-  }
-
-  /** As {@link #run(SparkSession, ValidateSettings)}, keeping clear of more inputs. */
-  public static Result run(SparkSession spark, ValidateSettings settings, List<String> moreInputs) {
+  /**
+   * Validates and, when the settings name an output folder, writes validation.json into it;
+   * keeps that folder clear of {@code moreInputs} too (the command line's config file).
+   */
+  public static ValidationRun run(SparkSession spark, ValidateSettings settings,
+      List<String> moreInputs) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    try (AtomicOutputDir out = AtomicOutputDir.reserve(settings.out(), settings.overwrite(),
-        "validate", OutputInputs.of(settings.inputPaths(), moreInputs), hadoop)) {
-      ValidationReport report = validate(spark, settings);
-      out.write(VALIDATION_JSON, ValidationJson.write(report));
-      out.commit();
-      CandidateResult best = report.best();
-      LOG.info("validation of {} candidates over {} samples written to {}: {}",
-          report.candidates().size(), report.samples(), out.target(),
-          best == null ? "no candidate within the budget" : "best " + best.name());
-      return new Result(report, out.target().toString());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the outputs to " + settings.out() + ": "
-          + Failures.firstLine(e.getMessage()), e);
-    }
+    return OutputRun.run(settings.out(), settings.overwrite(), "validate",
+        settings.inputPaths(), moreInputs, hadoop, out -> {
+          ValidationReport report = validate(spark, settings);
+          CandidateResult best = report.best();
+          String verdict = best == null ? "no candidate within the budget" : "best " + best.name();
+          if (out == null) {
+            LOG.info("validation of {} candidates over {} samples: {}",
+                report.candidates().size(), report.samples(), verdict);
+            return new ValidationRun(report, null);
+          }
+          out.write(VALIDATION_JSON, ValidationJson.write(report));
+          out.commit();
+          LOG.info("validation of {} candidates over {} samples written to {}: {}",
+              report.candidates().size(), report.samples(), out.target(), verdict);
+          return new ValidationRun(report, out.target().toString());
+        });
   }
 
   /** Everything but the writing. */
   public static ValidationReport validate(SparkSession spark, ValidateSettings settings) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    checkGateOptions(settings);
-    if (settings.batchSize() < 1) {
-      throw new QcalException("--batch-size must be >= 1, got " + settings.batchSize());
-    }
-    // Folded only to rebuild the candidates of --calibration; the reference is the model as is.
-    LoadedInputModel fp32 = settings.calibration() != null
-        ? LoadedInputModel.load(settings.model(), hadoop)
-        : LoadedInputModel.loadAsIs(settings.model(), hadoop);
+    // Folded only to rebuild the candidates of a calibration; the reference is the model as is.
+    LoadedInputModel fp32 = settings.model().load(hadoop, settings.fromCalibration());
     List<Candidate> candidates = candidates(settings, fp32, hadoop);
-    PreparedValidation prepared = PreparedValidation.prepare(fp32.model(), settings.model(),
-        fp32.digest(), candidates, settings.tensorErrors(),
+    PreparedValidation prepared = PreparedValidation.prepare(fp32.model(),
+        settings.model().name(), fp32.digest(), candidates, settings.tensorErrors(),
         runtimeOptions(spark.sparkContext().getConf().getInt("spark.task.cpus", 1)));
     Gate gate = gate(settings, prepared.primaryOutputSpec());
     Validator.checkGate(prepared, gate, settings.label());
     PassData data = ModelData.load(spark, prepared.signature(), settings.data(),
-        settings.format(), settings.imagePreprocessing(), settings.inputs(), settings.inputShapes(),
-        settings.label(),
-        settings.batchSize(), settings.limit(), settings.partitions());
+        settings.label(), settings.batchSize(), settings.partitions());
     return Validator.run(spark, prepared, data, gate);
   }
 
@@ -105,14 +92,6 @@ public final class ValidateJob {
     return RuntimeOptions.withThreads(taskCpus).withOptLevel(GraphOptLevel.ALL);
   }
 
-  /** Refuses a bad --metric, --max-drop or --min-sqnr before any work. */
-  public static void checkGateOptions(ValidateSettings settings) {
-    if (settings.metric() != null) {
-      ValidationMetric.parse(settings.metric());
-    }
-    new Gate(ValidationMetric.SQNR, settings.maxDrop(), settings.minSqnrDb());
-  }
-
   /**
    * The gate of the settings. Without --metric: top1 with labels; else the agreement that fits
    * the primary output's shape ({@link OutputKind}), and the log says which and why.
@@ -120,7 +99,7 @@ public final class ValidateJob {
   public static Gate gate(ValidateSettings settings, TensorSpec primaryOutput) {
     ValidationMetric metric;
     if (settings.metric() != null) {
-      metric = ValidationMetric.parse(settings.metric());
+      metric = settings.metric();
     } else if (settings.label() != null) {
       metric = ValidationMetric.TOP1;
     } else {
@@ -132,14 +111,16 @@ public final class ValidateJob {
     return new Gate(metric, settings.maxDrop(), settings.minSqnrDb());
   }
 
-  /** The candidates: every method of --calibration, then every --quantized file. */
+  /** The candidates: every export of a calibration folder or result, then every file. */
   static List<Candidate> candidates(ValidateSettings settings, LoadedInputModel fp32,
       Configuration hadoop) {
     List<Candidate> candidates = new ArrayList<>();
     if (settings.calibration() != null) {
       candidates.addAll(CalibrationCandidates.candidates(
-          CalibrationCandidates.read(settings.calibration(), hadoop), fp32.folding(),
-          fp32.digest()));
+          CalibrationFile.read(settings.calibration(), hadoop), fp32));
+    }
+    if (settings.calibrated() != null) {
+      candidates.addAll(CalibrationCandidates.candidates(settings.calibrated(), fp32));
     }
     Set<String> names = new HashSet<>();
     candidates.forEach(c -> names.add(c.name()));
@@ -153,7 +134,7 @@ public final class ValidateJob {
       candidates.add(Candidate.of(name, file, q.model(), q.digest()));
     }
     if (candidates.isEmpty()) {
-      throw new QcalException("nothing to validate: give --quantized Q.onnx or --calibration DIR");
+      throw new BadArgument("quantized", "or calibration is needed: nothing to validate");
     }
     return candidates;
   }

@@ -1,5 +1,7 @@
 package org.qcal.jobs.validate;
 
+import org.qcal.jobs.api.BadArgument;
+
 import java.util.Locale;
 import org.qcal.QcalException;
 
@@ -63,7 +65,7 @@ public enum ValidationMetric {
         }
       }
     }
-    throw new QcalException("--metric must be one of " + java.util.Arrays.stream(values())
+    throw new BadArgument("metric", "must be one of " + java.util.Arrays.stream(values())
         .map(ValidationMetric::id).toList() + ", got '" + id + "'");
   }
 

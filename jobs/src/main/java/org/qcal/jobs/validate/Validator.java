@@ -1,5 +1,7 @@
 package org.qcal.jobs.validate;
 
+import org.qcal.jobs.api.BadArgument;
+
 import org.qcal.jobs.data.PassData;
 import org.qcal.jobs.spark.ValidationPartial;
 import org.qcal.jobs.spark.ValidationPass;
@@ -46,12 +48,12 @@ public final class Validator {
   public static void checkGate(PreparedValidation prepared, Gate gate, String labelColumn) {
     ValidationMetric metric = gate.metric();
     if (metric.needsLabels() && labelColumn == null) {
-      throw new QcalException("--metric " + metric + " compares predictions with labels: give"
-          + " --label COLUMN");
+      throw new BadArgument("metric", metric + " compares predictions with labels: give a label"
+          + " column");
     }
     TensorSpec primary = prepared.primaryOutputSpec();
     if (!AgreementCount.supports(metric, primary.rank())) {
-      throw new QcalException("--metric " + metric + " cannot be measured on output '"
+      throw new BadArgument("metric", metric + " cannot be measured on output '"
           + primary.name() + "' of model " + prepared.fp32Path() + ", which is " + primary
           + "; use --metric sqnr");
     }

@@ -1,5 +1,7 @@
 package org.qcal.jobs.validate;
 
+import org.qcal.onnx.QdqExporter;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -26,7 +28,8 @@ class QdqTensorsTest {
       params.put(t, QuantParams.fromRange(t.equals("logits") ? -10 : 0, 10, QuantType.UINT8,
           QuantRule.ASYMMETRIC));
     }
-    return Candidate.export(name, "test", fp32, plan, params, WeightQuantization.DEFAULT);
+    return Candidate.of(name, "test",
+        QdqExporter.export(fp32, plan, params, WeightQuantization.DEFAULT).model(), null);
   }
 
   @Test

@@ -26,17 +26,17 @@ import org.qcal.runtime.ModelSource;
 import org.qcal.runtime.RuntimeOptions;
 
 /** Reading what a calibration wrote, and running models on slice rows, for the jobs tests. */
-final class CalibrationOutputs {
+final class OutputFiles {
   /** Every file a calibration writes (docs/DESIGN.md, "Outputs"; validation.json is tune's). */
-  static final List<String> FILES = List.of(CalibrateJob.CALIBRATION_JSON,
-      CalibrateJob.TENSORRT_CACHE, CalibrateJob.QDQ_MODEL, CalibrateJob.REPORT);
+  static final List<String> FILES = List.of(org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON,
+      org.qcal.jobs.io.CalibrationOutputs.TENSORRT_CACHE, org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL, org.qcal.jobs.io.CalibrationOutputs.REPORT);
   static final String CACHE_HEADER = "TRT-8601-EntropyCalibration2";
 
-  private CalibrationOutputs() {}
+  private OutputFiles() {}
 
   static JsonNode json(Path out) {
     try {
-      return new ObjectMapper().readTree(out.resolve(CalibrateJob.CALIBRATION_JSON).toFile());
+      return new ObjectMapper().readTree(out.resolve(org.qcal.jobs.io.CalibrationOutputs.CALIBRATION_JSON).toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -71,7 +71,7 @@ final class CalibrationOutputs {
 
   /** The cache's tensor lines, name to hex, after checking the header. */
   static Map<String, String> cacheLines(Path out) {
-    String text = new String(bytes(out.resolve(CalibrateJob.TENSORRT_CACHE)),
+    String text = new String(bytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.TENSORRT_CACHE)),
         StandardCharsets.UTF_8);
     List<String> lines = text.lines().toList();
     assertEquals(CACHE_HEADER, lines.get(0));

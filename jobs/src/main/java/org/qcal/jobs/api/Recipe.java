@@ -1,0 +1,233 @@
+package org.qcal.jobs.api;
+
+import java.io.Serializable;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.qcal.calib.CalibrationMethod;
+import org.qcal.calib.CalibrationOptions;
+import org.qcal.calib.Range;
+import org.qcal.onnx.NodeSelection;
+import org.qcal.onnx.WeightQuantization;
+import org.qcal.quant.QuantParams;
+import org.qcal.quant.QuantRule;
+import org.qcal.quant.QuantType;
+import org.qcal.stats.Histogram;
+import org.qcal.stats.TensorStats;
+
+/**
+ * Everything that turns calibration statistics and an FP32 model into one quantized model
+ * (docs/DESIGN.md "Recipes"): the calibration method and its percentile, the activation type and
+ * rule, the weight type and granularity, the nodes and op types kept in float, and per-tensor
+ * method overrides. Immutable and value-comparable: calibrate produces one, tune produces many
+ * and picks one, calibration.json stores them, and {@code validate --calibration} reads them
+ * back, so the same recipe over the same statistics always gives the same model bytes.
+ *
+ * <p>Build one with {@link #builder()}; every setter validates and documents its default.
+ *
+ * @param method the calibration method of every activation without an override
+ * @param percentile the percentile method's share in (0, 100]
+ * @param activationType the type of quantized activations
+ * @param symmetricActivations symmetric activation ranges (zero point in the middle)
+ * @param weightType the type of quantized weights (always symmetric)
+ * @param perChannel weights per output channel rather than per tensor
+ * @param floatNodes node names kept in float, sorted
+ * @param floatOpTypes op types kept in float, sorted
+ * @param tensorMethods tensor name to the method used for it instead of {@code method}, sorted
+ */
+public record Recipe(
+    CalibrationMethod method,
+    double percentile,
+    QuantType activationType,
+    boolean symmetricActivations,
+    QuantType weightType,
+    boolean perChannel,
+    List<String> floatNodes,
+    List<String> floatOpTypes,
+    Map<String, CalibrationMethod> tensorMethods) implements Serializable {
+
+  public Recipe {
+    if (method == null) {
+      throw new BadArgument("method", "is needed");
+    }
+    if (!(percentile > 0 && percentile <= 100)) {
+      throw new BadArgument("percentile", "must be in (0, 100], got " + percentile);
+    }
+    if (!Defaults.ACTIVATION_TYPES.contains(activationType)) {
+      throw new BadArgument("activationType", "must be one of " + Defaults.ACTIVATION_TYPES
+          + ", got " + activationType);
+    }
+    if (weightType == null) {
+      throw new BadArgument("weightType", "is needed");
+    }
+    floatNodes = sorted(floatNodes);
+    floatOpTypes = sorted(floatOpTypes);
+    tensorMethods = java.util.Collections.unmodifiableMap(new TreeMap<>(tensorMethods));
+    NodeSelection.ALL.excludeOpTypes(floatOpTypes); // refuses unknown op types
+    new WeightQuantization(weightType, perChannel, true, false); // refuses what cannot be written
+  }
+
+  /** A builder with the defaults of {@link Defaults}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this recipe. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.method = method;
+    b.percentile = percentile;
+    b.activationType = activationType;
+    b.symmetricActivations = symmetricActivations;
+    b.weightType = weightType;
+    b.perChannel = perChannel;
+    b.floatNodes.addAll(floatNodes);
+    b.floatOpTypes.addAll(floatOpTypes);
+    b.tensorMethods.putAll(tensorMethods);
+    return b;
+  }
+
+  /** This recipe with another method. */
+  public Recipe withMethod(CalibrationMethod m) {
+    return toBuilder().method(m).build();
+  }
+
+  /** This recipe with more nodes kept in float. */
+  public Recipe withFloatNodes(Collection<String> names) {
+    return toBuilder().floatNodes(names).build();
+  }
+
+  /** The nodes this recipe quantizes (before any node the model's own preparation removed). */
+  public NodeSelection selection() {
+    return NodeSelection.ALL.excludeNodes(floatNodes).excludeOpTypes(floatOpTypes);
+  }
+
+  /** The rule of activation parameters. */
+  public QuantRule activationRule() {
+    return symmetricActivations ? QuantRule.SYMMETRIC : QuantRule.ASYMMETRIC;
+  }
+
+  /** How weights are quantized: symmetric, per channel unless told otherwise. */
+  public WeightQuantization weightQuantization() {
+    return new WeightQuantization(weightType, perChannel, true, false);
+  }
+
+  /** The method used for {@code tensor}. */
+  public CalibrationMethod methodOf(String tensor) {
+    return tensorMethods.getOrDefault(tensor, method);
+  }
+
+  /** Every method this recipe reads statistics with. */
+  public java.util.Set<CalibrationMethod> methods() {
+    java.util.Set<CalibrationMethod> all = java.util.EnumSet.of(method);
+    all.addAll(tensorMethods.values());
+    return all;
+  }
+
+  /** The calibrator settings of {@code m} under this recipe's activation type and rule. */
+  public CalibrationOptions calibrationOptions() {
+    return CalibrationOptions.defaults().withType(activationType).withRule(activationRule())
+        .withPercentile(percentile);
+  }
+
+  /** The range this recipe derives for {@code tensor} from its statistics. */
+  public Range range(String tensor, TensorStats stats, Histogram histogram) {
+    return methodOf(tensor).create(calibrationOptions()).calibrate(stats, histogram);
+  }
+
+  /** The activation parameters of a range under this recipe. */
+  public QuantParams params(Range range) {
+    return QuantParams.fromRange(range.min(), range.max(), activationType, activationRule());
+  }
+
+  private static List<String> sorted(Collection<String> names) {
+    return List.copyOf(new java.util.TreeSet<>(names));
+  }
+
+  /** Builds a {@link Recipe}; each setter validates what it can alone. */
+  public static final class Builder {
+    private CalibrationMethod method = Defaults.METHOD;
+    private double percentile = Defaults.PERCENTILE;
+    private QuantType activationType = Defaults.ACTIVATION_TYPE;
+    private boolean symmetricActivations = Defaults.SYMMETRIC_ACTIVATIONS;
+    private QuantType weightType = Defaults.WEIGHT_TYPE;
+    private boolean perChannel = Defaults.PER_CHANNEL;
+    private final java.util.Set<String> floatNodes = new java.util.TreeSet<>();
+    private final java.util.Set<String> floatOpTypes = new java.util.TreeSet<>();
+    private final Map<String, CalibrationMethod> tensorMethods = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** The calibration method (default {@link Defaults#METHOD}). */
+    public Builder method(CalibrationMethod m) {
+      this.method = requireNonNull(m, "method");
+      return this;
+    }
+
+    /** The percentile method's share of values kept, in (0, 100] (default 99.999). */
+    public Builder percentile(double p) {
+      if (!(p > 0 && p <= 100)) {
+        throw new BadArgument("percentile", "must be in (0, 100], got " + p);
+      }
+      this.percentile = p;
+      return this;
+    }
+
+    /** uint8 (default), int8, uint16 or int16. */
+    public Builder activationType(QuantType type) {
+      this.activationType = requireNonNull(type, "activation type");
+      return this;
+    }
+
+    /** Symmetric activation ranges (default false: asymmetric, as ONNX Runtime's default). */
+    public Builder symmetricActivations(boolean on) {
+      this.symmetricActivations = on;
+      return this;
+    }
+
+    /** int8 (default) or uint8; weights are always symmetric. */
+    public Builder weightType(QuantType type) {
+      this.weightType = requireNonNull(type, "weight type");
+      return this;
+    }
+
+    /** Weights per output channel (default true). */
+    public Builder perChannel(boolean on) {
+      this.perChannel = on;
+      return this;
+    }
+
+    /** Adds node names kept in float (ONNX Runtime's nodes_to_exclude). */
+    public Builder floatNodes(Collection<String> names) {
+      names.forEach(n -> floatNodes.add(requireNonNull(n, "node name")));
+      return this;
+    }
+
+    /** Adds op types kept in float, e.g. Gemm. */
+    public Builder floatOpTypes(Collection<String> ops) {
+      NodeSelection.ALL.excludeOpTypes(ops);
+      floatOpTypes.addAll(ops);
+      return this;
+    }
+
+    /** Calibrates {@code tensor} with {@code m} instead of the recipe's method. */
+    public Builder tensorMethod(String tensor, CalibrationMethod m) {
+      tensorMethods.put(requireNonNull(tensor, "tensor name"), requireNonNull(m, "method"));
+      return this;
+    }
+
+    public Recipe build() {
+      return new Recipe(method, percentile, activationType, symmetricActivations, weightType,
+          perChannel, List.copyOf(floatNodes), List.copyOf(floatOpTypes), tensorMethods);
+    }
+
+    private static <T> T requireNonNull(T value, String what) {
+      if (value == null) {
+        throw new BadArgument(what, "must not be null");
+      }
+      return value;
+    }
+  }
+}
