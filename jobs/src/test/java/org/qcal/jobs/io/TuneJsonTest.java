@@ -2,11 +2,11 @@ package org.qcal.jobs.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.qcal.jobs.io.JsonTrees.fields;
+import static org.qcal.jobs.io.JsonTrees.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.qcal.jobs.validate.CandidateResult;
@@ -18,7 +18,6 @@ import org.qcal.jobs.validate.ValidationReport;
  * conv_out in float; the second step is back to FP32's predictions and passes.
  */
 class TuneJsonTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final List<String> FLOATED = List.of("relu_out", "conv_out");
 
   /** Step 1: still flipped (50 %, drop 25); step 2: as FP32 (75 %, drop 0). */
@@ -42,19 +41,13 @@ class TuneJsonTest {
     return TuneJson.write(chosen, passed, FLOATED, steps, ValidationFixture.TOP1);
   }
 
-  private static List<String> fields(JsonNode node) {
-    List<String> names = new ArrayList<>();
-    node.fieldNames().forEachRemaining(names::add);
-    return names;
-  }
-
   @Test
   void writesTheVerdictTheChosenCandidateAndEachFallbackStep() throws IOException {
-    JsonNode root = JSON.readTree(write(true));
+    JsonNode root = parse(write(true));
 
     assertEquals(List.of("schema", "status", "metric", "maxDrop", "chosen", "floatTensors",
         "fallbackSteps"), fields(root));
-    assertEquals(JSON.readTree("""
+    assertEquals(parse("""
         {"schema": "qcal.tune/1", "status": "passed", "metric": "top1", "maxDrop": 1.0,
          "chosen": {"name": "entropy-asym+2", "sha256": "entropy-asym+2-sha256", "value": 75.0,
                     "drop": 0.0},
@@ -68,7 +61,7 @@ class TuneJsonTest {
 
   @Test
   void aTuneThatMissedTheBudgetSaysFailed() throws IOException {
-    assertEquals("failed", JSON.readTree(write(false)).get("status").textValue());
+    assertEquals("failed", parse(write(false)).get("status").textValue());
   }
 
   @Test

@@ -3,12 +3,12 @@ package org.qcal.jobs.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.qcal.jobs.io.JsonTrees.fields;
+import static org.qcal.jobs.io.JsonTrees.parse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -17,22 +17,6 @@ import org.junit.jupiter.api.Test;
  * number is derived), parsed back with Jackson: the schema's fields, in order, with their values.
  */
 class ValidationJsonTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
-  private static JsonNode parse(byte[] bytes) throws IOException {
-    return JSON.readTree(bytes);
-  }
-
-  private static JsonNode json(String text) throws IOException {
-    return JSON.readTree(text);
-  }
-
-  private static List<String> fields(JsonNode node) {
-    List<String> names = new ArrayList<>();
-    node.fieldNames().forEachRemaining(names::add);
-    return names;
-  }
-
   @Test
   void aClassifyingReportWritesEveryFieldOfTheSchema() throws IOException {
     JsonNode root = parse(ValidationJson.write(ValidationFixture.classifying()));
@@ -41,22 +25,22 @@ class ValidationJsonTest {
         "classOutput", "outputs", "tensors", "candidates"), fields(root));
     assertEquals("qcal.validation/1", root.get("schema").textValue());
     assertEquals(true, root.get("passed").booleanValue());
-    assertEquals(json("{\"path\": \"models/cnn.onnx\", \"sha256\": \""
+    assertEquals(parse("{\"path\": \"models/cnn.onnx\", \"sha256\": \""
         + ValidationFixture.MODEL_SHA256 + "\"}"), root.get("model"));
-    assertEquals(json("""
+    assertEquals(parse("""
         {"path": "data/calib.parquet", "format": "parquet", "inputs": {"x": "pixels"},
          "label": "label"}"""), root.get("dataset"));
     assertEquals(4, root.get("samples").intValue());
-    assertEquals(json("""
+    assertEquals(parse("""
         {"metric": "top1", "maxDrop": 1.0, "passed": true, "best": "exact"}"""),
         root.get("gate"));
     // FP32: top-1 3 of 4 = 75 %, top-5 4 of 4 = 100 %; the gate's value is its top-1.
-    assertEquals(json("""
+    assertEquals(parse("""
         {"name": "fp32", "value": 75.0, "top1": 75.0, "top5": 100.0,
          "counts": {"labeled": 4, "top1": 3, "top5": 4}}"""), root.get("reference"));
     assertEquals("logits", root.get("classOutput").textValue());
-    assertEquals(json("[\"logits\"]"), root.get("outputs"));
-    assertEquals(json("[\"relu_out\"]"), root.get("tensors"));
+    assertEquals(parse("[\"logits\"]"), root.get("outputs"));
+    assertEquals(parse("[\"relu_out\"]"), root.get("tensors"));
   }
 
   @Test
@@ -66,7 +50,7 @@ class ValidationJsonTest {
 
     assertEquals(2, candidates.size());
     // exact: as FP32, so no drop and an infinite SQNR (written as a string), no error at all.
-    assertEquals(json("""
+    assertEquals(parse("""
         {"rank": 1, "name": "exact", "source": "calibration.json exact",
          "sha256": "exact-sha256", "passed": true, "value": 75.0, "drop": 0.0,
          "metrics": {"top1": 75.0, "top5": 100.0, "agreement": 100.0, "top1Drop": 0.0,
@@ -81,7 +65,7 @@ class ValidationJsonTest {
     assertEquals(ValidationFixture.FLIPPED_SQNR_DB,
         flipped.at("/outputs/0/sqnrDb").doubleValue(), 1e-12);
     ((ObjectNode) flipped.at("/outputs/0")).remove("sqnrDb");
-    assertEquals(json("""
+    assertEquals(parse("""
         {"rank": 2, "name": "flipped", "source": "calibration.json flipped",
          "sha256": "flipped-sha256", "passed": false, "value": 50.0, "drop": 25.0,
          "metrics": {"top1": 50.0, "top5": 100.0, "agreement": 75.0, "top1Drop": 25.0,
@@ -97,10 +81,10 @@ class ValidationJsonTest {
   void anSqnrGateWritesItsFloorAndFp32sInfiniteValueAndNoCounts() throws IOException {
     JsonNode root = parse(ValidationJson.write(ValidationFixture.sqnrGated()));
 
-    assertEquals(json("""
+    assertEquals(parse("""
         {"metric": "sqnr", "minSqnrDb": 20.0, "passed": true, "best": "exact"}"""),
         root.get("gate"));
-    assertEquals(json("{\"name\": \"fp32\", \"value\": \"Infinity\"}"), root.get("reference"));
+    assertEquals(parse("{\"name\": \"fp32\", \"value\": \"Infinity\"}"), root.get("reference"));
     assertTrue(root.get("classOutput").isNull());
     assertTrue(root.at("/dataset/label").isNull(), "no label column");
     JsonNode exact = root.at("/candidates/0");
