@@ -41,6 +41,20 @@ class TapAugmenterTest {
   }
 
   @Test
+  void eachTensorBecomesOneOutputHoweverOftenItIsListed() {
+    OnnxModel model = TestGraphs.convNet().model("convnet.onnx");
+
+    TapModel tap = TapAugmenter.augment(model,
+        List.of("relu_out", "logits", "relu_out", "pool_out"));
+
+    // logits is an output already: relu_out and pool_out are added, once each, and nothing else.
+    assertEquals(List.of("logits", "relu_out", "pool_out"), outputNames(tap.model()));
+    assertEquals(List.of("relu_out", "logits", "pool_out"),
+        List.copyOf(tap.tapOutputs().keySet()));
+    tap.tapOutputs().forEach((tensor, output) -> assertEquals(tensor, output));
+  }
+
+  @Test
   void rejectsTensorsNoNodeProduces() {
     OnnxModel model = TestGraphs.convNet().model("convnet.onnx");
     QcalException e = assertThrows(QcalException.class,

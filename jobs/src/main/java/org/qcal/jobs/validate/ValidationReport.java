@@ -89,14 +89,26 @@ public final class ValidationReport {
       results.add(new CandidateResult(c.name(), c.source(), c.sha256(), 0,
           gate.passes(value, drop), value, drop, counts, agreement, outputSums, tensorSums));
     }
-    results.sort(RANKING);
+    return of(prepared.fp32Path(), prepared.fp32Sha256(), data, merged.rows(), gate,
+        classOutput, reference, prepared.outputs(), prepared.tensors(), results, timing);
+  }
+
+  /**
+   * The report of candidate {@code results} already judged (their order and ranks are ignored):
+   * ranks them as the class comment says, from 1. Public so that a report can be made without a
+   * pass, e.g. for writing it in a test.
+   */
+  public static ValidationReport of(String modelPath, String modelSha256, PassData data,
+      long samples, Gate gate, String classOutput, ClassificationCounts reference,
+      List<String> outputs, List<String> tensors, List<CandidateResult> results, Timing timing) {
+    List<CandidateResult> sorted = new ArrayList<>(results);
+    sorted.sort(RANKING);
     List<CandidateResult> ranked = new ArrayList<>();
-    for (int i = 0; i < results.size(); i++) {
-      ranked.add(results.get(i).ranked(i + 1, results.get(i).passed()));
+    for (int i = 0; i < sorted.size(); i++) {
+      ranked.add(sorted.get(i).ranked(i + 1, sorted.get(i).passed()));
     }
-    return new ValidationReport(prepared.fp32Path(), prepared.fp32Sha256(), data,
-        merged.rows(), gate, classOutput, reference, prepared.outputs(), prepared.tensors(),
-        ranked, timing);
+    return new ValidationReport(modelPath, modelSha256, data, samples, gate, classOutput,
+        reference, outputs, tensors, ranked, timing);
   }
 
   /** The order of the class comment. */

@@ -1,11 +1,13 @@
 package org.qcal.jobs.io;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,18 @@ class AtomicOutputDirTest {
   }
 
   @Test
+  void theTargetDoesNotExistUntilTheCommitMovesItInWhole() throws IOException {
+    Path out = tmp.resolve("out");
+    try (AtomicOutputDir dir = reserve(out, false)) {
+      dir.write("a.json", new byte[] {1});
+      dir.write("b.onnx", new byte[] {2});
+      assertFalse(Files.exists(out), "no half-written folder under the target's name");
+      dir.commit();
+      assertEquals(List.of("_QCAL", "a.json", "b.onnx"), names(out));
+    }
+  }
+
+  @Test
   void closeWithoutCommitLeavesNoFolderNoLockAndNoParentItCreated() throws IOException {
     Path out = tmp.resolve("new/deeper/out");
     try (AtomicOutputDir dir = reserve(out, false)) {
@@ -100,6 +114,25 @@ class AtomicOutputDirTest {
     assertEquals("a.json of this run", Files.readString(out.resolve("a.json")));
     assertTrue(Files.readString(out.resolve("_QCAL")).contains("files=a.json,b.onnx\n"));
     assertEquals(List.of("out"), names(tmp));
+  }
+
+  @Test
+  void aFailureMidWriteOverAnEarlierOutputLeavesItsContentsAsTheyWere() throws IOException {
+    Path out = tmp.resolve("out");
+    run(out, false, "a.json", "b.onnx");
+    byte[] marker = Files.readAllBytes(out.resolve("_QCAL"));
+    IOException failure = assertThrows(IOException.class, () -> {
+      try (AtomicOutputDir dir = reserve(out, true); OutputStream a = dir.create("a.json")) {
+        a.write("half of a new a.json".getBytes(StandardCharsets.UTF_8));
+        throw new IOException("disk full");
+      }
+    });
+    assertEquals("disk full", failure.getMessage());
+    assertEquals(List.of("_QCAL", "a.json", "b.onnx"), names(out));
+    assertEquals("a.json of this run", Files.readString(out.resolve("a.json")));
+    assertEquals("b.onnx of this run", Files.readString(out.resolve("b.onnx")));
+    assertArrayEquals(marker, Files.readAllBytes(out.resolve("_QCAL")));
+    assertEquals(List.of("out"), names(tmp), "no temporary folder and no lock left beside");
   }
 
   @Test

@@ -1,0 +1,71 @@
+package org.qcal.jobs.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.qcal.jobs.io.JsonTrees.fields;
+import static org.qcal.jobs.io.JsonTrees.parse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.qcal.jobs.validate.CandidateResult;
+import org.qcal.jobs.validate.ValidationReport;
+
+/**
+ * tune.json written from hand-made results ({@link ValidationFixture}) and parsed back: a tune
+ * whose every candidate missed the top-1 budget of 1 point and whose fallback kept relu_out, then
+ * conv_out in float; the second step is back to FP32's predictions and passes.
+ */
+class TuneJsonTest {
+  private static final List<String> FLOATED = List.of("relu_out", "conv_out");
+
+  /** Step 1: still flipped (50 %, drop 25); step 2: as FP32 (75 %, drop 0). */
+  private static List<ValidationReport> steps() {
+    return List.of(
+        ValidationFixture.report(ValidationFixture.TOP1, "logits",
+            ValidationFixture.counts(ValidationFixture.FP32, null),
+            ValidationFixture.candidate("entropy-asym+1", false, 50.0, 25.0,
+                ValidationFixture.counts(ValidationFixture.FLIPPED, ValidationFixture.FP32),
+                ValidationFixture.flippedOutput())),
+        ValidationFixture.report(ValidationFixture.TOP1, "logits",
+            ValidationFixture.counts(ValidationFixture.FP32, null),
+            ValidationFixture.candidate("entropy-asym+2", true, 75.0, 0.0,
+                ValidationFixture.counts(ValidationFixture.FP32, ValidationFixture.FP32),
+                ValidationFixture.exactOutput())));
+  }
+
+  private static byte[] write(boolean passed) {
+    List<ValidationReport> steps = steps();
+    CandidateResult chosen = steps.get(1).candidates().get(0);
+    return TuneJson.write(chosen, passed, FLOATED, steps, ValidationFixture.TOP1);
+  }
+
+  @Test
+  void writesTheVerdictTheChosenCandidateAndEachFallbackStep() throws IOException {
+    JsonNode root = parse(write(true));
+
+    assertEquals(List.of("schema", "status", "metric", "maxDrop", "chosen", "floatTensors",
+        "fallbackSteps"), fields(root));
+    assertEquals(parse("""
+        {"schema": "qcal.tune/1", "status": "passed", "metric": "top1", "maxDrop": 1.0,
+         "chosen": {"name": "entropy-asym+2", "sha256": "entropy-asym+2-sha256", "value": 75.0,
+                    "drop": 0.0},
+         "floatTensors": ["relu_out", "conv_out"],
+         "fallbackSteps": [
+           {"step": 1, "candidate": "entropy-asym+1", "floatTensor": "relu_out", "value": 50.0,
+            "drop": 25.0, "passed": false},
+           {"step": 2, "candidate": "entropy-asym+2", "floatTensor": "conv_out", "value": 75.0,
+            "drop": 0.0, "passed": true}]}"""), root);
+  }
+
+  @Test
+  void aTuneThatMissedTheBudgetSaysFailed() throws IOException {
+    assertEquals("failed", parse(write(false)).get("status").textValue());
+  }
+
+  @Test
+  void equalInputsGiveByteIdenticalFiles() {
+    assertArrayEquals(write(true), write(true));
+  }
+}
