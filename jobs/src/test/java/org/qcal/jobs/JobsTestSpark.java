@@ -5,8 +5,11 @@ import org.qcal.jobs.spark.SparkSessions;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
-/** The one local Spark session a jobs test class shares: two cores, no UI, loopback driver. */
-final class JobsTestSpark {
+/**
+ * The one local Spark session a jobs test class shares: two cores, no UI, loopback driver.
+ * Public for the benchmarks module's mains.
+ */
+public final class JobsTestSpark {
   private JobsTestSpark() {}
 
   /** {@code local[2, maxFailures]} with qcal's serializer settings (Kryo, registration required). */
@@ -15,7 +18,7 @@ final class JobsTestSpark {
   }
 
   /** A session on {@code master} with the settings above. */
-  static SparkSession startWith(String name, String master, String... extraConf) {
+  public static SparkSession startWith(String name, String master, String... extraConf) {
     SparkConf conf = new SparkConf()
         .setAppName(name)
         .setMaster(master)

@@ -11,23 +11,24 @@ import java.util.List;
  * What the cluster tests take from the build: the application jar, the Spark home folder the
  * build assembles, the JVM options Spark needs on Java 17, and the shipped model and data. The
  * "cluster-tests" surefire execution (jobs/pom.xml) passes the locations as system properties;
- * without them (an IDE run) the defaults point at {@code target/}.
+ * without them (an IDE run) the defaults point at {@code target/}. Public, as are the other
+ * fixtures the benchmarks module's ClusterBenchmark uses.
  */
-final class ClusterBuild {
+public final class ClusterBuild {
   /** The shaded application jar that spark-submit ships ({@code qcal-jobs.jar}). */
-  static final Path JOBS_JAR = property("qcal.jobs.jar", "target/qcal-jobs.jar");
+  public static final Path JOBS_JAR = property("qcal.jobs.jar", "target/qcal-jobs.jar");
   /** The Spark home the build assembles: {@code jars/} with Spark, Hadoop and their deps. */
   static final Path QCAL_HOME = property("qcal.home", "target/qcal-home");
   /** The repository's conf/ folder (spark-defaults.conf: Kryo, registrator, Vector module). */
-  static final Path CONF = Path.of("../conf").toAbsolutePath().normalize();
+  public static final Path CONF = Path.of("../conf").toAbsolutePath().normalize();
   static final Path MODELS =
       Path.of("../quant-core/src/test/resources/models").toAbsolutePath().normalize();
   static final Path SLICE =
       Path.of("src/test/resources/data/fashion-mnist-slice.parquet").toAbsolutePath();
   /** Rows in the shipped slice. */
-  static final int SLICE_ROWS = 2000;
+  public static final int SLICE_ROWS = 2000;
   /** The Vector API module qcal's kernels use. */
-  static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
+  public static final String VECTOR_MODULE = "--add-modules=jdk.incubator.vector";
 
   private ClusterBuild() {}
 
@@ -41,12 +42,12 @@ final class ClusterBuild {
     }
   }
 
-  static String model(String name) {
+  public static String model(String name) {
     return MODELS.resolve(name).toString();
   }
 
   /** The java launcher of this JVM. */
-  static String java() {
+  public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
@@ -54,7 +55,7 @@ final class ClusterBuild {
    * The --add-opens list of the root pom's {@code spark.jvm.opens}, which every JVM running
    * Spark on Java 17 needs; taken from this JVM's own arguments when the property is absent.
    */
-  static List<String> sparkJvmOpens() {
+  public static List<String> sparkJvmOpens() {
     String fromBuild = System.getProperty("qcal.spark.jvm.opens");
     if (fromBuild != null && !fromBuild.isBlank()) {
       return Arrays.stream(fromBuild.trim().split("\\s+")).toList();

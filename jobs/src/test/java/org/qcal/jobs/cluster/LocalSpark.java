@@ -23,10 +23,10 @@ import org.qcal.jobs.spark.SparkSessions;
  * loopback driver, qcal's serializer settings) that writes the tests' data and runs qcal's CLI
  * in-process, as {@code bin/qcal} would, for the reference outputs.
  */
-final class LocalSpark {
+public final class LocalSpark {
   private LocalSpark() {}
 
-  static SparkSession start(String name, String... extraConf) {
+  public static SparkSession start(String name, String... extraConf) {
     SparkConf conf = new SparkConf()
         .setAppName(name)
         .setMaster("local[2]")
@@ -47,7 +47,7 @@ final class LocalSpark {
    * equal size. Each file is read back as its own partition when the reader's
    * {@code spark.sql.files.openCostInBytes} is {@link #ONE_PARTITION_PER_FILE}.
    */
-  static String repeatedSlice(SparkSession spark, int times, int files, Path out) {
+  public static String repeatedSlice(SparkSession spark, int times, int files, Path out) {
     spark.read().parquet(ClusterBuild.SLICE.toString())
         .withColumn("copy", explode(sequence(lit(1), lit(times)))).drop("copy")
         .repartition(files)
@@ -60,7 +60,7 @@ final class LocalSpark {
    * {@code spark.sql.files.maxPartitionBytes} (128 MiB), counting each file as its size plus
    * this open cost: with the open cost at that maximum, no two files share a partition.
    */
-  static final String ONE_PARTITION_PER_FILE = "134217728";
+  public static final String ONE_PARTITION_PER_FILE = "134217728";
 
   /** The result of an in-process CLI run. */
   record CliRun(int exitCode, String stdout, String stderr) {
@@ -83,7 +83,7 @@ final class LocalSpark {
   }
 
   /** Deletes a folder tree if it exists. */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  * <p>{@link #close()} stops every process tree it started (submissions, then workers with their
  * executors, then the master), and a shutdown hook does the same if the test JVM exits first.
  */
-final class StandaloneCluster implements AutoCloseable {
+public final class StandaloneCluster implements AutoCloseable {
   private static final String LOOPBACK = "127.0.0.1";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   /** One executor per worker: the worker's whole memory and core. */
@@ -78,7 +78,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** Starts a master and {@code workers} workers and waits until all workers are registered. */
-  static StandaloneCluster start(Path dir, int workers) throws IOException {
+  public static StandaloneCluster start(Path dir, int workers) throws IOException {
     ClusterBuild.requirePackaged();
     StandaloneCluster cluster = new StandaloneCluster(dir);
     Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
@@ -108,7 +108,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** The Spark home every JVM of the cluster runs from ({@code jars/}, {@code conf/}). */
-  Path sparkHome() {
+  public Path sparkHome() {
     return sparkHome;
   }
 
@@ -159,7 +159,7 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /** Submits and waits for the exit (see {@link #start}); fails after {@code timeout}. */
-  Submission run(Duration timeout, Map<String, String> conf, String... appArgs)
+  public Submission run(Duration timeout, Map<String, String> conf, String... appArgs)
       throws IOException {
     Submission s = start(conf, appArgs);
     s.await(timeout);

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One spark-submit of {@link StandaloneCluster}: the driver JVM (client mode) and its output. */
-final class Submission {
+public final class Submission {
   /** StandaloneSchedulerBackend's "Connected to Spark cluster with app ID app-..." line. */
   private static final Pattern APP_ID = Pattern.compile("app ID (app-[0-9]+-[0-9]+)");
 
@@ -52,7 +52,7 @@ final class Submission {
     return process.exitValue();
   }
 
-  int exitCode() {
+  public int exitCode() {
     return process.exitValue();
   }
 
@@ -60,7 +60,7 @@ final class Submission {
     return read(stdout);
   }
 
-  String stderr() {
+  public String stderr() {
     return read(stderr);
   }
 
@@ -71,7 +71,7 @@ final class Submission {
   }
 
   /** For assertion messages: the exit code and the tails of both outputs. */
-  String describe() {
+  public String describe() {
     return name + (process.isAlive() ? " (running)" : " exit code " + process.exitValue())
         + "\n" + tail(stdout, 20) + "\n" + tail(stderr, 60);
   }

@@ -1,4 +1,4 @@
-package org.qcal.jobs.cluster;
+package org.qcal.bench;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -11,14 +11,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.spark.sql.SparkSession;
+import org.qcal.jobs.cluster.ClusterBuild;
+import org.qcal.jobs.cluster.LocalSpark;
+import org.qcal.jobs.cluster.StandaloneCluster;
+import org.qcal.jobs.cluster.Submission;
 
 /**
  * The cluster benchmark of issue 6 (a command, not a test): the same calibrate of the shipped
  * CNN over the slice repeated to {@code rows} rows (20 Parquet files, one partition each), (a)
- * on the 2-worker standalone cluster of {@link StandaloneCluster} through SparkSubmit, and (b)
- * embedded in {@code local[2]} in a JVM of its own as {@code bin/qcal} runs it. Both are timed
- * from the JVM's start to its exit (what a scheduler sees) and by the passes the job logs.
- * Alternating rounds, best of {@code rounds}. Run with {@code benchmarks/cluster-bench.sh}.
+ * on the 2-worker standalone cluster of {@link StandaloneCluster} (the cluster tests' fixture,
+ * from the jobs module's test jar) through SparkSubmit, and (b) embedded in {@code local[2]} in
+ * a JVM of its own as {@code bin/qcal} runs it. Both are timed from the JVM's start to its exit
+ * (what a scheduler sees) and by the passes the job logs. Alternating rounds, best of {@code
+ * rounds}. Run with {@code benchmarks/cluster-bench.sh}.
  */
 public final class ClusterBenchmark {
   private static final Pattern PASS = Pattern.compile(

@@ -1,15 +1,4 @@
-package org.qcal.jobs;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.api.CalibrationResult;
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.data.ModelInputs;
-import org.qcal.jobs.spark.CalibrationPasses;
-import org.qcal.jobs.spark.FaultInjection;
-import org.qcal.jobs.spark.PassPartial;
-import org.qcal.jobs.spark.TapPass;
-
+package org.qcal.bench;
 
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -18,19 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.qcal.jobs.data.BatchPlan;
-import org.qcal.jobs.data.DatasetLoader;
-import org.qcal.jobs.data.InputBinder;
-import org.qcal.runtime.ModelDigest;
-import org.qcal.runtime.ModelSignature;
-import org.qcal.runtime.ModelSource;
+import org.qcal.jobs.JobsTestSpark;
+import org.qcal.jobs.TestPaths;
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.calibrate.CalibrateJob;
+import org.qcal.jobs.spark.CalibrationPasses;
+import org.qcal.jobs.spark.FaultInjection;
+import org.qcal.jobs.spark.PassPartial;
+import org.qcal.jobs.spark.TapPass;
 import org.qcal.runtime.RuntimeOptions;
-import org.qcal.runtime.SessionCache;
 
 /**
  * The calibrate benchmark of issue 4 (a command, not a test): on each shipped model, over the
@@ -124,23 +112,16 @@ public final class CalibrateBenchmark {
   /** (a): the original model, no taps, the same TapPass and tree reduction as calibrate. */
   private static double plainInference(SparkSession spark, String modelPath, String data)
       throws Exception {
-    byte[] bytes = Files.readAllBytes(Path.of(modelPath));
-    String digest = ModelDigest.sha256Hex(bytes);
-    RuntimeOptions runtime = RuntimeOptions.withThreads(1);
-    ModelSignature signature =
-        SessionCache.signature(ModelSource.of(modelPath, digest, bytes), runtime);
-    Dataset<Row> df = new DatasetLoader(spark).load(data, null);
-    BatchPlan plan = new BatchPlan(InputBinder.bind(ModelInputs.of(signature), df.schema(),
-        Map.of(), data), df.schema(), BATCH, null, data);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
-    TapPass pass = new TapPass(List.of(new TapPass.Group(broadcast, digest, new ArrayList<>(),
-        new int[0])), modelPath, plan, runtime, FaultInjection.from(jsc.getConf()));
-    long start = System.nanoTime();
-    PassPartial result = CalibrationPasses.stats(df.javaRDD(), pass);
-    double seconds = (System.nanoTime() - start) / 1e9;
-    broadcast.destroy();
-    return result.rows() / seconds;
+    try (PlainInput in = PlainInput.load(spark, modelPath, data, RuntimeOptions.withThreads(1),
+        BATCH)) {
+      TapPass pass = new TapPass(List.of(new TapPass.Group(in.model(), in.digest(),
+          new ArrayList<>(), new int[0])), modelPath, in.plan(), in.runtime(),
+          FaultInjection.from(spark.sparkContext().getConf()));
+      long start = System.nanoTime();
+      PassPartial result = CalibrationPasses.stats(in.rows().javaRDD(), pass);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return result.rows() / seconds;
+    }
   }
 
   private static Run calibrate(SparkSession spark, String model, String data,

@@ -1,36 +1,27 @@
-package org.qcal.jobs;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.api.ValidateSettings;
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.data.ModelInputs;
-import org.qcal.jobs.validate.ValidateJob;
-
+package org.qcal.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.qcal.jobs.JobsTestSpark;
+import org.qcal.jobs.TestPaths;
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.api.ValidateSettings;
+import org.qcal.jobs.calibrate.CalibrateJob;
 import org.qcal.jobs.data.Batch;
 import org.qcal.jobs.data.BatchPlan;
-import org.qcal.jobs.data.DatasetLoader;
-import org.qcal.jobs.data.InputBinder;
+import org.qcal.jobs.validate.ValidateJob;
 import org.qcal.jobs.validate.ValidationReport;
-import org.qcal.runtime.ModelDigest;
 import org.qcal.runtime.ModelRunner;
-import org.qcal.runtime.ModelSignature;
 import org.qcal.runtime.ModelSource;
 import org.qcal.runtime.RuntimeOptions;
-import org.qcal.runtime.SessionCache;
 
 /**
  * The validate benchmark of issue 5 (a command, not a test): on the shipped CNN, over the slice
@@ -161,24 +152,21 @@ public final class ValidateBenchmark {
   /** Plain inference of {@code modelPath} over the data: one forward per batch, nothing else. */
   private static Run plain(SparkSession spark, String modelPath, String data)
       throws Exception {
-    byte[] bytes = Files.readAllBytes(Path.of(modelPath));
-    String digest = ModelDigest.sha256Hex(bytes);
-    RuntimeOptions runtime = ValidateJob.runtimeOptions(1);
-    ModelSignature signature =
-        SessionCache.signature(ModelSource.of(modelPath, digest, bytes), runtime);
-    Dataset<Row> df = new DatasetLoader(spark).load(data, null);
-    BatchPlan plan = new BatchPlan(InputBinder.bind(ModelInputs.of(signature), df.schema(),
-        Map.of(), data), df.schema(), BATCH, null, data);
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    Broadcast<byte[]> broadcast = jsc.broadcast(bytes);
-    long start = System.nanoTime();
-    long[] total = df.javaRDD()
-        .mapPartitions(it -> List.of(forwardAll(it, plan, broadcast, modelPath, digest, runtime))
-            .iterator())
-        .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
-    double seconds = (System.nanoTime() - start) / 1e9;
-    broadcast.destroy();
-    return new Run(total[0] / seconds, total[1] / 1e3 / total[0], 0, 0);
+    try (PlainInput in = PlainInput.load(spark, modelPath, data, ValidateJob.runtimeOptions(1),
+        BATCH)) {
+      // The task closure takes these, not the PlainInput (its Dataset does not serialize).
+      BatchPlan plan = in.plan();
+      Broadcast<byte[]> model = in.model();
+      String digest = in.digest();
+      RuntimeOptions runtime = in.runtime();
+      long start = System.nanoTime();
+      long[] total = in.rows().javaRDD()
+          .mapPartitions(it -> List.of(forwardAll(it, plan, model, modelPath, digest, runtime))
+              .iterator())
+          .reduce((a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+      double seconds = (System.nanoTime() - start) / 1e9;
+      return new Run(total[0] / seconds, total[1] / 1e3 / total[0], 0, 0);
+    }
   }
 
   /** {rows, task-thread CPU nanoseconds of the forwards}. */
