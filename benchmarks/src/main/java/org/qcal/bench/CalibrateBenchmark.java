@@ -126,7 +126,7 @@ public final class CalibrateBenchmark {
 
   private static Run calibrate(SparkSession spark, String model, String data,
       List<String> methods, String choose) {
-    CalibrateSettings s = TestRuns.calibrate(model, data, methods, choose, BATCH).build();
+    CalibrateSettings s = org.qcal.jobs.TestRuns.calibrate(model, data, methods, choose, BATCH).build();
     long start = System.nanoTime();
     CalibrationResult result = CalibrateJob.calibrate(spark, s);
     double seconds = (System.nanoTime() - start) / 1e9;

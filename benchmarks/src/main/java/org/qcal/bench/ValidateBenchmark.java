@@ -52,7 +52,7 @@ public final class ValidateBenchmark {
     String model = TestPaths.model("cnn.onnx");
     String data = TestPaths.repeatSlice(spark, rows, work.resolve("data").toString());
     Path calibration = work.resolve("calibration");
-    TestRuns.calibrate(model, TestPaths.slice(), List.of("minmax", "percentile", "entropy",
+    org.qcal.jobs.TestRuns.calibrate(model, TestPaths.slice(), List.of("minmax", "percentile", "entropy",
         "mse"), "percentile", BATCH).output(calibration.toString()).run(spark);
     String int8 = calibration.resolve("model.int8.onnx").toString();
     java.util.function.BiFunction<Boolean, Boolean, ValidateSettings> settings =

@@ -80,7 +80,7 @@ class CalibrateJobTest {
   @Test
   void calibrationJsonNamesTheModelByTheSha256OfItsFile() throws Exception {
     JsonNode json = OutputFiles.json(cnnOut);
-    assertEquals("qcal.calibration/1", json.get("schema").asText());
+    assertEquals("qcal.calibration/2", json.get("schema").asText());
     Path model = Path.of(TestPaths.model("cnn.onnx"));
     String sha256 = HexFormat.of().formatHex(
         MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(model)));

@@ -59,7 +59,7 @@ class OutputConsistencyTest {
   @Test
   void calibrateOutputsAgree() throws Exception {
     Path out = tmp.resolve("calibrate");
-    ok(qcal("calibrate", "--model", TestPaths.model("cnn.onnx"), "--data", TestPaths.slice(),
+    ok(Cli.run("calibrate", "--model", TestPaths.model("cnn.onnx"), "--data", TestPaths.slice(),
         "--limit", "300", "--methods", "minmax,percentile,mse", "--out", out.toString()));
     JsonNode json = agree(out);
     assertEquals(3, json.get("recipes").size(), "one export per method");
@@ -80,7 +80,7 @@ class OutputConsistencyTest {
         .write(tmp.resolve("identity.onnx"));
     String data = signs();
     Path out = tmp.resolve("tune-sym");
-    ok(qcal("tune", "--model", model, "--calib-data", data, "--val-data", data,
+    ok(Cli.run("tune", "--model", model, "--calib-data", data, "--val-data", data,
         "--activation-type", "int8", "--methods", "minmax", "--metric", "sqnr", "--out",
         out.toString()));
     JsonNode json = agree(out);
@@ -94,7 +94,7 @@ class OutputConsistencyTest {
     Path out = tmp.resolve("tune-float");
     // No int8 model reaches 200 dB: the fallback keeps one tensor's producer in float and its
     // step is what tune writes (exit 3, outputs marked failed).
-    Run run = qcal("tune", "--model", TestPaths.model("cnn.onnx"), "--calib-data",
+    Cli run = Cli.run("tune", "--model", TestPaths.model("cnn.onnx"), "--calib-data",
         TestPaths.slice(), "--limit", "300", "--val-data", TestPaths.slice(), "--val-limit",
         "200", "--methods", "minmax,percentile", "--metric", "sqnr", "--min-sqnr", "200",
         "--max-float-tensors", "1", "--out", out.toString());
@@ -141,7 +141,9 @@ class OutputConsistencyTest {
       assertEquals(p.get("type").asText(), q.type().toString(), tensor + ": type");
       assertEquals(TensorRtCache.hexScale(p.get("amax").asDouble()), inCache.get(tensor),
           tensor + ": the cache's scale is the chosen range's amax / 127");
-      double amax = Math.max(Math.abs(p.get("min").asDouble()), Math.abs(p.get("max").asDouble()));
+      // The range is float32, written as a float; amax is its magnitude as a double.
+      double amax = Math.max(Math.abs((double) p.get("min").decimalValue().floatValue()),
+          Math.abs((double) p.get("max").decimalValue().floatValue()));
       assertEquals(amax, p.get("amax").asDouble(), tensor + ": amax of the chosen range");
       if (symmetricInt8) {
         // Symmetric int8 is TensorRT's own scheme: scale = amax / 127 in both files.
@@ -156,7 +158,7 @@ class OutputConsistencyTest {
   /** validate --calibration rebuilds each recorded export with the sha256 recorded. */
   private static void rebuilt(String model, Path out, String data) throws Exception {
     Path validation = out.resolveSibling(out.getFileName() + "-validation");
-    ok(qcal("validate", "--model", model, "--calibration", out.toString(), "--data", data,
+    ok(Cli.run("validate", "--model", model, "--calibration", out.toString(), "--data", data,
         "--limit", "64", "--metric", "sqnr", "--min-sqnr", "0", "--out", validation.toString()));
     JsonNode json = new ObjectMapper().readTree(out.resolve("calibration.json").toFile());
     JsonNode report = new ObjectMapper().readTree(validation.resolve("validation.json").toFile());
@@ -208,16 +210,8 @@ class OutputConsistencyTest {
     return path;
   }
 
-  private record Run(int code, String out, String err) {}
 
-  private static Run qcal(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private static void ok(Run run) {
+  private static void ok(Cli run) {
     assertEquals(ExitCode.OK, run.code(), run.err());
   }
 }

@@ -6,11 +6,11 @@ import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.ExportChoice;
 
 /** The calibrate settings the tests start from: defaults but for what each test varies. */
-final class TestRuns {
+public final class TestRuns {
   private TestRuns() {}
 
   /** {@code methods} (ids), a fixed {@code choose} method (or auto), batches of {@code batch}. */
-  static CalibrateSettings.Builder calibrate(String model, String data, List<String> methods,
+  public static CalibrateSettings.Builder calibrate(String model, String data, List<String> methods,
       String choose, int batch) {
     return CalibrateSettings.builder().model(model).data(data)
         .methods(methods.stream().map(CalibrationMethod::parse).toList())

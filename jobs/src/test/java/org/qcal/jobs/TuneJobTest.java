@@ -38,19 +38,11 @@ class TuneJobTest {
     spark.stop();
   }
 
-  private record Run(int code, String out, String err) {}
-
-  private static Run qcal(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(code, out.toString(), err.toString());
-  }
 
   @Test
   void tunedCnnLosesAtMostOnePointAndItsReportedTop1MatchesAPlainOrtRun() throws Exception {
     Path out = tmp.resolve("tuned");
-    Run run = qcal("tune", "--model", TestPaths.model("cnn.onnx"), "--calib-data",
+    Cli run = Cli.run("tune", "--model", TestPaths.model("cnn.onnx"), "--calib-data",
         TestPaths.slice(), "--limit", "1000", "--val-data", TestPaths.slice(), "--val-limit",
         Integer.toString(VAL_ROWS), "--label", "label", "--out", out.toString());
     assertEquals(ExitCode.OK, run.code(), run.err());
@@ -95,7 +87,7 @@ class TuneJobTest {
     Path out = tmp.resolve("failed");
     // No int8 model reaches 200 dB of output SQNR: every candidate and the one fallback step
     // fail the gate.
-    Run run = qcal("tune", "--model", TestPaths.model("cnn.onnx"), "--calib-data",
+    Cli run = Cli.run("tune", "--model", TestPaths.model("cnn.onnx"), "--calib-data",
         TestPaths.slice(), "--limit", "300", "--val-data", TestPaths.slice(), "--val-limit",
         "200", "--methods", "minmax,percentile", "--choose", "minmax", "--metric", "sqnr",
         "--min-sqnr", "200", "--max-float-tensors", "1", "--out", out.toString());

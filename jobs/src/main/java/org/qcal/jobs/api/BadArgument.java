@@ -19,6 +19,14 @@ public final class BadArgument extends QcalException {
     this.problem = problem;
   }
 
+  /** {@code value} when it is at least {@code min}, else a BadArgument naming {@code argument}. */
+  public static int atLeast(String argument, int value, int min) {
+    if (value < min) {
+      throw new BadArgument(argument, "must be >= " + min + ", got " + value);
+    }
+    return value;
+  }
+
   /** The setting, as the API names it. */
   public String argument() {
     return argument;

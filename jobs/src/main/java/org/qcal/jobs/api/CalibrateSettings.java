@@ -35,9 +35,7 @@ public record CalibrateSettings(
     boolean overwrite) {
 
   public CalibrateSettings {
-    if (tapMemoryMb < 1) {
-      throw new BadArgument("tapMemoryMb", "must be >= 1, got " + tapMemoryMb);
-    }
+    BadArgument.atLeast("tapMemoryMb", tapMemoryMb, 1);
   }
 
   public static Builder builder() {
@@ -55,7 +53,6 @@ public record CalibrateSettings(
     private int bins = Defaults.BINS;
     private Recipe recipe = Recipe.builder().build();
     private ExportChoice choose = Defaults.CHOOSE;
-    private int batchSize = Defaults.BATCH_SIZE;
     private int tapMemoryMb = Defaults.TAP_MEMORY_MB;
 
     private Builder() {}
@@ -75,10 +72,7 @@ public record CalibrateSettings(
 
     /** Histogram bins on each side of zero (default 2048; entropy needs at least 128). */
     public Builder bins(int count) {
-      if (count < 1) {
-        throw new BadArgument("bins", "must be >= 1, got " + count);
-      }
-      this.bins = count;
+      this.bins = BadArgument.atLeast("bins", count, 1);
       return this;
     }
 
@@ -97,21 +91,9 @@ public record CalibrateSettings(
       return this;
     }
 
-    /** Rows per forward pass (default 64). */
-    public Builder batchSize(int rows) {
-      if (rows < 1) {
-        throw new BadArgument("batchSize", "must be >= 1, got " + rows);
-      }
-      this.batchSize = rows;
-      return this;
-    }
-
     /** MiB one task may spend on one forward's tapped tensors (default 256). */
     public Builder tapMemoryMb(int mib) {
-      if (mib < 1) {
-        throw new BadArgument("tapMemoryMb", "must be >= 1, got " + mib);
-      }
-      this.tapMemoryMb = mib;
+      this.tapMemoryMb = BadArgument.atLeast("tapMemoryMb", mib, 1);
       return this;
     }
 

@@ -36,9 +36,7 @@ public record CalibrationParameters(
     if (methods.isEmpty()) {
       throw new BadArgument("methods", "at least one method is needed");
     }
-    if (bins < 1) {
-      throw new BadArgument("bins", "must be >= 1, got " + bins);
-    }
+    BadArgument.atLeast("bins", bins, 1);
     if (methods.contains(CalibrationMethod.ENTROPY) && bins < ENTROPY_MIN_BINS) {
       throw new BadArgument("bins", "must be >= " + ENTROPY_MIN_BINS
           + " for the entropy method (128 quantization levels), got " + bins);
@@ -48,9 +46,7 @@ public record CalibrationParameters(
     if (!choose.auto() && !methods.contains(choose.method())) {
       throw new BadArgument("choose", choose + " is not among the methods " + ids(methods));
     }
-    if (batchSize < 1) {
-      throw new BadArgument("batchSize", "must be >= 1, got " + batchSize);
-    }
+    BadArgument.atLeast("batchSize", batchSize, 1);
   }
 
   /** These parameters exporting {@code choice}'s parameters. */

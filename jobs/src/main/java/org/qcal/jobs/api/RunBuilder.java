@@ -21,6 +21,7 @@ public abstract class RunBuilder<B extends RunBuilder<B>> {
   private final Map<String, String> inputs = new LinkedHashMap<>();
   private final Map<String, String> inputShapes = new LinkedHashMap<>();
   private Long limit;
+  int batchSize = Defaults.BATCH_SIZE;
   String out;
   boolean overwrite;
 
@@ -97,6 +98,12 @@ public abstract class RunBuilder<B extends RunBuilder<B>> {
       throw new BadArgument("limit", "must be >= 1, got " + rowCount);
     }
     this.limit = rowCount;
+    return self();
+  }
+
+  /** Rows per forward pass (default 64). */
+  public B batchSize(int rows) {
+    this.batchSize = BadArgument.atLeast("batchSize", rows, 1);
     return self();
   }
 

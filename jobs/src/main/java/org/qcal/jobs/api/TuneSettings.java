@@ -25,9 +25,7 @@ public record TuneSettings(CalibrateSettings calibration, ValidateSettings valid
     int maxFloatTensors, String out, boolean overwrite) {
 
   public TuneSettings {
-    if (maxFloatTensors < 0) {
-      throw new BadArgument("maxFloatTensors", "must be >= 0, got " + maxFloatTensors);
-    }
+    BadArgument.atLeast("maxFloatTensors", maxFloatTensors, 0);
   }
 
   public static Builder builder() {
@@ -65,10 +63,7 @@ public record TuneSettings(CalibrateSettings calibration, ValidateSettings valid
 
     /** At most this many tensors kept in float by the fallback (default 8). */
     public Builder maxFloatTensors(int count) {
-      if (count < 0) {
-        throw new BadArgument("maxFloatTensors", "must be >= 0, got " + count);
-      }
-      this.maxFloatTensors = count;
+      this.maxFloatTensors = BadArgument.atLeast("maxFloatTensors", count, 0);
       return this;
     }
 

@@ -82,7 +82,6 @@ public record ValidateSettings(
     private ValidationMetric metric;
     private double maxDrop = Defaults.MAX_DROP;
     private double minSqnrDb = Defaults.MIN_SQNR_DB;
-    private int batchSize = Defaults.BATCH_SIZE;
     private Integer partitions;
     private boolean tensorErrors = true;
 
@@ -132,21 +131,9 @@ public record ValidateSettings(
       return this;
     }
 
-    /** Rows per forward pass (default 64). */
-    public Builder batchSize(int rows) {
-      if (rows < 1) {
-        throw new BadArgument("batchSize", "must be >= 1, got " + rows);
-      }
-      this.batchSize = rows;
-      return this;
-    }
-
     /** Repartition the rows into this many partitions (default: as the data comes). */
     public Builder partitions(int count) {
-      if (count < 1) {
-        throw new BadArgument("partitions", "must be >= 1, got " + count);
-      }
-      this.partitions = count;
+      this.partitions = BadArgument.atLeast("partitions", count, 1);
       return this;
     }
 

@@ -16,7 +16,8 @@ final class FlagNames {
       "floatNodes", "--exclude-nodes",
       "floatOpTypes", "--exclude-op-types",
       "data", "--data",
-      "symmetricActivations", "--symmetric-activations");
+      "symmetricActivations", "--symmetric-activations",
+      "candidates", "--quantized or --calibration");
 
   private FlagNames() {}
 

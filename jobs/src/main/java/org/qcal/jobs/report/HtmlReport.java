@@ -54,7 +54,7 @@ public final class HtmlReport {
     row(html, "methods", String.join(", ", c.parameters().methods().stream()
         .map(m -> m.id()).toList()));
     Recipe r = c.recipe();
-    row(html, "exported recipe", c.chosen().name() + ": " + r.method().id());
+    row(html, "exported", c.chosen().name());
     row(html, "activations", r.activationType() + (r.symmetricActivations() ? " symmetric"
         : " asymmetric"));
     row(html, "weights", r.weightType() + (r.perChannel() ? " per channel" : " per tensor"));

@@ -134,7 +134,7 @@ public final class ValidateJob {
       candidates.add(Candidate.of(name, file, q.model(), q.digest()));
     }
     if (candidates.isEmpty()) {
-      throw new BadArgument("quantized", "or calibration is needed: nothing to validate");
+      throw new BadArgument("candidates", "is needed: nothing to validate");
     }
     return candidates;
   }

@@ -2,6 +2,7 @@ package org.qcal.jobs.api;
 
 import java.util.List;
 import java.util.Map;
+import org.qcal.calib.CalibrationMethod;
 
 /**
  * CalibrationResults made in tests without a calibration pass. The record's constructor is
@@ -17,13 +18,25 @@ public final class CalibrationResults {
 
   /**
    * The result of {@code tensors} calibrated with {@code parameters} on {@value #SAMPLES} rows of
-   * {@link #DATA}; no weights, notes, kernel census, model bytes, passes, graph summary or
+   * {@link #DATA}, whose chosen export is the first method's recipe without a model (what the
+   * report reads of it is its name and recipe); no kernel census, passes, graph summary or
    * method comparison.
    */
   public static CalibrationResult of(CalibrationParameters parameters,
       List<TensorCalibration> tensors) {
+    CalibrationMethod method = parameters.methods().get(0);
+    QuantizedExport chosen = new QuantizedExport(method.id(), parameters.recipe(method), null,
+        null, new byte[0], "", Map.of(), Map.of());
     return new CalibrationResult(MODEL, MODEL_SHA256, DATA, "parquet", Map.of("input", "pixels"),
-        SAMPLES, parameters, tensors, Map.of(), Map.of(), List.of(), null, new byte[0],
-        List.of(), null, null);
+        SAMPLES, parameters, tensors, List.of(chosen), chosen, null, List.of(), null, null);
+  }
+
+  /** Parameters of {@code methods} (ids), default recipe, the first method exported. */
+  public static CalibrationParameters parameters(List<String> methods, double percentile,
+      int batchSize) {
+    List<CalibrationMethod> list = methods.stream().map(CalibrationMethod::parse).toList();
+    return new CalibrationParameters(list, Defaults.BINS,
+        Recipe.builder().percentile(percentile).build(), ExportChoice.of(list.get(0)),
+        batchSize);
   }
 }

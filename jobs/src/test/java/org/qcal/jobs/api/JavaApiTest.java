@@ -40,7 +40,7 @@ class JavaApiTest {
     spark = SparkSession.builder().master("local[2]").appName("JavaApiTest")
         .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
         .getOrCreate();
-    cnn = Files.readAllBytes(Path.of("src/test/resources/models/cnn.onnx"));
+    cnn = Files.readAllBytes(Path.of(org.qcal.jobs.TestPaths.model("cnn.onnx")));
     calibrationRows = images(160, 1);
     validationRows = images(96, 2);
   }

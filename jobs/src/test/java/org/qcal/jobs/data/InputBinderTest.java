@@ -119,7 +119,7 @@ class InputBinderTest {
   void pairForAnUnknownInputIsAnError() {
     QcalException e = assertThrows(QcalException.class, () -> InputBinder.bind(List.of(INPUT),
         floats(schema(), "a"), Map.of("image", "a"), SRC));
-    assertEquals("--input image=a: the model has no input 'image' (inputs: input)",
+    assertEquals("input image=a: the model has no input 'image' (inputs: input)",
         e.getMessage());
   }
 

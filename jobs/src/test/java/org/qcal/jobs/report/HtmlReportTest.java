@@ -27,8 +27,8 @@ class HtmlReportTest {
   private static final String ODD = "a<&>b";
   private static final String ODD_ESCAPED = "a&lt;&amp;&gt;b";
 
-  private static final CalibrationParameters PARAMETERS = CalibrationParameters.of(
-      List.of("minmax", "percentile"), 99.9, 2048, "uint8", "int8", false, true, "minmax", 8);
+  private static final CalibrationParameters PARAMETERS = CalibrationResults.parameters(
+      List.of("minmax", "percentile"), 99.9, 8);
 
   /**
    * ODD with a histogram (two methods: two threshold lines each), relu_out without one (min 0,
@@ -97,6 +97,7 @@ class HtmlReportTest {
     assertTrue(html.contains("<tr><th>model</th><td>models/cnn.onnx</td></tr>"));
     assertTrue(html.contains("<tr><th>samples</th><td>300</td></tr>"));
     assertTrue(html.contains("<tr><th>methods</th><td>minmax, percentile</td></tr>"));
+    assertTrue(html.contains("<tr><th>exported</th><td>minmax</td></tr>"));
     assertTrue(html.contains("<tr><th>activations</th><td>uint8 asymmetric</td></tr>"));
     assertTrue(html.contains("<tr><th>weights</th><td>int8 per channel</td></tr>"));
     assertTrue(html.contains(
