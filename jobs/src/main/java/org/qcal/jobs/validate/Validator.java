@@ -1,6 +1,7 @@
 package org.qcal.jobs.validate;
 
 import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.spark.ModelRef;
 import org.qcal.jobs.spark.ValidationPartial;
 import org.qcal.jobs.spark.ValidationPass;
 
@@ -117,8 +118,8 @@ public final class Validator {
 
   private static ValidationPass pass(JavaSparkContext jsc, PreparedValidation prepared,
       PassData data, String classOutput, Gate gate, List<Broadcast<byte[]>> broadcasts) {
-    ValidationPass.ModelRef reference = ref(jsc, prepared.referenceTap(), broadcasts);
-    List<ValidationPass.ModelRef> candidates = new ArrayList<>();
+    ModelRef reference = ref(jsc, prepared.referenceTap(), broadcasts);
+    List<ModelRef> candidates = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<String> referenceTensors = new ArrayList<>();
     for (String t : prepared.tensors()) {
@@ -146,11 +147,11 @@ public final class Validator {
         gate.metric().isOutputAgreement() ? gate.metric() : null);
   }
 
-  private static ValidationPass.ModelRef ref(JavaSparkContext jsc, ModelSource source,
+  private static ModelRef ref(JavaSparkContext jsc, ModelSource source,
       List<Broadcast<byte[]>> broadcasts) {
     Broadcast<byte[]> b = jsc.broadcast(source.bytes());
     broadcasts.add(b);
-    return new ValidationPass.ModelRef(b, source.name(), source.digest());
+    return new ModelRef(b, source.name(), source.digest());
   }
 
   private static void log(long rows, int candidates, ValidationReport.Timing t) {
