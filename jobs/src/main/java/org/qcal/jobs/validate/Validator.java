@@ -94,10 +94,10 @@ public final class Validator {
     try {
       ValidationPass pass = pass(jsc, prepared, data, classOutput, gate, broadcasts);
       long start = System.nanoTime();
-      byte[] merged = data.rows()
-          .mapPartitions(rows -> List.of(pass.run(rows).toBytes()).iterator())
-          .treeReduce(ValidationPartial::mergeBytes, TREE_DEPTH);
-      ValidationPartial result = ValidationPartial.fromBytes(merged).requireNoBadRow();
+      ValidationPartial result = data.rows()
+          .mapPartitions(rows -> List.of(pass.run(rows)).iterator())
+          .treeReduce(ValidationPartial::merge, TREE_DEPTH)
+          .requireNoBadRow();
       ValidationReport.Timing timing = new ValidationReport.Timing(
           (System.nanoTime() - start) / 1e9, result.referenceNanos / 1e9,
           result.candidateNanos / 1e9, result.metricNanos / 1e9);
