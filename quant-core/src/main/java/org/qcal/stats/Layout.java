@@ -11,8 +11,8 @@ import org.qcal.QcalException;
  * qcal's passes): format version, family, two reserved bytes (or family-specific flags).
  *
  * <p>Families: 1 {@link TensorStats}, 2 {@link Histogram}, 3 {@code metrics.ErrorSums}, 4 {@code
- * metrics.ClassificationCounts}, 5 {@code metrics.OutputAgreement}, 6 the validation pass's
- * partial (in jobs).
+ * metrics.ClassificationCounts}, 5 {@code metrics.OutputAgreement}; 6 and 7 the validation and
+ * calibration passes' partials (in jobs).
  */
 public final class Layout {
   public static final byte FORMAT_VERSION = 1;
