@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Objects;
 import org.qcal.Check;
 import org.qcal.QcalException;
+import org.qcal.stats.Layout;
 
 /**
  * Additive classification counts of one model over a validation set: samples seen, and among
@@ -15,10 +16,27 @@ import org.qcal.QcalException;
  * <p>Predictions follow {@link TopK}'s order (ties to the lower class index; NaN last). Top-5 is
  * counted with {@code k =} {@value #TOP5}; with fewer than 5 classes every label is in the top 5.
  *
- * <p>Not thread safe. Serializable (six longs), with a no-arg constructor.
+ * <p><b>Byte layout</b> of {@link #toByteArray()}, little endian:
+ *
+ * <pre>
+ * offset size
+ *  0     1    format version (1)
+ *  1     1    family (4 = ClassificationCounts)
+ *  2     2    reserved, 0
+ *  4     8    samples (int64)
+ * 12     8    labeled
+ * 20     8    top-1 correct
+ * 28     8    top-5 correct
+ * 36     8    compared with a reference prediction
+ * 44     8    agreed with it
+ * </pre>
+ *
+ * <p>Not thread safe. A no-arg constructor.
  */
 public final class ClassificationCounts implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  static final byte FAMILY = 4;
 
   /** The k of the top-k count. */
   public static final int TOP5 = 5;
@@ -166,6 +184,27 @@ public final class ClassificationCounts implements Serializable {
     } else if (array instanceof int[] i) {
       Check.that(i.length >= rows, name + " length", ">= " + rows + " rows", i.length);
     }
+  }
+
+  /** The documented little-endian layout (class comment). */
+  public byte[] toByteArray() {
+    return Layout.ofCounts(FAMILY, samples, labeled, top1, top5, compared, agreed);
+  }
+
+  /** Reads {@link #toByteArray()}'s layout; malformed bytes give a {@link QcalException}. */
+  public static ClassificationCounts fromByteArray(byte[] bytes) {
+    long[] v = Layout.counts(bytes, FAMILY, 6, "ClassificationCounts");
+    ClassificationCounts c = new ClassificationCounts();
+    c.samples = v[0];
+    c.labeled = v[1];
+    c.top1 = v[2];
+    c.top5 = v[3];
+    c.compared = v[4];
+    c.agreed = v[5];
+    Check.that(c.top1 <= c.top5 && c.top5 <= c.labeled && c.labeled <= c.samples
+        && c.agreed <= c.compared && c.compared <= c.samples, "ClassificationCounts",
+        "top-1 <= top-5 <= labeled <= samples and agreed <= compared <= samples", c);
+    return c;
   }
 
   @Override

@@ -1,10 +1,15 @@
 package org.qcal.metrics;
 
 import java.io.Serializable;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Objects;
 import org.qcal.Check;
+import org.qcal.QcalException;
 import org.qcal.kernels.Kernels;
 import org.qcal.stats.ExactSum;
+import org.qcal.stats.Layout;
 
 /**
  * The additive error sums between a reference signal {@code x} (e.g. an FP32 tensor) and an
@@ -27,10 +32,25 @@ import org.qcal.stats.ExactSum;
  * <p>Pairs where {@code x} or {@code y} is not finite are skipped by the kernel (they enter no
  * sum) but are still counted in {@link #elements()}.
  *
- * <p>Not thread safe. Serializable (Java serialization of four {@link ExactSum}s and two longs).
+ * <p><b>Byte layout</b> of {@link #toByteArray()}, little endian:
+ *
+ * <pre>
+ * offset size
+ *  0     1    format version (1)
+ *  1     1    family (3 = ErrorSums)
+ *  2     2    reserved, 0
+ *  4     8    samples (int64)
+ * 12     8    elements (int64), the skipped non-finite pairs included
+ * 20     ...  four ExactSums (layout in ExactSum): sum x^2, sum y^2, sum x*y, sum (x - y)^2
+ * </pre>
+ *
+ * <p>Not thread safe.
  */
 public final class ErrorSums implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  static final byte FAMILY = 3;
+  private static final int HEADER_BYTES = 20;
 
   private final ExactSum x2 = new ExactSum();
   private final ExactSum y2 = new ExactSum();
@@ -204,6 +224,47 @@ public final class ErrorSums implements Serializable {
   /** {@code sum (x - y)^2 / elements}; NaN before any element. */
   public double meanSquaredError() {
     return elements == 0 ? Double.NaN : sumSquaredError() / elements;
+  }
+
+  /** The documented little-endian layout (class comment). */
+  public byte[] toByteArray() {
+    ExactSum[] sums = {x2, y2, xy, d2};
+    int size = HEADER_BYTES;
+    for (ExactSum s : sums) {
+      size += s.serializedSize();
+    }
+    ByteBuffer out = ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    Layout.writeHeader(out, FAMILY);
+    out.putLong(samples).putLong(elements);
+    for (ExactSum s : sums) {
+      s.writeTo(out);
+    }
+    return out.array();
+  }
+
+  /** Reads {@link #toByteArray()}'s layout; malformed bytes give a {@link QcalException}. */
+  public static ErrorSums fromByteArray(byte[] bytes) {
+    Check.notNull(bytes, "ErrorSums bytes");
+    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      Layout.header(in, FAMILY, "ErrorSums");
+      ErrorSums sums = new ErrorSums();
+      sums.samples = in.getLong();
+      sums.elements = in.getLong();
+      for (ExactSum s : new ExactSum[] {sums.x2, sums.y2, sums.xy, sums.d2}) {
+        s.merge(ExactSum.readFrom(in));
+      }
+      Layout.end(in, "ErrorSums");
+      Check.that(sums.samples >= 0 && sums.elements >= 0, "ErrorSums counts", "non-negative",
+          sums.samples + " samples, " + sums.elements + " elements");
+      Check.that(sums.sumX2() >= 0 && sums.sumY2() >= 0 && sums.sumSquaredError() >= 0,
+          "ErrorSums sums of squares", "non-negative", "x^2 " + sums.sumX2() + ", y^2 "
+              + sums.sumY2() + ", (x - y)^2 " + sums.sumSquaredError());
+      return sums;
+    } catch (BufferUnderflowException e) {
+      throw new QcalException("ErrorSums bytes must hold a complete state, got " + bytes.length
+          + " bytes", e);
+    }
   }
 
   @Override

@@ -1,6 +1,9 @@
 package org.qcal.metrics;
 
 import java.io.Serializable;
+import org.qcal.Check;
+import org.qcal.QcalException;
+import org.qcal.stats.Layout;
 
 /**
  * How far a quantized model's output agrees with the FP32 model's, for outputs that are not one
@@ -18,9 +21,28 @@ import java.io.Serializable;
  *       above a threshold. Counted: elements on the same side as FP32's, and the intersection
  *       and union of the positive elements (their IoU).
  * </ul>
+ *
+ * <p><b>Byte layout</b> of {@link #toByteArray()}, little endian:
+ *
+ * <pre>
+ * offset size
+ *  0     1    format version (1)
+ *  1     1    family (5 = OutputAgreement)
+ *  2     2    reserved, 0
+ *  4     8    positions (int64)
+ * 12     8    positions equal
+ * 20     8    rows
+ * 28     8    rows equal
+ * 36     8    map elements
+ * 44     8    elements on the same side
+ * 52     8    intersection
+ * 60     8    union
+ * </pre>
  */
 public final class OutputAgreement implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  static final byte FAMILY = 5;
 
   private long positions;
   private long positionsEqual;
@@ -102,6 +124,31 @@ public final class OutputAgreement implements Serializable {
     intersection += other.intersection;
     union += other.union;
     return this;
+  }
+
+  /** The documented little-endian layout (class comment). */
+  public byte[] toByteArray() {
+    return Layout.ofCounts(FAMILY, positions, positionsEqual, rows, rowsEqual, elements,
+        sameSide, intersection, union);
+  }
+
+  /** Reads {@link #toByteArray()}'s layout; malformed bytes give a {@link QcalException}. */
+  public static OutputAgreement fromByteArray(byte[] bytes) {
+    long[] v = Layout.counts(bytes, FAMILY, 8, "OutputAgreement");
+    OutputAgreement a = new OutputAgreement();
+    a.positions = v[0];
+    a.positionsEqual = v[1];
+    a.rows = v[2];
+    a.rowsEqual = v[3];
+    a.elements = v[4];
+    a.sameSide = v[5];
+    a.intersection = v[6];
+    a.union = v[7];
+    Check.that(a.positionsEqual <= a.positions && a.rowsEqual <= a.rows
+        && a.sameSide <= a.elements && a.intersection <= a.union && a.union <= a.elements,
+        "OutputAgreement counts", "equal <= all, intersection <= union <= elements",
+        java.util.Arrays.toString(v));
+    return a;
   }
 
   public long positions() {

@@ -1,5 +1,5 @@
 /**
- * Validation metrics as additive, mergeable, serializable accumulators: {@link
+ * Validation metrics as additive, mergeable accumulators in documented byte layouts: {@link
  * org.qcal.metrics.ClassificationCounts} (top-1, top-5, agreement: long counts) and {@link
  * org.qcal.metrics.ErrorSums} (SQNR, cosine: exact sums), with {@link org.qcal.metrics.TopK}'s
  * one order for predictions. A Spark task fills one set per partition and a tree reduction

@@ -185,12 +185,12 @@ public final class ExactSum implements Serializable {
   }
 
   /** Serialized size in bytes of {@link #writeTo}. */
-  int serializedSize() {
+  public int serializedSize() {
     return 4 + scaledValue().toByteArray().length;
   }
 
   /** Writes the documented layout; {@code out} must be little endian. */
-  void writeTo(ByteBuffer out) {
+  public void writeTo(ByteBuffer out) {
     byte[] be = scaledValue().toByteArray();
     out.putInt(be.length);
     for (int i = be.length - 1; i >= 0; i--) {
@@ -199,7 +199,7 @@ public final class ExactSum implements Serializable {
   }
 
   /** Reads the documented layout; {@code in} must be little endian. */
-  static ExactSum readFrom(ByteBuffer in) {
+  public static ExactSum readFrom(ByteBuffer in) {
     int n = in.getInt();
     if (n < 1 || n > MAX_BYTES || n > in.remaining()) {
       throw new QcalException("ExactSum length must be in [1, " + Math.min(MAX_BYTES,

@@ -15,6 +15,9 @@ public final class FaultInjection implements Serializable {
 
   public static final String FAIL_FIRST_ATTEMPT_OF_PARTITION = "spark.qcal.test.failFirstAttemptOfPartition";
 
+  /** No failure: for passes that are not tested for retries. */
+  static final FaultInjection NONE = new FaultInjection(-1);
+
   private final int partition;
 
   private FaultInjection(int partition) {

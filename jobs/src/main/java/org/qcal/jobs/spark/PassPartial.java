@@ -1,6 +1,5 @@
 package org.qcal.jobs.spark;
 
-import java.io.Serializable;
 import org.qcal.QcalException;
 import org.qcal.jobs.data.BadRow;
 import org.qcal.stats.Histogram;
@@ -14,9 +13,26 @@ import org.qcal.stats.TensorStats;
  * <p>A partition with a bad input row returns the earliest one in {@code badRow} instead of
  * failing its task; the merge keeps the earliest by position, and the driver throws it after the
  * reduction ({@link #requireNoBadRow()}): no task fails, so none is retried or killed mid-forward.
+ *
+ * <p><b>Byte layout</b> of {@link #toByteArray()}, little endian ({@link PartialLayout}): a
+ * <i>part</i> is an int32 length {@code L}, then {@code L} bytes in that class's own layout; an
+ * <i>array</i> is an int32 count {@code c}, then {@code c} parts ({@code c = -1}: none).
+ *
+ * <pre>
+ * size    field
+ * 4       preamble: format version (1), family (7 = PassPartial), reserved 0 (2 bytes)
+ * 8       rows (int64)
+ * 8       inferenceNanos (int64)
+ * 8       copyNanos (int64)
+ * 8       kernelNanos (int64)
+ * part    the bad row in BadRow's layout; length 0 when there is none
+ * array   stats: TensorStats per tapped tensor in plan order (pass 1); -1 in pass 2
+ * array   histograms: Histogram per tapped tensor in plan order (pass 2); -1 in pass 1
+ * </pre>
+ *
+ * <p>It travels as these bytes: Spark's Kryo by {@link QcalKryoRegistrator}'s serializer.
  */
-public final class PassPartial implements Serializable {
-  private static final long serialVersionUID = 1L;
+public final class PassPartial {
 
   public long rows;
   /** Time in the forward, minus the copy of outputs; summed over tasks. Logged, never written. */
@@ -72,6 +88,29 @@ public final class PassPartial implements Serializable {
       throw new QcalException(badRow.message());
     }
     return this;
+  }
+
+  /** The documented layout (class comment). */
+  public byte[] toByteArray() {
+    return new PartialLayout.Writer(PartialLayout.PASS).putLong(rows).putLong(inferenceNanos)
+        .putLong(copyNanos).putLong(kernelNanos).badRow(badRow)
+        .parts(stats, TensorStats::toByteArray).parts(histograms, Histogram::toByteArray)
+        .toByteArray();
+  }
+
+  /** Reads {@link #toByteArray()}'s layout; malformed bytes give an IllegalArgumentException. */
+  public static PassPartial fromByteArray(byte[] bytes) {
+    return PartialLayout.read(bytes, PartialLayout.PASS, "PassPartial", in -> {
+      PassPartial p = new PassPartial();
+      p.rows = in.getLong();
+      p.inferenceNanos = in.getLong();
+      p.copyNanos = in.getLong();
+      p.kernelNanos = in.getLong();
+      p.badRow = in.badRow();
+      p.stats = in.partsOrNull(TensorStats::fromByteArray, TensorStats[]::new, "stats");
+      p.histograms = in.partsOrNull(Histogram::fromByteArray, Histogram[]::new, "histograms");
+      return p;
+    });
   }
 
   public long rows() {

@@ -13,8 +13,9 @@ import org.qcal.stats.TensorStats;
 
 /**
  * Registers what qcal's tasks return, so that {@code spark.kryo.registrationRequired=true} holds.
- * Statistics, histograms and bad-row records travel in their documented byte layouts ({@code toByteArray} /
- * {@code fromByteArray}), the same bytes as everywhere else, which also validates them on read.
+ * Statistics, histograms, bad-row records and the passes' partials travel in their documented
+ * byte layouts ({@code toByteArray} / {@code fromByteArray}), the same bytes as everywhere else,
+ * which also validates them on read.
  */
 public final class QcalKryoRegistrator implements KryoRegistrator {
 
@@ -29,8 +30,12 @@ public final class QcalKryoRegistrator implements KryoRegistrator {
     kryo.register(TensorStats[].class);
     kryo.register(Histogram[].class);
     kryo.register(HistogramGrid[].class);
-    kryo.register(PassPartial.class);
+    kryo.register(PassPartial.class,
+        new LayoutSerializer<>(PassPartial::toByteArray, PassPartial::fromByteArray));
     kryo.register(PassPartial[].class);
+    kryo.register(ValidationPartial.class, new LayoutSerializer<>(ValidationPartial::toByteArray,
+        ValidationPartial::fromByteArray));
+    kryo.register(ValidationPartial[].class);
     kryo.register(long[].class);
     kryo.register(long[][].class); // TapProbe's result
     kryo.register(float[].class);

@@ -1,34 +1,24 @@
 package org.qcal.jobs.spark;
 
 import java.io.Serializable;
-import java.nio.LongBuffer;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.util.TaskCompletionListener;
 import org.apache.spark.sql.Row;
 import org.qcal.jobs.data.Batch;
 import org.qcal.jobs.data.BatchPlan;
-import org.qcal.jobs.data.ElementType;
 import org.qcal.jobs.data.RowBatcher;
 import org.qcal.runtime.HostTensor;
 import org.qcal.runtime.ModelOutputs;
 import org.qcal.runtime.ModelRunner;
-import org.qcal.runtime.ModelSource;
 import org.qcal.runtime.RuntimeOptions;
 
 /**
  * The executor side of a calibration pass: runs the tap models over one partition's rows, batch
- * by batch, and hands every tapped tensor's values to a {@link TensorSink}. There is one tap
- * model per {@link TapGroups group} (usually one): each batch is fed to every group's model in
- * turn, so a task holds one group's outputs at a time. The model bytes come from broadcasts; the
- * ONNX Runtime session is the executor JVM's one for that digest, and the per-task runners are
- * closed by a task-completion listener even when the task fails.
- *
- * <p>A Java {@link OutOfMemoryError} in a forward or a sink fails the task with a {@link
- * TaskOutOfMemory} (an ordinary exception) instead: Spark would treat the error as fatal and end
- * the executor JVM (exit code 52, which in local mode is the driver's too).
+ * by batch ({@link PartitionRunner}: sessions, bad rows, out-of-memory), and hands every tapped
+ * tensor's values to a {@link TensorSink}. There is one tap model per {@link TapGroups group}
+ * (usually one): each batch is fed to every group's model in turn, so a task holds one group's
+ * outputs at a time.
  */
 public final class TapPass implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -50,20 +40,17 @@ public final class TapPass implements Serializable {
       implements Serializable {}
 
   private final List<Group> groups;
-  private final String modelName;
-  private final BatchPlan batchPlan;
   private final int tensorCount;
-  private final RuntimeOptions runtime;
-  private final FaultInjection faults;
+  private final PartitionRunner runner;
 
   public TapPass(List<Group> groups, String modelName, BatchPlan batchPlan, RuntimeOptions runtime,
       FaultInjection faults) {
     this.groups = List.copyOf(groups);
-    this.modelName = modelName;
-    this.batchPlan = batchPlan;
     this.tensorCount = groups.stream().mapToInt(g -> g.tensors().length).sum();
-    this.runtime = runtime;
-    this.faults = faults;
+    this.runner = new PartitionRunner(
+        groups.stream().map(g -> new ModelRef(g.modelBytes(), modelName, g.digest())).toList(),
+        batchPlan, runtime, faults, "a calibration forward of " + batchPlan.batchSize()
+            + " rows with " + tensorCount + " tapped tensors in " + groups.size() + " group(s)");
   }
 
   int tensorCount() {
@@ -75,42 +62,20 @@ public final class TapPass implements Serializable {
    * comes back in the partial (see {@link RowBatcher}).
    */
   PassPartial run(Iterator<Row> rows, PassPartial partial, TensorSink sink) {
-    faults.maybeFail();
-    if (!rows.hasNext()) {
-      return partial; // an empty partition needs no model
-    }
-    ModelRunner[] runners = new ModelRunner[groups.size()];
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> close(runners));
-    }
-    try {
+    PartitionRunner.Fed fed = runner.run(rows, (batch, runners, batcher) -> {
       for (int g = 0; g < runners.length; g++) {
-        Group group = groups.get(g);
-        runners[g] = ModelRunner.open(
-            ModelSource.of(modelName, group.digest(), group.modelBytes().value()), runtime);
+        forward(runners[g], groups.get(g), batch, partial, sink);
       }
-      RowBatcher batches = batchPlan.batches(rows);
-      while (batches.hasNext()) {
-        Batch batch = batches.next();
-        for (int g = 0; g < runners.length; g++) {
-          forward(runners[g], groups.get(g), batch, partial, sink);
-        }
-        partial.rows += batch.rows();
-      }
-      partial.badRow = batches.error();
-      return partial;
-    } catch (OutOfMemoryError e) {
-      throw new TaskOutOfMemory("a calibration forward of " + batchPlan.batchSize()
-          + " rows with " + tensorCount + " tapped tensors in " + groups.size() + " group(s)", e);
-    } finally {
-      close(runners);
-    }
+      return true;
+    });
+    partial.rows += fed.rows();
+    partial.badRow = fed.badRow();
+    return partial;
   }
 
   private static void forward(ModelRunner runner, Group group, Batch batch, PassPartial partial,
       TensorSink sink) {
-    feed(runner, batch);
+    PartitionRunner.feed(runner, batch);
     long start = System.nanoTime();
     ModelOutputs outputs = runner.run();
     long ran = System.nanoTime();
@@ -122,27 +87,5 @@ public final class TapPass implements Serializable {
     partial.kernelNanos += System.nanoTime() - ran;
     partial.inferenceNanos += ran - start - outputs.copyNanos();
     partial.copyNanos += outputs.copyNanos();
-  }
-
-  private static void close(ModelRunner[] runners) {
-    for (ModelRunner r : runners) {
-      if (r != null) {
-        r.close();
-      }
-    }
-  }
-
-  /** Feeds every input of the batch to the runner. */
-  static void feed(ModelRunner runner, Batch batch) {
-    for (int i = 0; i < batch.inputCount(); i++) {
-      String name = batch.binding(i).inputName();
-      long[] shape = batch.shape(i);
-      if (batch.binding(i).elementType() == ElementType.INT64) {
-        LongBuffer in = runner.longInput(name, shape);
-        in.put(batch.longs(i), 0, batch.length(i));
-      } else {
-        runner.setFloatSlice(name, batch.floats(i), 0, shape);
-      }
-    }
   }
 }

@@ -60,7 +60,7 @@ public final class TapProbe implements FlatMapFunction<Iterator<Row>, long[]> {
     }
     try (ModelRunner runner = ModelRunner.open(
         ModelSource.of(modelName, digest, modelBytes.value()), runtime)) {
-      TapPass.feed(runner, batches.next());
+      PartitionRunner.feed(runner, batches.next());
       ModelOutputs out = runner.run();
       long[] bytes = new long[outputs.size()];
       for (int t = 0; t < bytes.length; t++) {

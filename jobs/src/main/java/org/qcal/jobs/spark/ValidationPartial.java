@@ -1,41 +1,51 @@
 package org.qcal.jobs.spark;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.ObjectStreamClass;
-import java.io.Serializable;
 import org.qcal.QcalException;
 import org.qcal.jobs.data.BadRow;
 import org.qcal.metrics.ClassificationCounts;
-import org.qcal.metrics.OutputAgreement;
 import org.qcal.metrics.ErrorSums;
+import org.qcal.metrics.OutputAgreement;
 
 /**
  * What one partition of the validation pass returns, and what its tree reduction merges: rows
  * seen; the FP32 model's classification counts; per candidate its classification counts, its
- * error sums per compared output and per quantized tensor. Every field merges exactly (long
- * counts, exact sums), so the merged result does not depend on partitioning or merge order.
+ * output agreement, its error sums per compared output and per quantized tensor. Every field
+ * merges exactly (long counts, exact sums), so the merged result does not depend on partitioning
+ * or merge order. A partition that meets a bad input row returns it ({@link BadRow}) instead of
+ * failing; the merge keeps the earliest, and the driver throws it ({@link #requireNoBadRow()}).
  *
- * <p>Travels between tasks as bytes ({@link #toBytes()}: Java serialization of this object),
- * since the metric classes carry {@code ExactSum}s that have no Kryo serializer. The bad row (see
- * {@link BadRow}: a partition that meets one returns it instead of failing, the merge keeps the
- * earliest) is written in its own byte layout within those bytes, not by Java serialization.
+ * <p><b>Byte layout</b> of {@link #toByteArray()}, little endian ({@link PartialLayout}): a
+ * <i>part</i> is an int32 length {@code L}, then {@code L} bytes in that class's own layout; an
+ * <i>array</i> is an int32 count {@code c}, then {@code c} parts.
+ *
+ * <pre>
+ * size    field
+ * 4       preamble: format version (1), family (6 = ValidationPartial), reserved 0 (2 bytes)
+ * 8       rows (int64)
+ * 8       referenceNanos: task CPU time in the FP32 forwards (int64)
+ * 8       candidateNanos: in the candidates' forwards (int64)
+ * 8       metricNanos: in the metrics (int64)
+ * part    the bad row in BadRow's layout; length 0 when there is none
+ * part    reference: the FP32 model's ClassificationCounts
+ * 4       n: candidates (int32), then for each candidate k = 0 .. n-1:
+ * part      counts[k]: ClassificationCounts
+ * part      agreement[k]: OutputAgreement
+ * array     outputs[k]: ErrorSums per compared output
+ * array     tensors[k]: ErrorSums per quantized tensor of candidate k
+ * </pre>
+ *
+ * <p>It travels as these bytes: Spark's Kryo by {@link QcalKryoRegistrator}'s serializer.
  */
-public final class ValidationPartial implements Serializable {
-  private static final long serialVersionUID = 1L;
-
+public final class ValidationPartial {
   long rows;
-  public final ClassificationCounts reference = new ClassificationCounts();
+  public final ClassificationCounts reference;
   public final ClassificationCounts[] counts;
+  /** Per candidate, the primary output's agreement with FP32 (for the output-agreement gates). */
+  public final OutputAgreement[] agreement;
   /** [candidate][output]. */
   public final ErrorSums[][] outputs;
   /** [candidate][tensor of that candidate]. */
   public final ErrorSums[][] tensors;
-  /** Per candidate, the primary output's agreement with FP32 (for the output-agreement gates). */
-  public final OutputAgreement[] agreement;
   /**
    * Task-thread CPU time in the FP32 forwards (with taps), the candidates' forwards and the
    * metrics: for logs and benchmarks, never in the report's file.
@@ -43,16 +53,14 @@ public final class ValidationPartial implements Serializable {
   public long referenceNanos;
   public long candidateNanos;
   public long metricNanos;
-  transient BadRow badRow;
+  BadRow badRow;
 
   /** An empty partial for candidates with {@code tensorCounts[k]} tensors and {@code outputs}. */
   ValidationPartial(int outputCount, int[] tensorCounts) {
-    int n = tensorCounts.length;
-    counts = new ClassificationCounts[n];
-    outputs = new ErrorSums[n][outputCount];
-    tensors = new ErrorSums[n][];
-    agreement = new OutputAgreement[n];
-    for (int k = 0; k < n; k++) {
+    this(new ClassificationCounts(), new ClassificationCounts[tensorCounts.length],
+        new OutputAgreement[tensorCounts.length], new ErrorSums[tensorCounts.length][outputCount],
+        new ErrorSums[tensorCounts.length][]);
+    for (int k = 0; k < tensorCounts.length; k++) {
       counts[k] = new ClassificationCounts();
       agreement[k] = new OutputAgreement();
       for (int o = 0; o < outputCount; o++) {
@@ -65,8 +73,17 @@ public final class ValidationPartial implements Serializable {
     }
   }
 
+  private ValidationPartial(ClassificationCounts reference, ClassificationCounts[] counts,
+      OutputAgreement[] agreement, ErrorSums[][] outputs, ErrorSums[][] tensors) {
+    this.reference = reference;
+    this.counts = counts;
+    this.agreement = agreement;
+    this.outputs = outputs;
+    this.tensors = tensors;
+  }
+
   /** Merges {@code other} into this one and returns this. */
-  ValidationPartial merge(ValidationPartial other) {
+  public ValidationPartial merge(ValidationPartial other) {
     rows += other.rows;
     reference.merge(other.reference);
     for (int k = 0; k < counts.length; k++) {
@@ -94,61 +111,46 @@ public final class ValidationPartial implements Serializable {
     return this;
   }
 
-  private void writeObject(ObjectOutputStream out) throws IOException {
-    out.defaultWriteObject();
-    byte[] bad = badRow == null ? new byte[0] : badRow.toByteArray();
-    out.writeInt(bad.length);
-    out.write(bad);
-  }
-
-  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-    in.defaultReadObject();
-    byte[] bad = new byte[in.readInt()];
-    in.readFully(bad);
-    badRow = bad.length == 0 ? null : BadRow.fromByteArray(bad);
-  }
-
   public long rows() {
     return rows;
   }
 
-  public byte[] toBytes() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(this);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serialize a validation partial", e);
+  /** The documented layout (class comment). */
+  public byte[] toByteArray() {
+    PartialLayout.Writer out = new PartialLayout.Writer(PartialLayout.VALIDATION)
+        .putLong(rows).putLong(referenceNanos).putLong(candidateNanos).putLong(metricNanos)
+        .badRow(badRow).part(reference.toByteArray()).putInt(counts.length);
+    for (int k = 0; k < counts.length; k++) {
+      out.part(counts[k].toByteArray()).part(agreement[k].toByteArray())
+          .parts(outputs[k], ErrorSums::toByteArray).parts(tensors[k], ErrorSums::toByteArray);
     }
-    return bytes.toByteArray();
+    return out.toByteArray();
   }
 
-  public static ValidationPartial fromBytes(byte[] bytes) {
-    try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes))) {
-      return (ValidationPartial) in.readObject();
-    } catch (IOException | ClassNotFoundException e) {
-      throw new IllegalStateException("cannot read a validation partial", e);
-    }
-  }
-
-  /** Resolves classes with qcal's own loader (the application jar's, on an executor). */
-  private static final class LoaderObjectInputStream extends ObjectInputStream {
-    LoaderObjectInputStream(ByteArrayInputStream in) throws IOException {
-      super(in);
-    }
-
-    @Override
-    protected Class<?> resolveClass(ObjectStreamClass desc)
-        throws IOException, ClassNotFoundException {
-      try {
-        return Class.forName(desc.getName(), false, ValidationPartial.class.getClassLoader());
-      } catch (ClassNotFoundException e) {
-        return super.resolveClass(desc);
+  /** Reads {@link #toByteArray()}'s layout; malformed bytes give an IllegalArgumentException. */
+  public static ValidationPartial fromByteArray(byte[] bytes) {
+    return PartialLayout.read(bytes, PartialLayout.VALIDATION, "ValidationPartial", in -> {
+      long rows = in.getLong();
+      long referenceNanos = in.getLong();
+      long candidateNanos = in.getLong();
+      long metricNanos = in.getLong();
+      BadRow badRow = in.badRow();
+      ClassificationCounts reference = in.part(ClassificationCounts::fromByteArray);
+      int n = in.count("candidates");
+      ValidationPartial p = new ValidationPartial(reference, new ClassificationCounts[n],
+          new OutputAgreement[n], new ErrorSums[n][], new ErrorSums[n][]);
+      for (int k = 0; k < n; k++) {
+        p.counts[k] = in.part(ClassificationCounts::fromByteArray);
+        p.agreement[k] = in.part(OutputAgreement::fromByteArray);
+        p.outputs[k] = in.parts(ErrorSums::fromByteArray, ErrorSums[]::new, "outputs");
+        p.tensors[k] = in.parts(ErrorSums::fromByteArray, ErrorSums[]::new, "tensors");
       }
-    }
-  }
-
-  /** Merges two serialized partials: the tree reduction's function. */
-  public static byte[] mergeBytes(byte[] a, byte[] b) {
-    return fromBytes(a).merge(fromBytes(b)).toBytes();
+      p.rows = rows;
+      p.referenceNanos = referenceNanos;
+      p.candidateNanos = candidateNanos;
+      p.metricNanos = metricNanos;
+      p.badRow = badRow;
+      return p;
+    });
   }
 }

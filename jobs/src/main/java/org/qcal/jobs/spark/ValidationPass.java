@@ -7,19 +7,14 @@ import org.qcal.jobs.validate.ValidationMetric;
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import org.apache.spark.TaskContext;
-import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.TaskCompletionListener;
 import org.qcal.QcalException;
 import org.qcal.jobs.data.Batch;
 import org.qcal.jobs.data.BatchPlan;
-import org.qcal.jobs.data.ElementType;
 import org.qcal.jobs.data.RowBatcher;
 import org.qcal.kernels.Kernels;
 import org.qcal.metrics.ClassificationCounts;
@@ -27,40 +22,30 @@ import org.qcal.metrics.TopK;
 import org.qcal.runtime.HostTensor;
 import org.qcal.runtime.ModelOutputs;
 import org.qcal.runtime.ModelRunner;
-import org.qcal.runtime.ModelSource;
 import org.qcal.runtime.RuntimeOptions;
 
 /**
- * The executor side of the validation pass: per batch, one forward of the FP32 tap model and one
- * of each candidate's tap model (the QDQ model, which ONNX Runtime runs with its int8 kernels,
- * plus its DQ outputs as graph outputs), then the metrics. Only the additive sums leave the task.
+ * The executor side of the validation pass: per batch ({@link PartitionRunner}: sessions, bad
+ * rows, out-of-memory), one forward of the FP32 tap model and one of each candidate's tap model
+ * (the QDQ model, which ONNX Runtime runs with its int8 kernels, plus its DQ outputs as graph
+ * outputs), then the metrics. Only the additive sums leave the task.
  *
- * <p>One runner per model per task, on the executor JVM's one session per model digest, all
- * closed by a task-completion listener even when the task fails. Candidates run one after the
- * other on the same batch, so only the FP32 outputs and one candidate's are alive at a time.
+ * <p>Candidates run one after the other on the same batch, so only the FP32 outputs and one
+ * candidate's are alive at a time.
  */
 public final class ValidationPass implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** A model the executors run: bytes by broadcast, its digest keys the session cache. */
-  public record ModelRef(Broadcast<byte[]> bytes, String name, String digest) implements Serializable {
-    ModelSource source() {
-      return ModelSource.of(name, digest, bytes.value());
-    }
-  }
-
-  private final ModelRef reference;
-  private final List<ModelRef> candidates;
+  private final int candidateCount;
   private final List<String> candidateNames;
-  private final BatchPlan plan;
   private final List<String> outputs;
   private final String classOutput;
   private final List<String> referenceTensors;
   private final int[][] tensorIndex;
   private final TensorTap[][] candidateTensors;
-  private final RuntimeOptions runtime;
   private final long declaredClasses;
   private final ValidationMetric agreementMetric;
+  private final PartitionRunner runner;
 
   /**
    * @param outputs the FP32 outputs compared (candidates have them under the same names)
@@ -75,22 +60,26 @@ public final class ValidationPass implements Serializable {
       BatchPlan plan, List<String> outputs, String classOutput, List<String> referenceTensors,
       int[][] tensorIndex, TensorTap[][] candidateTensors, RuntimeOptions runtime,
       long declaredClasses, ValidationMetric agreementMetric) {
-    this.reference = reference;
-    this.candidates = List.copyOf(candidates);
+    this.candidateCount = candidates.size();
     this.candidateNames = List.copyOf(candidateNames);
-    this.plan = plan;
     this.outputs = List.copyOf(outputs);
     this.classOutput = classOutput;
     this.referenceTensors = List.copyOf(referenceTensors);
     this.tensorIndex = tensorIndex;
     this.candidateTensors = candidateTensors;
-    this.runtime = runtime;
     this.declaredClasses = declaredClasses;
     this.agreementMetric = agreementMetric;
+    List<ModelRef> models = new ArrayList<>();
+    models.add(reference);
+    models.addAll(candidates);
+    this.runner = new PartitionRunner(models, plan, runtime, FaultInjection.NONE,
+        "a validation forward of " + plan.batchSize() + " rows through FP32 and "
+            + candidates.size() + " candidates with " + referenceTensors.size()
+            + " compared tensors");
   }
 
   ValidationPartial empty() {
-    int[] tensorCounts = new int[candidates.size()];
+    int[] tensorCounts = new int[candidateCount];
     for (int k = 0; k < tensorCounts.length; k++) {
       tensorCounts[k] = tensorIndex[k].length;
     }
@@ -100,51 +89,50 @@ public final class ValidationPass implements Serializable {
   /** Runs one partition. */
   public ValidationPartial run(Iterator<Row> rows) {
     ValidationPartial partial = empty();
-    if (!rows.hasNext()) {
-      return partial; // an empty partition needs no model
+    PartitionRunner.Fed fed = runner.run(rows, new Task(partial));
+    partial.rows += fed.rows();
+    partial.badRow = fed.badRow();
+    return partial;
+  }
+
+  /** One task's batches: the partial it fills and its reusable buffers. */
+  private final class Task implements PartitionRunner.Batches {
+    private final ValidationPartial partial;
+    private final int[] predictions = new int[runner.plan().batchSize()];
+    private final Scratch scratch = new Scratch();
+
+    Task(ValidationPartial partial) {
+      this.partial = partial;
     }
-    List<ModelRunner> runners = open();
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> closeAll(runners));
-    }
-    try {
-      RowBatcher batches = plan.batches(rows);
+
+    @Override
+    public void start(RowBatcher batcher) {
       if (classOutput != null && declaredClasses >= 2) {
-        batches.labelsBelow(declaredClasses, classOutput); // checked before any forward
+        batcher.labelsBelow(declaredClasses, classOutput); // checked before any forward
       }
-      int[] predictions = new int[plan.batchSize()];
-      Scratch scratch = new Scratch();
-      while (batches.hasNext()) {
-        Batch batch = batches.next();
-        long start = cpuNanos();
-        ModelOutputs ref = forward(runners.get(0), batch);
-        long ranReference = cpuNanos();
-        partial.referenceNanos += ranReference - start;
-        Scores scores = classOutput == null ? null
-            : classify(partial, ref, batch, batches, predictions);
-        partial.metricNanos += cpuNanos() - ranReference;
-        if (classOutput != null && scores == null) {
-          break; // a label outside the class range: the batcher holds it
-        }
-        for (int k = 0; k < candidates.size(); k++) {
-          long before = cpuNanos();
-          ModelOutputs out = forward(runners.get(k + 1), batch);
-          long ran = cpuNanos();
-          compare(partial, k, ref, out, batch, scores, predictions, scratch);
-          partial.candidateNanos += ran - before;
-          partial.metricNanos += cpuNanos() - ran;
-        }
-        partial.rows += batch.rows();
+    }
+
+    @Override
+    public boolean handle(Batch batch, ModelRunner[] runners, RowBatcher batcher) {
+      long start = cpuNanos();
+      ModelOutputs ref = PartitionRunner.forward(runners[0], batch);
+      long ranReference = cpuNanos();
+      partial.referenceNanos += ranReference - start;
+      Scores scores = classOutput == null ? null
+          : classify(partial, ref, batch, batcher, predictions);
+      partial.metricNanos += cpuNanos() - ranReference;
+      if (classOutput != null && scores == null) {
+        return false; // a label outside the class range: the batcher holds it
       }
-      partial.badRow = batches.error();
-      return partial;
-    } catch (OutOfMemoryError e) {
-      throw new TaskOutOfMemory("a validation forward of " + plan.batchSize() + " rows through"
-          + " FP32 and " + candidates.size() + " candidates with " + referenceTensors.size()
-          + " compared tensors", e);
-    } finally {
-      closeAll(runners);
+      for (int k = 0; k < candidateCount; k++) {
+        long before = cpuNanos();
+        ModelOutputs out = PartitionRunner.forward(runners[k + 1], batch);
+        long ran = cpuNanos();
+        compare(partial, k, ref, out, batch, scores, predictions, scratch);
+        partial.candidateNanos += ran - before;
+        partial.metricNanos += cpuNanos() - ran;
+      }
+      return true;
     }
   }
 
@@ -154,7 +142,7 @@ public final class ValidationPass implements Serializable {
    * then ends the batcher as a bad row.
    */
   private Scores classify(ValidationPartial partial, ModelOutputs ref, Batch batch,
-      RowBatcher batches, int[] predictions) {
+      RowBatcher batcher, int[] predictions) {
     HostTensor t = ref.get(classOutput);
     long[] shape = t.shape();
     int rows = batch.rows();
@@ -167,11 +155,12 @@ public final class ValidationPass implements Serializable {
     long[] labels = batch.hasLabels() ? batch.labels() : null;
     int bad = ClassificationCounts.firstLabelOutside(labels, rows, classes);
     if (bad >= 0) {
-      batches.fail(batches.badRow(bad, RowBatcher.outsideClasses(
-          "label column '" + plan.labelColumn() + "'", labels[bad], classes, classOutput)));
+      batcher.fail(batcher.badRow(bad, RowBatcher.outsideClasses(
+          "label column '" + runner.plan().labelColumn() + "'", labels[bad], classes,
+          classOutput)));
       return null;
     }
-    batches.labelsBelow(classes, classOutput); // the next rows are checked before a forward
+    batcher.labelsBelow(classes, classOutput); // the next rows are checked before a forward
     TopK.argmaxRows(t.floats(), 0, rows, classes, predictions);
     partial.reference.update(t.floats(), 0, rows, classes, labels, null);
     return new Scores(classes, labels);
@@ -245,38 +234,4 @@ public final class ValidationPass implements Serializable {
   }
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
-
-  private List<ModelRunner> open() {
-    List<ModelRunner> runners = new ArrayList<>();
-    try {
-      runners.add(ModelRunner.open(reference.source(), runtime));
-      for (ModelRef c : candidates) {
-        runners.add(ModelRunner.open(c.source(), runtime));
-      }
-      return runners;
-    } catch (RuntimeException e) {
-      closeAll(runners);
-      throw e;
-    }
-  }
-
-  private static void closeAll(List<ModelRunner> runners) {
-    for (ModelRunner r : runners) {
-      r.close(); // idempotent
-    }
-  }
-
-  private static ModelOutputs forward(ModelRunner runner, Batch batch) {
-    for (int i = 0; i < batch.inputCount(); i++) {
-      String name = batch.binding(i).inputName();
-      long[] shape = batch.shape(i);
-      if (batch.binding(i).elementType() == ElementType.INT64) {
-        LongBuffer in = runner.longInput(name, shape);
-        in.put(batch.longs(i), 0, batch.length(i));
-      } else {
-        runner.setFloatSlice(name, batch.floats(i), 0, shape);
-      }
-    }
-    return runner.run();
-  }
 }

@@ -3,6 +3,7 @@ package org.qcal.jobs.validate;
 import org.qcal.jobs.api.BadArgument;
 
 import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.spark.ModelRef;
 import org.qcal.jobs.spark.ValidationPartial;
 import org.qcal.jobs.spark.ValidationPass;
 
@@ -95,10 +96,10 @@ public final class Validator {
     try {
       ValidationPass pass = pass(jsc, prepared, data, classOutput, gate, broadcasts);
       long start = System.nanoTime();
-      byte[] merged = data.rows()
-          .mapPartitions(rows -> List.of(pass.run(rows).toBytes()).iterator())
-          .treeReduce(ValidationPartial::mergeBytes, TREE_DEPTH);
-      ValidationPartial result = ValidationPartial.fromBytes(merged).requireNoBadRow();
+      ValidationPartial result = data.rows()
+          .mapPartitions(rows -> List.of(pass.run(rows)).iterator())
+          .treeReduce(ValidationPartial::merge, TREE_DEPTH)
+          .requireNoBadRow();
       ValidationReport.Timing timing = new ValidationReport.Timing(
           (System.nanoTime() - start) / 1e9, result.referenceNanos / 1e9,
           result.candidateNanos / 1e9, result.metricNanos / 1e9);
@@ -119,8 +120,8 @@ public final class Validator {
 
   private static ValidationPass pass(JavaSparkContext jsc, PreparedValidation prepared,
       PassData data, String classOutput, Gate gate, List<Broadcast<byte[]>> broadcasts) {
-    ValidationPass.ModelRef reference = ref(jsc, prepared.referenceTap(), broadcasts);
-    List<ValidationPass.ModelRef> candidates = new ArrayList<>();
+    ModelRef reference = ref(jsc, prepared.referenceTap(), broadcasts);
+    List<ModelRef> candidates = new ArrayList<>();
     List<String> names = new ArrayList<>();
     List<String> referenceTensors = new ArrayList<>();
     for (String t : prepared.tensors()) {
@@ -148,11 +149,11 @@ public final class Validator {
         gate.metric().isOutputAgreement() ? gate.metric() : null);
   }
 
-  private static ValidationPass.ModelRef ref(JavaSparkContext jsc, ModelSource source,
+  private static ModelRef ref(JavaSparkContext jsc, ModelSource source,
       List<Broadcast<byte[]>> broadcasts) {
     Broadcast<byte[]> b = jsc.broadcast(source.bytes());
     broadcasts.add(b);
-    return new ValidationPass.ModelRef(b, source.name(), source.digest());
+    return new ModelRef(b, source.name(), source.digest());
   }
 
   private static void log(long rows, int candidates, ValidationReport.Timing t) {

@@ -1,0 +1,91 @@
+package org.qcal.jobs.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.qcal.jobs.data.BadRow;
+import org.qcal.stats.Histogram;
+import org.qcal.stats.HistogramGrid;
+
+/**
+ * The calibration passes' partial in its documented byte layout: bytes -> partial -> bytes is
+ * the identity for either pass, and merges of read-back partials equal merges of the originals.
+ * (Through Spark's Kryo: KryoStatsTest.)
+ */
+class PassPartialTest {
+  private static PassPartial stats(float... values) {
+    PassPartial p = PassPartial.ofStats(2);
+    p.stats[0].update(values);
+    p.stats[1].updateBatch(values, 0, new long[] {values.length}, 2); // not batch-first
+    p.rows = 2;
+    p.inferenceNanos = 10;
+    p.copyNanos = 20;
+    p.kernelNanos = 30;
+    return p;
+  }
+
+  private static PassPartial histograms(float... values) {
+    HistogramGrid grid = HistogramGrid.of(-4f, 4f, 128);
+    Histogram[] h = {new Histogram(grid), new Histogram(grid)};
+    h[0].update(values);
+    PassPartial p = PassPartial.ofHistograms(h);
+    p.rows = 1;
+    return p;
+  }
+
+  private static PassPartial read(PassPartial p) {
+    return PassPartial.fromByteArray(p.toByteArray());
+  }
+
+  @Test
+  void bytesToPartialToBytesIsTheIdentityInEitherPass() {
+    PassPartial s = stats(1.5f, -2f, Float.NaN, 3e-38f);
+    s.badRow = new BadRow("file:/d/x.npy", 0, -1, "x.npy: not an array");
+    byte[] bytes = s.toByteArray();
+    PassPartial back = PassPartial.fromByteArray(bytes);
+    assertArrayEquals(bytes, back.toByteArray());
+    assertEquals(s.badRow, back.badRow);
+    assertEquals(30, back.kernelNanos);
+    assertNull(back.histograms());
+    assertEquals(s.stats()[1], back.stats()[1]);
+    assertTrue(back.stats()[1].unbatched());
+
+    PassPartial h = histograms(0.5f, -3.9f, 3.9f);
+    assertArrayEquals(h.toByteArray(), read(h).toByteArray());
+    assertNull(read(h).stats());
+    assertArrayEquals(h.histograms()[0].counts(), read(h).histograms()[0].counts());
+    assertEquals(1, bytes[0]); // format version
+    assertEquals(7, bytes[1]); // family: PassPartial
+  }
+
+  @Test
+  void mergeOfReadBackPartialsEqualsMergeOfOriginals() {
+    PassPartial a = stats(1f, 2f, -7f);
+    PassPartial b = stats(Float.POSITIVE_INFINITY, 0.25f);
+    b.badRow = new BadRow(null, 1, 4, "partition 1 row 4: bad");
+    byte[] originals = PassPartial.ofStats(2).merge(a).merge(b).toByteArray();
+    assertArrayEquals(originals, read(a).merge(read(b)).toByteArray());
+    byte[] histograms = histograms(0f).merge(histograms(1f, 2f)).toByteArray();
+    assertArrayEquals(histograms, read(histograms(0f)).merge(read(histograms(1f, 2f)))
+        .toByteArray());
+  }
+
+  @Test
+  void malformedBytesAreRefused() {
+    byte[] good = histograms(1f).toByteArray();
+    byte[] stats = good.clone();
+    stats[40] = -2; // the stats array's count: -2 (it is -1, 0xffffffff)
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PassPartial.fromByteArray(stats));
+    assertTrue(e.getMessage().startsWith("PassPartial bytes are malformed: stats count must be"
+        + " -1 or in [0, "), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> PassPartial.fromByteArray(Arrays.copyOf(good, 30)));
+    assertEquals("PassPartial bytes must hold a complete state, got 30 bytes", e.getMessage());
+  }
+}
