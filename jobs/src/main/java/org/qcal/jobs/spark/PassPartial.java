@@ -32,7 +32,8 @@ import org.qcal.stats.TensorStats;
  *
  * <p>It travels as these bytes: Spark's Kryo by {@link QcalKryoRegistrator}'s serializer.
  */
-public final class PassPartial {
+public final class PassPartial implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
 
   public long rows;
   /** Time in the forward, minus the copy of outputs; summed over tasks. Logged, never written. */
@@ -88,6 +89,11 @@ public final class PassPartial {
       throw new QcalException(badRow.message());
     }
     return this;
+  }
+
+  /** Java serialization carries the layout below, never the fields (see LayoutProxy). */
+  private Object writeReplace() {
+    return new LayoutProxy(LayoutProxy.Kind.PASS, toByteArray());
   }
 
   /** The documented layout (class comment). */

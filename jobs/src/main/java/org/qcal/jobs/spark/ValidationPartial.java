@@ -36,7 +36,8 @@ import org.qcal.metrics.OutputAgreement;
  *
  * <p>It travels as these bytes: Spark's Kryo by {@link QcalKryoRegistrator}'s serializer.
  */
-public final class ValidationPartial {
+public final class ValidationPartial implements java.io.Serializable {
+  private static final long serialVersionUID = 1L;
   long rows;
   public final ClassificationCounts reference;
   public final ClassificationCounts[] counts;
@@ -113,6 +114,11 @@ public final class ValidationPartial {
 
   public long rows() {
     return rows;
+  }
+
+  /** Java serialization carries the layout below, never the fields (see LayoutProxy). */
+  private Object writeReplace() {
+    return new LayoutProxy(LayoutProxy.Kind.VALIDATION, toByteArray());
   }
 
   /** The documented layout (class comment). */

@@ -88,4 +88,21 @@ class PassPartialTest {
         () -> PassPartial.fromByteArray(Arrays.copyOf(good, 30)));
     assertEquals("PassPartial bytes must hold a complete state, got 30 bytes", e.getMessage());
   }
+
+  @Test
+  void javaSerializationCarriesTheSameLayout() throws Exception {
+    // A session with Java's serializer (a notebook's default) ships the layout, not the fields.
+    PassPartial p = stats(1f, -2f, 3f);
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(buffer)) {
+      out.writeObject(p);
+    }
+    Object back;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+        new java.io.ByteArrayInputStream(buffer.toByteArray()))) {
+      back = in.readObject();
+    }
+    org.junit.jupiter.api.Assertions.assertArrayEquals(p.toByteArray(),
+        ((PassPartial) back).toByteArray());
+  }
 }
