@@ -16,7 +16,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qcal.jobs.ValidateTestSupport.CliRun;
 
 /**
  * A bad row is named by its data file and its row within that file, the same whatever the
@@ -71,7 +70,7 @@ class BadRowPositionsTest {
   @Test
   void calibrateNamesTheSameRowAndFailsNoTask() throws Exception {
     int failedBefore = failedTasks.get();
-    CliRun run = ValidateTestSupport.cli("calibrate", "--model", CNN, "--data", parquet,
+    Cli run = Cli.run("calibrate", "--model", CNN, "--data", parquet,
         "--out", tmp.resolve("calibrate-out").toString());
     assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.err());
     assertEquals("qcal: data file " + parquetFile + " row 233: column 'pixels' has 785 values,"
@@ -85,7 +84,7 @@ class BadRowPositionsTest {
     int failedBefore = failedTasks.get();
     List<String> lines = new ArrayList<>();
     for (int n : partitions) {
-      CliRun run = ValidateTestSupport.cli("validate", "--model", CNN, "--quantized", CNN,
+      Cli run = Cli.run("validate", "--model", CNN, "--quantized", CNN,
           "--data", data, "--no-tensor-errors", "--partitions", String.valueOf(n), "--out",
           tmp.resolve("out-" + System.nanoTime()).toString());
       assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.err());

@@ -98,7 +98,7 @@ class OutputConsistencyTest {
         TestPaths.slice(), "--limit", "300", "--val-data", TestPaths.slice(), "--val-limit",
         "200", "--methods", "minmax,percentile", "--metric", "sqnr", "--min-sqnr", "200",
         "--max-float-tensors", "1", "--out", out.toString());
-    assertEquals(ExitCode.GATE_FAILED, run.code(), run.err());
+    assertEquals(ExitCode.GATE_FAILED, run.exitCode(), run.err());
     JsonNode json = agree(out);
     String chosen = json.get("chosen").asText();
     assertTrue(chosen.endsWith("+float1"), chosen);
@@ -212,6 +212,6 @@ class OutputConsistencyTest {
 
 
   private static void ok(Cli run) {
-    assertEquals(ExitCode.OK, run.code(), run.err());
+    assertEquals(ExitCode.OK, run.exitCode(), run.err());
   }
 }

@@ -45,7 +45,7 @@ class TuneJobTest {
     Cli run = Cli.run("tune", "--model", TestPaths.model("cnn.onnx"), "--calib-data",
         TestPaths.slice(), "--limit", "1000", "--val-data", TestPaths.slice(), "--val-limit",
         Integer.toString(VAL_ROWS), "--label", "label", "--out", out.toString());
-    assertEquals(ExitCode.OK, run.code(), run.err());
+    assertEquals(ExitCode.OK, run.exitCode(), run.err());
     assertTrue(run.out().contains("qcal: tuned: chose"), run.out());
     for (String file : List.of("calibration.json", "calibration.cache", "model.int8.onnx",
         "validation.json", "tune.json", "report.html")) {
@@ -91,7 +91,7 @@ class TuneJobTest {
         TestPaths.slice(), "--limit", "300", "--val-data", TestPaths.slice(), "--val-limit",
         "200", "--methods", "minmax,percentile", "--choose", "minmax", "--metric", "sqnr",
         "--min-sqnr", "200", "--max-float-tensors", "1", "--out", out.toString());
-    assertEquals(ExitCode.GATE_FAILED, run.code(), run.err());
+    assertEquals(ExitCode.GATE_FAILED, run.exitCode(), run.err());
     assertTrue(run.err().contains("accuracy gate failed"), run.err());
     JsonNode tune = new ObjectMapper().readTree(out.resolve("tune.json").toFile());
     assertEquals("failed", tune.get("status").asText());

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.qcal.jobs.ValidateTestSupport.CliRun;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.DataTypes;
 import org.qcal.onnx.proto.Onnx.ModelProto;
@@ -98,7 +97,7 @@ class ValidateBadInputTest {
     all[args.length + 2] = "64";
     all[args.length + 3] = "--out";
     all[args.length + 4] = out.toString();
-    CliRun run = ValidateTestSupport.cli(all);
+    Cli run = Cli.run(all);
     assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.err());
     String[] lines = run.err().strip().split("\n");
     assertEquals(1, lines.length, run.err());

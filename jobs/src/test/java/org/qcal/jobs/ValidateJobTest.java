@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.calib.CalibrationMethod;
-import org.qcal.jobs.ValidateTestSupport.CliRun;
 import org.qcal.jobs.validate.CandidateResult;
 import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.runtime.ModelDigest;
@@ -67,7 +66,7 @@ class ValidateJobTest {
   @Test
   void countsEqualSingleMachineOrtAndTheBadCandidateRanksLastAndFails() throws Exception {
     Path out = tmp.resolve("validation");
-    CliRun run = ValidateTestSupport.cli("validate", "--model", TestPaths.model("cnn.onnx"),
+    Cli run = Cli.run("validate", "--model", TestPaths.model("cnn.onnx"),
         "--calibration", calibration.toString(), "--quantized", bad.toString(),
         "--data", TestPaths.slice(), "--label", "label", "--limit", String.valueOf(ROWS),
         "--out", out.toString());
@@ -121,7 +120,7 @@ class ValidateJobTest {
   @Test
   void theGateExitsThreeWithOutputsWrittenAndMarkedFailed() throws Exception {
     Path out = tmp.resolve("gate");
-    CliRun run = ValidateTestSupport.cli("validate", "--model", TestPaths.model("cnn.onnx"),
+    Cli run = Cli.run("validate", "--model", TestPaths.model("cnn.onnx"),
         "--quantized", bad.toString(), "--data", TestPaths.slice(), "--label", "label",
         "--limit", "200", "--max-drop", "1.0", "--no-tensor-errors", "--out", out.toString());
     assertEquals(ExitCode.GATE_FAILED, run.exitCode(), run.err());

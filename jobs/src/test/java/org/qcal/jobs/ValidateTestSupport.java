@@ -94,12 +94,4 @@ final class ValidateTestSupport {
   }
 
   /** What a CLI run printed and returned. */
-  record CliRun(int exitCode, String out, String err) {}
-
-  static CliRun cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new CliRun(code, out.toString(), err.toString());
-  }
 }

@@ -31,10 +31,6 @@ public final class CalibrateCommand implements Callable<Integer> {
   @CommandLine.Mixin
   OutputOptions output = new OutputOptions();
 
-  @Option(names = "--model", required = true, paramLabel = "PATH",
-      description = "The FP32 ONNX model (local, hdfs://, s3a://).")
-  String model;
-
   @Option(names = "--data", required = true, paramLabel = "PATH",
       description = "The calibration data: a file or folder (Parquet, ORC, JSON, images, .npy).")
   String data;
@@ -56,7 +52,7 @@ public final class CalibrateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    CalibrateSettings.Builder b = CalibrateSettings.builder().model(model);
+    CalibrateSettings.Builder b = CalibrateSettings.builder();
     input.applyTo(b, data, limit);
     output.applyTo(b);
     calibration.applyTo(b);

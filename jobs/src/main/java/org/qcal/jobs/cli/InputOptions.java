@@ -9,8 +9,12 @@ import java.util.Map;
 import org.qcal.QcalException;
 import picocli.CommandLine.Option;
 
-/** How a dataset becomes model inputs; shared by calibrate, validate and tune. */
+/** The model, and how a dataset becomes its inputs; shared by calibrate, validate and tune. */
 public final class InputOptions {
+
+  @Option(names = "--model", required = true, paramLabel = "PATH",
+      description = "The FP32 ONNX model (local, hdfs://, s3a://).")
+  String model;
 
   @Option(names = "--format", paramLabel = "FORMAT",
       description = "parquet, orc, json, image or npy; default: from the path.")
@@ -35,7 +39,7 @@ public final class InputOptions {
 
   /** Sets the data at {@code path} and how it binds to the model on {@code b}. */
   <B extends RunBuilder<B>> B applyTo(B b, String path, Long limit) {
-    b.data(path).format(format).imagePreprocessing(image);
+    b.model(model).data(path).format(format).imagePreprocessing(image);
     inputs().forEach(b::input);
     inputShapes().forEach(b::inputShape);
     if (limit != null) {

@@ -40,10 +40,6 @@ public final class TuneCommand implements Callable<Integer> {
   @CommandLine.Mixin
   GateOptions gate = new GateOptions();
 
-  @Option(names = "--model", required = true, paramLabel = "PATH",
-      description = "The FP32 ONNX model (local, hdfs://, s3a://).")
-  String model;
-
   @Option(names = "--calib-data", required = true, paramLabel = "PATH",
       description = "The calibration data.")
   String calibData;
@@ -82,7 +78,7 @@ public final class TuneCommand implements Callable<Integer> {
   public Integer call() {
     TuneSettings.Builder b = TuneSettings.builder()
         .calibration(c -> {
-          input.applyTo(c.model(model), calibData, limit);
+          input.applyTo(c, calibData, limit);
           calibration.applyTo(c);
         })
         .validation(v -> {

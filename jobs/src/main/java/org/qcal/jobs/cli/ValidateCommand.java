@@ -42,10 +42,6 @@ public final class ValidateCommand implements Callable<Integer> {
   @CommandLine.Mixin
   GateOptions gate = new GateOptions();
 
-  @Option(names = "--model", required = true, paramLabel = "PATH",
-      description = "The FP32 ONNX model (local, hdfs://, s3a://).")
-  String model;
-
   @Option(names = "--quantized", paramLabel = "PATH", split = ",",
       description = "QDQ models to validate (repeatable or comma separated), named by file.")
   List<String> quantized = new ArrayList<>();
@@ -89,7 +85,7 @@ public final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ValidateSettings.Builder b = ValidateSettings.builder().model(model).quantized(quantized)
+    ValidateSettings.Builder b = ValidateSettings.builder().quantized(quantized)
         .calibration(calibration).batchSize(batchSize).tensorErrors(tensorErrors);
     if (partitions != null) {
       b.partitions(partitions);

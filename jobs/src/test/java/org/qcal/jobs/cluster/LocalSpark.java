@@ -1,5 +1,7 @@
 package org.qcal.jobs.cluster;
 
+import org.qcal.jobs.Cli;
+
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
@@ -63,23 +65,10 @@ public final class LocalSpark {
   public static final String ONE_PARTITION_PER_FILE = "134217728";
 
   /** The result of an in-process CLI run. */
-  record CliRun(int exitCode, String stdout, String stderr) {
-    String describe() {
-      return "exit code " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
-    }
-  }
 
   /** {@code Main.run(args)} in this JVM, in the active session; both outputs captured. */
-  static CliRun cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintWriter o = new PrintWriter(out, true, StandardCharsets.UTF_8);
-        PrintWriter e = new PrintWriter(err, true, StandardCharsets.UTF_8)) {
-      code = Main.run(o, e, args);
-    }
-    return new CliRun(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+  static Cli cli(String... args) {
+    return Cli.run(args);
   }
 
   /** Deletes a folder tree if it exists. */

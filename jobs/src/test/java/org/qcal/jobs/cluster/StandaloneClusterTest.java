@@ -240,7 +240,7 @@ class StandaloneClusterTest {
     }
     assertTrue(mostModels >= 3, "an executor ran the tap, FP32 and candidate models: "
         + mostModels);
-    LocalSpark.CliRun local = LocalSpark.cli(
+    org.qcal.jobs.Cli local = LocalSpark.cli(
         with(args, "--out", tmp.resolve("tune-local").toString()));
     assertEquals(3, local.exitCode(), local::describe);
     Path expected = tmp.resolve("tune-local");
@@ -262,7 +262,7 @@ class StandaloneClusterTest {
 
   /** The same command embedded in local[2] in this JVM: the reference outputs. */
   private static Path localRun(String... args) {
-    LocalSpark.CliRun ref = LocalSpark.cli(args);
+    org.qcal.jobs.Cli ref = LocalSpark.cli(args);
     assertEquals(0, ref.exitCode(), ref::describe);
     return Path.of(args[args.length - 1]);
   }

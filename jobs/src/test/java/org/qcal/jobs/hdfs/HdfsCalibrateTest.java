@@ -1,5 +1,7 @@
 package org.qcal.jobs.hdfs;
 
+import org.qcal.jobs.Cli;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,7 +79,7 @@ class HdfsCalibrateTest {
     reference = tmp.resolve("reference");
     Cli ref = cli("calibrate", "--model", MODEL.toString(), "--data", SLICE.toString(),
         "--limit", LIMIT, "--out", reference.toString());
-    assertEquals(ExitCode.OK, ref.exitCode, ref.toString());
+    assertEquals(ExitCode.OK, ref.exitCode(), ref.toString());
   }
 
   @AfterAll
@@ -97,7 +99,7 @@ class HdfsCalibrateTest {
   void calibrateReadsModelAndDataFromHdfsAndWritesTheOutputsThereWhole() throws IOException {
     Cli run = cli("calibrate", "--model", hdfs + "/in/cnn.onnx",
         "--data", hdfs + "/in/slice.parquet", "--limit", LIMIT, "--out", hdfs + "/out/cnn");
-    assertEquals(ExitCode.OK, run.exitCode, run.toString());
+    assertEquals(ExitCode.OK, run.exitCode(), run.toString());
 
     // Renamed into place: the folder and nothing else beside it (no hidden temporary folder).
     assertEquals(List.of("cnn"), names("/out"));
@@ -132,8 +134,8 @@ class HdfsCalibrateTest {
     fs.setQuota(parent, 5, HdfsConstants.QUOTA_DONT_SET);
     Cli run = cli("calibrate", "--model", hdfs + "/in/cnn.onnx",
         "--data", hdfs + "/in/slice.parquet", "--limit", LIMIT, "--out", hdfs + "/quota/cnn");
-    assertEquals(ExitCode.FAILURE, run.exitCode, run.toString());
-    assertTrue(run.err.contains("quota"), "the error names the cause\n" + run);
+    assertEquals(ExitCode.FAILURE, run.exitCode(), run.toString());
+    assertTrue(run.err().contains("quota"), "the error names the cause\n" + run);
     assertEquals(List.of(), names("/quota"), "nothing left in the parent");
   }
 
@@ -148,8 +150,8 @@ class HdfsCalibrateTest {
 
     Cli run = asUser("bob", "calibrate", "--model", hdfs + "/in/cnn.onnx",
         "--data", hdfs + "/in/slice.parquet", "--limit", LIMIT, "--out", out);
-    assertEquals(ExitCode.BAD_INPUT, run.exitCode, run.toString());
-    List<String> lines = run.err.lines().toList();
+    assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+    List<String> lines = run.err().lines().toList();
     assertEquals(1, lines.size(), "one line\n" + run);
     assertTrue(lines.get(0).startsWith("qcal: output folder " + out), lines.get(0));
     assertTrue(lines.get(0).contains("Permission denied: user=bob"), lines.get(0));
@@ -171,8 +173,8 @@ class HdfsCalibrateTest {
     Cli run = asUser("bob", "calibrate", "--model", hdfs + "/in/cnn.onnx",
         "--data", hdfs + "/in/slice.parquet", "--limit", LIMIT, "--methods", "minmax",
         "--choose", "minmax", "--out", out);
-    assertEquals(ExitCode.BAD_INPUT, run.exitCode, run.toString());
-    List<String> lines = run.err.lines().toList();
+    assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.toString());
+    List<String> lines = run.err().lines().toList();
     assertEquals(1, lines.size(), "one line\n" + run);
     assertTrue(lines.get(0).startsWith("qcal: output folder " + out), lines.get(0));
     assertTrue(lines.get(0).toLowerCase(java.util.Locale.ROOT).contains("permission denied"),
@@ -190,24 +192,9 @@ class HdfsCalibrateTest {
     return dfs.read(file);
   }
 
-  private record Cli(int exitCode, String out, String err) {
-    @Override
-    public String toString() {
-      return "exit code " + exitCode + "\nstdout:\n" + out + "\nstderr:\n" + err;
-    }
-  }
 
-  /** qcal's CLI in this JVM and the shared session; its two streams captured. */
   private static Cli cli(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code;
-    try (PrintWriter o = new PrintWriter(out, true, StandardCharsets.UTF_8);
-        PrintWriter e = new PrintWriter(err, true, StandardCharsets.UTF_8)) {
-      code = Main.run(o, e, args);
-    }
-    return new Cli(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    return Cli.run(args);
   }
 
   /** The CLI as an HDFS user that is not the superuser (Hadoop's simple authentication). */
