@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**

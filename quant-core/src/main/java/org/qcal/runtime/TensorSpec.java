@@ -2,6 +2,7 @@ package org.qcal.runtime;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -99,7 +100,7 @@ public final class TensorSpec {
   /** "input float32 [-1, 1, 28, 28]". */
   @Override
   public String toString() {
-    return name + " " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + Arrays.toString(shape);
+    return name + " " + type + " " + Arrays.toString(shape);
   }
 
   @Override

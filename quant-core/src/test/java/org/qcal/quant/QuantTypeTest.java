@@ -57,18 +57,19 @@ class QuantTypeTest {
   }
 
   @Test
-  void onnxTypeNumbersFollowOnnxProto() {
+  void elementTypesFollowOnnxProto() {
     // onnx.proto TensorProto.DataType: UINT8 = 2, INT8 = 3, UINT16 = 4, INT16 = 5, INT32 = 6,
     // UINT4 = 21, INT4 = 22.
-    assertEquals(3, QuantType.INT8.onnxType());
-    assertEquals(2, QuantType.UINT8.onnxType());
-    assertEquals(5, QuantType.INT16.onnxType());
-    assertEquals(4, QuantType.UINT16.onnxType());
-    assertEquals(22, QuantType.INT4.onnxType());
-    assertEquals(21, QuantType.UINT4.onnxType());
-    assertEquals(6, QuantType.INT32.onnxType());
+    assertEquals(3, QuantType.INT8.elementType().code());
+    assertEquals(2, QuantType.UINT8.elementType().code());
+    assertEquals(5, QuantType.INT16.elementType().code());
+    assertEquals(4, QuantType.UINT16.elementType().code());
+    assertEquals(22, QuantType.INT4.elementType().code());
+    assertEquals(21, QuantType.UINT4.elementType().code());
+    assertEquals(6, QuantType.INT32.elementType().code());
     for (QuantType t : QuantType.values()) {
-      assertEquals(t, QuantType.fromOnnxType(t.onnxType()));
+      assertEquals(t.toString(), t.elementType().toString());
+      assertEquals(t, QuantType.fromOnnxType(t.elementType().code()));
     }
   }
 
@@ -94,6 +95,8 @@ class QuantTypeTest {
   @Test
   void rejectsUnknownOnnxType() {
     QcalException e = assertThrows(QcalException.class, () -> QuantType.fromOnnxType(1));
-    assertTrue(e.getMessage().endsWith("got 1"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("got float32"), e.getMessage());
+    e = assertThrows(QcalException.class, () -> QuantType.fromOnnxType(99));
+    assertTrue(e.getMessage().endsWith("got type 99"), e.getMessage());
   }
 }
