@@ -52,15 +52,6 @@ final class ConstantValues {
     return v != null && v.getDataType() == ElementType.FLOAT32.code() ? v : null;
   }
 
-  /** True when {@code tensor} is stored as it is: an initializer or a Constant node's output. */
-  boolean isStored(String tensor) {
-    if (index.initializer(tensor) != null) {
-      return true;
-    }
-    int p = index.producer(tensor);
-    return p >= 0 && index.node(p).getOpType().equals("Constant");
-  }
-
   private TensorProto compute(String tensor) {
     if (index.initializer(tensor) != null) {
       return index.initializer(tensor);

@@ -31,8 +31,4 @@ public record WeightQuantization(QuantType type, boolean perChannel, boolean sym
   public QuantRule rule() {
     return QuantRule.of(symmetric, reduceRange);
   }
-
-  public WeightQuantization withPerChannel(boolean value) {
-    return new WeightQuantization(type, value, symmetric, reduceRange);
-  }
 }

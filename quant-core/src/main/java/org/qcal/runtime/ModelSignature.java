@@ -42,14 +42,6 @@ public final class ModelSignature {
     return List.copyOf(outputs.values());
   }
 
-  public List<String> inputNames() {
-    return List.copyOf(inputs.keySet());
-  }
-
-  public List<String> outputNames() {
-    return List.copyOf(outputs.keySet());
-  }
-
   /** The input called {@code name}; fails naming the model and its inputs if there is none. */
   public TensorSpec input(String name) {
     TensorSpec spec = inputs.get(name);

@@ -45,11 +45,6 @@ public final class TensorSpec {
     return shape[axis];
   }
 
-  /** True when every dimension is fixed. */
-  public boolean isStatic() {
-    return Arrays.stream(shape).allMatch(d -> d >= 0);
-  }
-
   /** Elements in one row (the product of all dimensions after the first); -1 if any is dynamic. */
   public long elementsPerRow() {
     long n = 1;

@@ -100,8 +100,6 @@ class ConstantValuesTest {
         .build());
 
     assertArrayEquals(new float[] {1.5f, -2f}, floats(v.floatValue("cast")));
-    assertTrue(v.isStored("c"));
-    assertTrue(!v.isStored("i"));
   }
 
   @Test

@@ -10,7 +10,7 @@ import org.qcal.QcalException;
 class QuantTypeTest {
   private static final QuantRule FULL = QuantRule.ASYMMETRIC;
   private static final QuantRule SYM = QuantRule.SYMMETRIC;
-  private static final QuantRule REDUCED = QuantRule.ASYMMETRIC.withReduceRange();
+  private static final QuantRule REDUCED = QuantRule.of(false, true);
 
   private static void assertRange(QuantType t, QuantRule r, long qmin, long qmax) {
     assertEquals(qmin, t.qmin(r), t + " " + r + " qmin");
@@ -52,8 +52,8 @@ class QuantTypeTest {
 
   @Test
   void reduceRangeTakesPrecedenceOverSymmetric() {
-    assertRange(QuantType.INT8, SYM.withReduceRange(), -64, 64);
-    assertRange(QuantType.UINT8, SYM.withReduceRange(), 0, 127);
+    assertRange(QuantType.INT8, QuantRule.of(true, true), -64, 64);
+    assertRange(QuantType.UINT8, QuantRule.of(true, true), 0, 127);
   }
 
   @Test
