@@ -1,6 +1,7 @@
 package org.qcal.quant;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import org.qcal.ElementType;
 import org.qcal.QcalException;
@@ -98,14 +99,22 @@ public enum QuantType {
 
   /** Parses a name such as {@code "int8"} or {@code "UINT8"}, ignoring case. */
   public static QuantType parse(String name) {
+    return parse(name, List.of(values()), "quantization type");
+  }
+
+  /**
+   * Parses a name, ignoring case, into one of the {@code accepted} types; fails naming {@code
+   * what} (e.g. an option) and the accepted types.
+   */
+  public static QuantType parse(String name, List<QuantType> accepted, String what) {
     if (name != null) {
-      for (QuantType t : values()) {
+      for (QuantType t : accepted) {
         if (t.name().equalsIgnoreCase(name.trim())) {
           return t;
         }
       }
     }
-    throw new QcalException("quantization type must be one of " + names() + ", got " + name);
+    throw new QcalException(what + " must be one of " + accepted + ", got " + name);
   }
 
   /** The lower-case name, e.g. {@code "int8"}, as parsed by {@link #parse}. */

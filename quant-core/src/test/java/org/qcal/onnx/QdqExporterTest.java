@@ -310,6 +310,17 @@ class QdqExporterTest {
   }
 
   @Test
+  void fourBitActivationsAreRefusedNamingTheWrittenTypes() {
+    OnnxModel model = gemm(21);
+    QuantParams narrow = QuantParams.of(0.1f, 0, QuantType.INT4);
+    QcalException e = assertThrows(QcalException.class, () -> QdqExporter.export(model,
+        GraphAnalyzer.analyze(model), Map.of("x", narrow, "y", narrow),
+        WeightQuantization.DEFAULT));
+    assertTrue(e.getMessage().endsWith("must be quantized to one of [uint8, int8, uint16, int16],"
+        + " got int4"), e.getMessage());
+  }
+
+  @Test
   void sixteenBitActivationsNeedOpset21() {
     OnnxModel model = gemm(13);
     QuantParams wide = QuantParams.of(0.001f, 0, QuantType.INT16);

@@ -82,7 +82,8 @@ class WeightQuantizerTest {
 
   @Test
   void settingsRefuseWideWeightTypes() {
-    assertThrows(QcalException.class,
+    QcalException e = assertThrows(QcalException.class,
         () -> new WeightQuantization(QuantType.INT16, true, true, false));
+    assertEquals("weight type must be one of [int8, uint8], got int16", e.getMessage());
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.qcal.QcalException;
 
@@ -90,6 +91,11 @@ class QuantTypeTest {
     assertTrue(e.getMessage().endsWith("got int7"), e.getMessage());
     assertTrue(e.getMessage().contains("uint8"), e.getMessage());
     assertThrows(QcalException.class, () -> QuantType.parse(null));
+    e = assertThrows(QcalException.class, () -> QuantType.parse("int16",
+        List.of(QuantType.INT8, QuantType.UINT8), "--weight-type"));
+    assertEquals("--weight-type must be one of [int8, uint8], got int16", e.getMessage());
+    assertEquals(QuantType.UINT8,
+        QuantType.parse("UINT8", List.of(QuantType.INT8, QuantType.UINT8), "--weight-type"));
   }
 
   @Test

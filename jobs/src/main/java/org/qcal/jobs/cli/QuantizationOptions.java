@@ -1,7 +1,12 @@
 package org.qcal.jobs.cli;
 
+import java.util.Iterator;
+import java.util.List;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.ExportChoice;
+import org.qcal.onnx.QdqExporter;
+import org.qcal.onnx.WeightQuantization;
+import org.qcal.quant.QuantType;
 
 import picocli.CommandLine.Option;
 
@@ -22,11 +27,13 @@ public final class QuantizationOptions {
   int bins;
 
   @Option(names = "--activation-type", paramLabel = "TYPE",
-      description = "Activation type: uint8, int8, uint16, int16 (default: ${DEFAULT-VALUE}).")
+      completionCandidates = ActivationTypes.class,
+      description = "Activation type: ${COMPLETION-CANDIDATES}; 16 bits needs a model of ONNX"
+          + " opset 21 or more (default: ${DEFAULT-VALUE}).")
   String activationType;
 
-  @Option(names = "--weight-type", paramLabel = "TYPE",
-      description = "Weight type: int8, uint8, int16, uint16, int4, uint4 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--weight-type", paramLabel = "TYPE", completionCandidates = WeightTypes.class,
+      description = "Weight type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   String weightType;
 
   @Option(names = "--symmetric-activations", arity = "0..1", fallbackValue = "true",
@@ -68,10 +75,33 @@ public final class QuantizationOptions {
 
   /** The validated, serializable form of these options. */
   CalibrationParameters toParameters() {
+    // Only the types the exporter writes: refused here, before any pass.
+    QuantType.parse(activationType, QdqExporter.ACTIVATION_TYPES, "--activation-type");
+    QuantType.parse(weightType, WeightQuantization.TYPES, "--weight-type");
     return CalibrationParameters.of(CalibrateCommand.split(methods), percentile, bins,
         activationType, weightType, symmetricActivations, perChannel, choose, batchSize)
         .withChoice(ExportChoice.parse("--choose", choose, chooseRows))
         .withExclusions(CalibrateCommand.split(excludeNodes),
             CalibrateCommand.split(excludeOpTypes));
+  }
+
+  /** The names {@code --activation-type} accepts, for its description. */
+  static final class ActivationTypes implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return names(QdqExporter.ACTIVATION_TYPES);
+    }
+  }
+
+  /** The names {@code --weight-type} accepts, for its description. */
+  static final class WeightTypes implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return names(WeightQuantization.TYPES);
+    }
+  }
+
+  private static Iterator<String> names(List<QuantType> types) {
+    return types.stream().map(QuantType::toString).iterator();
   }
 }
