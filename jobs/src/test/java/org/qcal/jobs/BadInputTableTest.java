@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.ElementType;
 import org.qcal.jobs.io.AtomicOutputDir;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
@@ -136,7 +137,8 @@ class BadInputTableTest {
     graph.addNode(0, NodeProto.newBuilder().setOpType("Dropout").setName("dropout")
         .addInput(input).addOutput("dropped").addOutput("mask"));
     graph.addOutput(ValueInfoProto.newBuilder().setName("mask").setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1))));
+        .setTensorType(TypeProto.Tensor.newBuilder()
+            .setElemType(ElementType.FLOAT32.code()))));
     Files.write(tmp.resolve("dropout-mask-opset-9.onnx"), nine.build().toByteArray());
   }
 

@@ -1,5 +1,6 @@
 package org.qcal.jobs;
 
+import org.qcal.ElementType;
 import org.qcal.jobs.calibrate.CalibrateJob;
 import org.qcal.jobs.cli.ExitCode;
 import org.qcal.jobs.cli.Main;
@@ -157,7 +158,7 @@ class BatchNormFoldingJobTest {
     for (NodeProto conv : convs) {
       NodeProto dq = producer(g, conv.getInput(1));
       assertEquals("DequantizeLinear", dq.getOpType(), conv.getName());
-      assertEquals(org.qcal.onnx.DataTypes.INT8, initializer(g, dq.getInput(0)).getDataType());
+      assertEquals(ElementType.INT8.code(), initializer(g, dq.getInput(0)).getDataType());
       assertEquals(List.of(4L), initializer(g, dq.getInput(1)).getDimsList(),
           "one scale per output channel");
       assertTrue(dq.getAttributeList().stream()

@@ -223,6 +223,10 @@ class CalibrateCliTest {
         "--out", "--overwrite", "--config", "--help")) {
       assertTrue(run.out().contains(option), option + " in:\n" + run.out());
     }
+    // The types listed are exactly those the options accept (and the exporter writes).
+    String help = run.out().replaceAll("\\s+", " ");
+    assertTrue(help.contains("Weight type: int8, uint8 (default:"), help);
+    assertTrue(help.contains("Activation type: uint8, int8, uint16, int16; 16 bits"), help);
   }
 
   @Test

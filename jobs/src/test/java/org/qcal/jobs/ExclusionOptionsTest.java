@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.ElementType;
 import org.qcal.jobs.validate.Candidate;
 import org.qcal.jobs.validate.CalibrationCandidates;
 import org.qcal.onnx.BatchNormFolding;
@@ -68,7 +69,8 @@ class ExclusionOptionsTest {
     for (String name : List.of("/fc1/Gemm", "/fc2/Gemm", "/conv2/Conv")) {
       String weight = node(g, name).getInput(1);
       assertTrue(g.getInitializerList().stream().anyMatch(t -> t.getName().equals(weight)
-          && t.getDataType() == 1), name + " reads its float weight " + weight);
+          && t.getDataType() == ElementType.FLOAT32.code()),
+          name + " reads its float weight " + weight);
     }
     String conv1Weight = node(g, "/conv1/Conv").getInput(1);
     assertTrue(g.getNodeList().stream().anyMatch(n -> n.getOpType().equals("DequantizeLinear")

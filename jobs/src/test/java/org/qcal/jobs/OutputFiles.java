@@ -111,7 +111,7 @@ final class OutputFiles {
   static int[] predict(String name, byte[] model, Slice slice) {
     try (ModelRunner runner = ModelRunner.open(ModelSource.of(name, model),
         RuntimeOptions.DEFAULTS)) {
-      String input = runner.signature().inputNames().get(0);
+      String input = runner.signature().inputs().get(0).name();
       int rank = runner.signature().input(input).rank();
       long[] shape = rank == 4 ? new long[] {slice.rows(), 1, 28, 28}
           : new long[] {slice.rows(), 784};

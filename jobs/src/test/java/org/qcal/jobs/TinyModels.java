@@ -7,7 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.qcal.onnx.DataTypes;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
@@ -35,7 +35,8 @@ final class TinyModels {
   TinyModels weight(String name, float[] values, long... dims) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DataTypes.FLOAT)
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name)
+        .setDataType(ElementType.FLOAT32.code())
         .setRawData(ByteString.copyFrom(b.array()));
     for (long d : dims) {
       t.addDims(d);
@@ -48,7 +49,8 @@ final class TinyModels {
   TinyModels longs(String name, long... values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     b.asLongBuffer().put(values);
-    graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(DataTypes.INT64)
+    graph.addInitializer(TensorProto.newBuilder().setName(name)
+        .setDataType(ElementType.INT64.code())
         .addDims(values.length).setRawData(ByteString.copyFrom(b.array())));
     return this;
   }
@@ -95,7 +97,7 @@ final class TinyModels {
           : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
     }
     return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataTypes.FLOAT)
+        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(ElementType.FLOAT32.code())
             .setShape(shape))).build();
   }
 }

@@ -1,5 +1,6 @@
 package org.qcal.jobs;
 
+import org.qcal.ElementType;
 import org.qcal.jobs.cli.ExitCode;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.onnx.OnnxModel;
-import org.qcal.onnx.DataTypes;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.onnx.proto.Onnx.TypeProto;
 import org.qcal.onnx.proto.Onnx.ValueInfoProto;
@@ -63,7 +63,7 @@ class ValidateBadInputTest {
     ModelProto cut = cnn.toBuilder().setGraph(cnn.getGraph().toBuilder().clearOutput()
         .addOutput(ValueInfoProto.newBuilder().setName("/Relu_output_0").setType(
             TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(DataTypes.FLOAT))))).build();
+                TypeProto.Tensor.newBuilder().setElemType(ElementType.FLOAT32.code()))))).build();
     Path model = tmp.resolve("features.onnx");
     Files.write(model, cut.toByteArray());
     String line = refused("--model", model.toString(), "--quantized", model.toString(),
@@ -76,8 +76,8 @@ class ValidateBadInputTest {
   void aQuantizedModelWithOtherInputsIsNamed() {
     String line = refused("--model", CNN, "--quantized", TestPaths.model("mlp.onnx"),
         "--data", TestPaths.slice());
-    assertEquals("qcal: quantized model 'mlp.onnx': input 'input' is float [-1, 784], the FP32"
-        + " model's is float [-1, 1, 28, 28]", line);
+    assertEquals("qcal: quantized model 'mlp.onnx': input 'input' is float32 [-1, 784], the FP32"
+        + " model's is float32 [-1, 1, 28, 28]", line);
   }
 
   @Test

@@ -33,11 +33,6 @@ public final class Kernels {
     return Selected.KERNELS;
   }
 
-  /** The reference implementation, whatever was chosen. */
-  public static TensorKernels scalar() {
-    return SCALAR;
-  }
-
   /** Loaded on first use of {@link #get()}, so the choice is made, and logged, once. */
   private static final class Selected {
     static final TensorKernels KERNELS = select(System.getProperty(PROPERTY)).logged();
@@ -101,16 +96,6 @@ public final class Kernels {
     Check.slice(Check.notNull(a, "array").length, off, len, "array");
   }
 
-  /** As {@link #checkRange(float[], int, int)} for quantized values. */
-  public static void checkRange(short[] a, int off, int len) {
-    Check.slice(Check.notNull(a, "array").length, off, len, "array");
-  }
-
-  /** Fails unless the scale of a quantizer is finite and positive. */
-  public static void checkScale(float scale) {
-    Check.that(scale > 0 && Float.isFinite(scale), "scale", "finite and > 0", scale);
-  }
-
   /**
    * Fails unless {@code qmin <= zeroPoint <= qmax} and the range fits integers of {@code
    * storageBits} bits, signed or unsigned (e.g. -128..127 or 0..255 for 8).
@@ -128,27 +113,5 @@ public final class Kernels {
         + "-bit storage", qmax - qmin);
     Check.that(zeroPoint >= qmin && zeroPoint <= qmax, "zero point",
         "in [" + qmin + ", " + qmax + "]", zeroPoint);
-  }
-
-  /**
-   * Fails unless the histogram arguments describe a grid: {@code invWidth} finite and positive,
-   * no side negative, between 1 and {@link #MAX_BINS} bins in all, and {@code counts} holding
-   * them.
-   */
-  public static void checkHistogram(float invWidth, int negBins, int posBins, long[] counts) {
-    Check.that(invWidth > 0 && Float.isFinite(invWidth), "inverse bin width", "finite and > 0",
-        invWidth);
-    Check.atLeast(negBins, 0, "negative bins");
-    Check.atLeast(posBins, 0, "positive bins");
-    long bins = (long) negBins + posBins;
-    Check.that(bins >= 1 && bins <= MAX_BINS, "bins", "in [1, " + MAX_BINS + "]", bins);
-    int length = Check.notNull(counts, "counts").length;
-    Check.that(length >= bins, "counts length", ">= " + bins + " bins", length);
-  }
-
-  /** Fails unless {@code out} can receive the four error sums. */
-  public static void checkErrorSums(double[] out) {
-    int length = Check.notNull(out, "error sums").length;
-    Check.that(length >= 4, "error sums length", ">= 4", length);
   }
 }

@@ -11,7 +11,7 @@ import org.qcal.stats.Layout;
  * them top-1 and top-5 hits against labels and top-1 agreement with a reference model's
  * predictions. Every field is a {@code long} count, so {@link #merge} is plain addition: the
  * result is the same whatever the partitioning, merge order or split, and rates are derived only
- * at the end ({@link #top1Accuracy()} and friends).
+ * at the end, by the caller.
  *
  * <p>Predictions follow {@link TopK}'s order (ties to the lower class index; NaN last). Top-5 is
  * counted with {@code k =} {@value #TOP5}; with fewer than 5 classes every label is in the top 5.
@@ -142,21 +142,6 @@ public final class ClassificationCounts implements Serializable {
     return agreed;
   }
 
-  /** {@code top1Correct / labeled}, in [0, 1]; NaN without labelled rows. */
-  public double top1Accuracy() {
-    return ratio(top1, labeled);
-  }
-
-  /** {@code top5Correct / labeled}, in [0, 1]; NaN without labelled rows. */
-  public double top5Accuracy() {
-    return ratio(top5, labeled);
-  }
-
-  /** {@code agreed / compared}, in [0, 1]; NaN without compared rows. */
-  public double agreement() {
-    return ratio(agreed, compared);
-  }
-
   /**
    * The first of {@code rows} labels outside the class range {@code [0, classes)}, or -1 when all
    * are inside (or {@code labels} is null): lets a caller name the row and column in its own
@@ -172,10 +157,6 @@ public final class ClassificationCounts implements Serializable {
       }
     }
     return -1;
-  }
-
-  private static double ratio(long part, long whole) {
-    return whole == 0 ? Double.NaN : (double) part / whole;
   }
 
   private static void checkLength(Object array, int rows, String name) {

@@ -15,7 +15,7 @@ import org.qcal.Check;
  *
  * <p>Ranks are counted, not sorted: {@link #rank} is one pass over the row, so "is the label in
  * the top 5" costs {@code O(classes)} with no allocation. Class {@code c} is in the top k exactly
- * when {@code rank(c) < k}, and {@link #topK} lists the same classes in rank order.
+ * when {@code rank(c) < k}.
  */
 public final class TopK {
   private TopK() {}
@@ -67,38 +67,6 @@ public final class TopK {
       }
     }
     return before;
-  }
-
-  /** Whether class {@code c} is among the {@code k} best of its row ({@code rank(c) < k}). */
-  public static boolean inTopK(float[] scores, int off, int classes, int c, int k) {
-    Check.atLeast(k, 1, "k");
-    return rank(scores, off, classes, c) < k;
-  }
-
-  /** The {@code min(k, classes)} best classes of one row, best first. */
-  public static int[] topK(float[] scores, int off, int classes, int k) {
-    checkRow(scores, off, classes);
-    Check.atLeast(k, 1, "k");
-    int n = Math.min(k, classes);
-    int[] best = new int[n];
-    int filled = 0;
-    // Insertion into a short sorted list: k is small (1 or 5) next to the class count.
-    for (int j = 0; j < classes; j++) {
-      float s = scores[off + j];
-      int pos = filled;
-      // A later index never ranks above an equal score, so it stops behind it.
-      while (pos > 0 && ranksAbove(s, scores[off + best[pos - 1]])) {
-        pos--;
-      }
-      if (pos >= n) {
-        continue;
-      }
-      int last = Math.min(filled, n - 1);
-      System.arraycopy(best, pos, best, pos + 1, last - pos);
-      best[pos] = j;
-      filled = Math.min(filled + 1, n);
-    }
-    return best;
   }
 
   /** True when score {@code a} ranks strictly above score {@code b} (ignoring indices). */

@@ -89,16 +89,6 @@ public final class CalibrationPlan implements Serializable {
     return s != null ? s : folded.get(tensor);
   }
 
-  /** The tapped tensor for {@code tensor}, failing with a clear message for unknown tensors. */
-  public String requireParamsSource(String tensor) {
-    String s = paramsSource(tensor);
-    if (s == null) {
-      throw new QcalException("tensor '" + tensor + "' of model " + modelName
-          + " is not quantized by the calibration plan");
-    }
-    return s;
-  }
-
   /** Tapped tensor -> every quantized tensor sharing its params (itself first), graph order. */
   public Map<String, List<String>> aliasGroups() {
     Map<String, List<String>> groups = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
@@ -48,16 +49,7 @@ final class ConstantValues {
   /** The float32 value of constant {@code tensor}, or null (not float32, or not resolvable). */
   TensorProto floatValue(String tensor) {
     TensorProto v = value(tensor);
-    return v != null && v.getDataType() == DataTypes.FLOAT ? v : null;
-  }
-
-  /** True when {@code tensor} is stored as it is: an initializer or a Constant node's output. */
-  boolean isStored(String tensor) {
-    if (index.initializer(tensor) != null) {
-      return true;
-    }
-    int p = index.producer(tensor);
-    return p >= 0 && index.node(p).getOpType().equals("Constant");
+    return v != null && v.getDataType() == ElementType.FLOAT32.code() ? v : null;
   }
 
   private TensorProto compute(String tensor) {
@@ -122,7 +114,8 @@ final class ConstantValues {
   }
 
   private static TensorProto longs(String name, List<Long> dims, List<Long> values) {
-    return TensorProto.newBuilder().setName(name).setDataType(DataTypes.INT64).addAllDims(dims)
+    return TensorProto.newBuilder().setName(name)
+        .setDataType(ElementType.INT64.code()).addAllDims(dims)
         .addAllInt64Data(values).build();
   }
 
@@ -137,7 +130,7 @@ final class ConstantValues {
   /** The int64 values of a constant input, or null. */
   private long[] longsOf(String tensor) {
     TensorProto t = value(tensor);
-    return t == null || t.getDataType() != DataTypes.INT64 ? null
+    return t == null || t.getDataType() != ElementType.INT64.code() ? null
         : TensorData.longs(t, modelName);
   }
 
@@ -245,7 +238,7 @@ final class ConstantValues {
   /** Transpose of a float32 tensor: output dim i is input dim perm[i] (default: reversed). */
   private TensorProto transpose(NodeProto n, String tensor) {
     TensorProto in = value(n.getInput(0));
-    if (in == null || in.getDataType() != DataTypes.FLOAT) {
+    if (in == null || in.getDataType() != ElementType.FLOAT32.code()) {
       return null;
     }
     int rank = in.getDimsCount();

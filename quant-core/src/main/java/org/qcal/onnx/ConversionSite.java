@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
@@ -108,16 +109,16 @@ final class ConversionSite {
    * being converted, as Clip's bounds and Pad's value must be); returns its name.
    */
   String scalarLike(String like, String base, double value) {
-    int type = elementType(like);
-    if (type == DataTypes.FLOAT) {
+    ElementType type = elementType(like);
+    if (type == ElementType.FLOAT32) {
       return constant(TensorData.floats(newName(base), List.of(), new float[] {(float) value}));
     }
-    if (type == DataTypes.DOUBLE) {
+    if (type == ElementType.FLOAT64) {
       return constant(TensorData.doubles(newName(base), List.of(), new double[] {value}));
     }
     throw new NodeConversion.Refused("the constant it needs must have the element type of '"
-        + like + "', which is " + (type == DataTypes.UNDEFINED ? "not known"
-            : DataTypes.name(type)) + "; qcal writes float and double ones");
+        + like + "', which is " + (type == ElementType.UNDEFINED ? "not known"
+            : type) + "; qcal writes float32 and float64 ones");
   }
 
   private String constant(TensorProto t) {
@@ -133,8 +134,8 @@ final class ConversionSite {
     return ranks.of(tensor);
   }
 
-  /** The element type of {@code tensor}, or {@link DataTypes#UNDEFINED}. */
-  int elementType(String tensor) {
+  /** The element type of {@code tensor}, or {@link ElementType#UNDEFINED}. */
+  ElementType elementType(String tensor) {
     if (types == null) {
       types = ElementTypes.infer(index);
     }

@@ -3,6 +3,7 @@ package org.qcal.onnx;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
@@ -48,7 +49,7 @@ final class ElementTypes {
       "Equal", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Not", "And", "Or", "Xor",
       "IsNaN", "IsInf");
 
-  private final Map<String, Integer> types = new HashMap<>();
+  private final Map<String, ElementType> types = new HashMap<>();
 
   private ElementTypes() {}
 
@@ -63,13 +64,13 @@ final class ElementTypes {
     return t;
   }
 
-  /** The {@code TensorProto.DataType} of {@code tensor}, or {@link DataTypes#UNDEFINED}. */
-  int of(String tensor) {
-    return types.getOrDefault(tensor, DataTypes.UNDEFINED);
+  /** The element type of {@code tensor}, or {@link ElementType#UNDEFINED}. */
+  ElementType of(String tensor) {
+    return types.getOrDefault(tensor, ElementType.UNDEFINED);
   }
 
   boolean isFloat(String tensor) {
-    return of(tensor) == DataTypes.FLOAT;
+    return of(tensor) == ElementType.FLOAT32;
   }
 
   private void declare(GraphIndex index) {
@@ -83,19 +84,19 @@ final class ElementTypes {
       declare(v);
     }
     for (TensorProto init : index.graph().getInitializerList()) {
-      set(init.getName(), init.getDataType());
+      set(init.getName(), ElementType.of(init.getDataType()));
     }
   }
 
   private void declare(ValueInfoProto v) {
     TypeProto type = v.getType();
-    if (type.hasTensorType() && type.getTensorType().getElemType() != DataTypes.UNDEFINED) {
-      set(v.getName(), type.getTensorType().getElemType());
+    if (type.hasTensorType()) {
+      set(v.getName(), ElementType.of(type.getTensorType().getElemType()));
     }
   }
 
-  private void set(String tensor, int type) {
-    if (!tensor.isEmpty() && type != DataTypes.UNDEFINED) {
+  private void set(String tensor, ElementType type) {
+    if (!tensor.isEmpty() && type != ElementType.UNDEFINED) {
       types.putIfAbsent(tensor, type);
     }
   }
@@ -111,18 +112,19 @@ final class ElementTypes {
         set(out, constantType(n));
         return;
       case "Cast":
-        set(out, (int) Attributes.getInt(n, "to", DataTypes.UNDEFINED));
+        set(out, ElementType.of((int) Attributes.getInt(n, "to", 0)));
         return;
       case "CastLike":
-        set(out, n.getInputCount() > 1 ? of(n.getInput(1)) : DataTypes.UNDEFINED);
+        set(out, n.getInputCount() > 1 ? of(n.getInput(1)) : ElementType.UNDEFINED);
         return;
       case "DequantizeLinear":
-        set(out, DataTypes.FLOAT);
+        set(out, ElementType.FLOAT32);
         return;
       case "QuantizeLinear":
-        set(out, n.getInputCount() > 2 && of(n.getInput(2)) != DataTypes.UNDEFINED
+        set(out, n.getInputCount() > 2 && of(n.getInput(2)) != ElementType.UNDEFINED
             ? of(n.getInput(2))
-            : (int) Attributes.getInt(n, "output_dtype", DataTypes.UINT8));
+            : ElementType.of((int) Attributes.getInt(n, "output_dtype",
+                ElementType.UINT8.code())));
         return;
       case "Where":
         set(out, firstKnown(n, 1));
@@ -131,13 +133,13 @@ final class ElementTypes {
         break;
     }
     if (INT64_OUTPUT.contains(op)) {
-      set(out, DataTypes.INT64);
+      set(out, ElementType.INT64);
     } else if (BOOL_OUTPUT.contains(op)) {
-      set(out, DataTypes.BOOL);
+      set(out, ElementType.BOOL);
     } else if (SAME_AS_INPUTS.contains(op)) {
       // Gather, Slice, Reshape, Expand ... have index/shape inputs after the data: input 0 only.
-      int dataType = onlyFirstInputIsData(op)
-          ? (n.getInputCount() > 0 ? of(n.getInput(0)) : DataTypes.UNDEFINED)
+      ElementType dataType = onlyFirstInputIsData(op)
+          ? (n.getInputCount() > 0 ? of(n.getInput(0)) : ElementType.UNDEFINED)
           : firstKnown(n, 0);
       set(out, dataType);
       if (op.equals("Split")) {
@@ -146,10 +148,10 @@ final class ElementTypes {
         }
       }
       if (op.equals("TopK") && n.getOutputCount() > 1) {
-        set(n.getOutput(1), DataTypes.INT64);
+        set(n.getOutput(1), ElementType.INT64);
       }
       if (op.equals("MaxPool") && n.getOutputCount() > 1) {
-        set(n.getOutput(1), DataTypes.INT64);
+        set(n.getOutput(1), ElementType.INT64);
       }
     }
   }
@@ -165,28 +167,28 @@ final class ElementTypes {
     }
   }
 
-  private int firstKnown(NodeProto n, int from) {
+  private ElementType firstKnown(NodeProto n, int from) {
     for (int i = from; i < n.getInputCount(); i++) {
-      int t = of(n.getInput(i));
-      if (t != DataTypes.UNDEFINED) {
+      ElementType t = of(n.getInput(i));
+      if (t != ElementType.UNDEFINED) {
         return t;
       }
     }
-    return DataTypes.UNDEFINED;
+    return ElementType.UNDEFINED;
   }
 
   /** The type of a Constant node's value, by whichever value attribute it carries. */
-  private static int constantType(NodeProto n) {
+  private static ElementType constantType(NodeProto n) {
     for (AttributeProto a : n.getAttributeList()) {
       switch (a.getName()) {
-        case "value": return a.getT().getDataType();
-        case "sparse_value": return a.getSparseTensor().getValues().getDataType();
-        case "value_float": case "value_floats": return DataTypes.FLOAT;
-        case "value_int": case "value_ints": return DataTypes.INT64;
-        case "value_string": case "value_strings": return DataTypes.STRING;
+        case "value": return ElementType.of(a.getT().getDataType());
+        case "sparse_value": return ElementType.of(a.getSparseTensor().getValues().getDataType());
+        case "value_float": case "value_floats": return ElementType.FLOAT32;
+        case "value_int": case "value_ints": return ElementType.INT64;
+        case "value_string": case "value_strings": return ElementType.STRING;
         default: break;
       }
     }
-    return DataTypes.UNDEFINED;
+    return ElementType.UNDEFINED;
   }
 }

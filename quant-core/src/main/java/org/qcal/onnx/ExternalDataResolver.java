@@ -4,6 +4,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.onnx.proto.Onnx.StringStringEntryProto;
@@ -72,7 +73,7 @@ final class ExternalDataResolver {
     }
     if (expected >= 0 && length != expected) {
       throw new QcalException(where + ": length " + length + " bytes does not match "
-          + DataTypes.name(t.getDataType()) + " dims " + t.getDimsList() + " = " + expected
+          + ElementType.nameOf(t.getDataType()) + " dims " + t.getDimsList() + " = " + expected
           + " bytes");
     }
     if (length > MAX_MESSAGE_BYTES - 64) {
@@ -111,7 +112,7 @@ final class ExternalDataResolver {
 
   /** Bytes the tensor's type and dims call for, or -1 when they do not fix it. */
   private static long expectedBytes(TensorProto t) {
-    int width = DataTypes.byteWidth(t.getDataType());
+    int width = ElementType.of(t.getDataType()).byteSize();
     if (width < 0) {
       return -1;
     }

@@ -109,10 +109,6 @@ final class GraphIndex {
     return outputs.contains(tensor);
   }
 
-  Set<String> graphOutputs() {
-    return outputs;
-  }
-
   /** The initializer named {@code tensor}, or null. */
   TensorProto initializer(String tensor) {
     return initializers.get(tensor);

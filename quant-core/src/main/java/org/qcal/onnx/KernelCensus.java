@@ -79,11 +79,6 @@ public record KernelCensus(Map<String, Integer> int8Ops, int quantizedNodes,
     return new KernelCensus(int8, quantized, leftFloat);
   }
 
-  /** Integer compute nodes in the optimized graph. */
-  public int int8NodeCount() {
-    return int8Ops.values().stream().mapToInt(Integer::intValue).sum();
-  }
-
   /** "5 of 6 quantized nodes run int8 kernels (QLinearConv 4, QGemm 1); left float: x (Conv)". */
   public String summary() {
     String ops = int8Ops.isEmpty() ? "none" : String.join(", ", int8Ops.entrySet().stream()

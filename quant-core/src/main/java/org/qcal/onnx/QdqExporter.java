@@ -34,6 +34,14 @@ public final class QdqExporter {
   /** ONNX added 16-bit QuantizeLinear/DequantizeLinear in opset 21. */
   private static final long OPSET_16_BIT = 21;
 
+  /**
+   * The activation types the exporter writes: 8 bits, and 16 bits for models of ONNX opset 21 or
+   * more. Not int4 or uint4: their zero points would need packed 4-bit tensors, which {@link
+   * TensorData} does not write.
+   */
+  public static final List<QuantType> ACTIVATION_TYPES =
+      List.of(QuantType.UINT8, QuantType.INT8, QuantType.UINT16, QuantType.INT16);
+
   private final OnnxModel model;
   private final CalibrationPlan plan;
   private final WeightQuantization settings;
@@ -170,14 +178,14 @@ public final class QdqExporter {
       if (softmaxOutputs.contains(tensor)) {
         p = softmaxOutputParams(tensor, p);
       }
+      if (!ACTIVATION_TYPES.contains(p.type())) {
+        throw new QcalException("activation '" + tensor + "' of model " + model.name()
+            + " must be quantized to one of " + ACTIVATION_TYPES + ", got " + p.type());
+      }
       if (p.type().bits() == 16 && model.onnxOpset() < OPSET_16_BIT) {
         throw new QcalException("activation '" + tensor + "' of model " + model.name() + " is "
             + p.type() + ", which QuantizeLinear supports from ONNX opset " + OPSET_16_BIT
             + "; the model has opset " + model.onnxOpset());
-      }
-      if (p.type().bits() != 8 && p.type().bits() != 16) {
-        throw new QcalException("activation '" + tensor + "' of model " + model.name()
-            + " must be quantized to an 8- or 16-bit type, got " + p.type());
       }
       activationParams.put(tensor, p);
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.qcal.Check;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.TypeProto;
@@ -68,7 +69,7 @@ public final class TapAugmenter {
   static ValueInfoProto floatOutput(String name) {
     return ValueInfoProto.newBuilder().setName(name)
         .setType(TypeProto.newBuilder()
-            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataTypes.FLOAT)))
+            .setTensorType(TypeProto.Tensor.newBuilder().setElemType(ElementType.FLOAT32.code())))
         .build();
   }
 }

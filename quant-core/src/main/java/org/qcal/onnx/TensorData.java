@@ -5,6 +5,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.List;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.TensorProto;
 import org.qcal.quant.QuantType;
@@ -19,9 +20,9 @@ final class TensorData {
 
   /** The values of a float32 tensor (external data must have been inlined already). */
   static float[] floats(TensorProto t, String modelName) {
-    if (t.getDataType() != DataTypes.FLOAT) {
+    if (t.getDataType() != ElementType.FLOAT32.code()) {
       throw new QcalException("tensor '" + t.getName() + "' of model " + modelName
-          + " must be float, got " + DataTypes.name(t.getDataType()));
+          + " must be float32, got " + ElementType.nameOf(t.getDataType()));
     }
     long count = elementCount(t.getDimsList());
     float[] values;
@@ -52,9 +53,9 @@ final class TensorData {
    * {@code int64_data}), e.g. a Reshape target shape or Squeeze axes.
    */
   static long[] longs(TensorProto t, String modelName) {
-    if (t.getDataType() != DataTypes.INT64) {
+    if (t.getDataType() != ElementType.INT64.code()) {
       throw new QcalException("tensor '" + t.getName() + "' of model " + modelName
-          + " must be int64, got " + DataTypes.name(t.getDataType()));
+          + " must be int64, got " + ElementType.nameOf(t.getDataType()));
     }
     int count = Math.toIntExact(elementCount(t.getDimsList()));
     long[] values = new long[count];
@@ -95,33 +96,29 @@ final class TensorData {
   static TensorProto floats(String name, List<Long> dims, float[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
-    return raw(name, DataTypes.FLOAT, dims, b.array());
+    return raw(name, ElementType.FLOAT32, dims, b.array());
   }
 
   /** An int64 tensor, e.g. axes or pads that an opset conversion moves into an input. */
   static TensorProto int64s(String name, List<Long> dims, long[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     b.asLongBuffer().put(values);
-    return raw(name, DataTypes.INT64, dims, b.array());
+    return raw(name, ElementType.INT64, dims, b.array());
   }
 
   /** A float64 tensor; empty dims make a scalar. */
   static TensorProto doubles(String name, List<Long> dims, double[] values) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
     b.asDoubleBuffer().put(values);
-    return raw(name, DataTypes.DOUBLE, dims, b.array());
+    return raw(name, ElementType.FLOAT64, dims, b.array());
   }
 
   /** A tensor of {@code type} holding {@code values} (which must fit the type). */
   static TensorProto integers(String name, QuantType type, List<Long> dims, int[] values) {
-    int width;
-    switch (type) {
-      case INT8: case UINT8: width = 1; break;
-      case INT16: case UINT16: width = 2; break;
-      case INT32: width = 4; break;
-      default:
-        throw new QcalException("quantized tensor '" + name + "' must be int8, uint8, int16,"
-            + " uint16 or int32, got " + type);
+    int width = type.elementType().byteSize();
+    if (width != 1 && width != 2 && width != 4) {
+      throw new QcalException("quantized tensor '" + name + "' must be int8, uint8, int16,"
+          + " uint16 or int32, got " + type);
     }
     ByteBuffer b = ByteBuffer.allocate(values.length * width).order(ByteOrder.LITTLE_ENDIAN);
     for (int v : values) {
@@ -133,16 +130,16 @@ final class TensorData {
         b.putInt(v);
       }
     }
-    return raw(name, type.onnxType(), dims, b.array());
+    return raw(name, type.elementType(), dims, b.array());
   }
 
   /** An 8-bit tensor whose bytes are already encoded (signed, or unsigned as low byte). */
   static TensorProto bytes(String name, QuantType type, List<Long> dims, byte[] values) {
-    return raw(name, type.onnxType(), dims, values);
+    return raw(name, type.elementType(), dims, values);
   }
 
-  private static TensorProto raw(String name, int dataType, List<Long> dims, byte[] bytes) {
-    return TensorProto.newBuilder().setName(name).setDataType(dataType).addAllDims(dims)
+  private static TensorProto raw(String name, ElementType type, List<Long> dims, byte[] bytes) {
+    return TensorProto.newBuilder().setName(name).setDataType(type.code()).addAllDims(dims)
         .setRawData(UnsafeByteOperations.unsafeWrap(bytes)).build();
   }
 }

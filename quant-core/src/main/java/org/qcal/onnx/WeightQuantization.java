@@ -1,6 +1,7 @@
 package org.qcal.onnx;
 
 import java.io.Serializable;
+import java.util.List;
 import org.qcal.Check;
 import org.qcal.QcalException;
 import org.qcal.quant.QuantRule;
@@ -10,7 +11,7 @@ import org.qcal.quant.QuantType;
  * How the exporter quantizes constant weights. The default is docs/DESIGN.md's: int8, symmetric (zero
  * point 0, restricted range -127..127), one scale per output channel.
  *
- * @param type int8 or uint8 (the weight kernels of ONNX Runtime and TensorRT take 8 bits)
+ * @param type one of {@link #TYPES}: the weight kernels of ONNX Runtime and TensorRT take 8 bits
  * @param perChannel one scale per output channel when the op and the opset allow it
  * @param symmetric symmetric range (zero point 0 for int8)
  * @param reduceRange 7-bit range, for x86 CPUs without VNNI
@@ -18,21 +19,20 @@ import org.qcal.quant.QuantType;
 public record WeightQuantization(QuantType type, boolean perChannel, boolean symmetric,
     boolean reduceRange) implements Serializable {
 
+  /** The weight types qcal writes: int8 and uint8. */
+  public static final List<QuantType> TYPES = List.of(QuantType.INT8, QuantType.UINT8);
+
   public static final WeightQuantization DEFAULT =
       new WeightQuantization(QuantType.INT8, true, true, false);
 
   public WeightQuantization {
     Check.notNull(type, "weight type");
-    if (type != QuantType.INT8 && type != QuantType.UINT8) {
-      throw new QcalException("weight type must be int8 or uint8, got " + type);
+    if (!TYPES.contains(type)) {
+      throw new QcalException("weight type must be one of " + TYPES + ", got " + type);
     }
   }
 
   public QuantRule rule() {
     return QuantRule.of(symmetric, reduceRange);
-  }
-
-  public WeightQuantization withPerChannel(boolean value) {
-    return new WeightQuantization(type, value, symmetric, reduceRange);
   }
 }

@@ -40,11 +40,6 @@ public final class QuantRule implements Serializable {
     return reduceRange;
   }
 
-  /** This rule with {@code reduce_range} switched on. */
-  public QuantRule withReduceRange() {
-    return of(symmetric, true);
-  }
-
   /** Keeps the four shared constants unique after Java deserialization. */
   private Object readResolve() {
     return of(symmetric, reduceRange);

@@ -1,7 +1,9 @@
 package org.qcal.quant;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -23,27 +25,26 @@ import org.qcal.QcalException;
  *       {@code get_qmin_qmax_for_qType}.
  * </ul>
  *
- * <p>{@link #onnxType()} is the {@code TensorProto.DataType} number of onnx.proto ({@code UINT8 =
- * 2; INT8 = 3; UINT16 = 4; INT16 = 5; INT32 = 6; UINT4 = 21; INT4 = 22}). {@link #INT32} exists for
- * biases only (docs/DESIGN.md: bias int32, zero point 0); it is not a calibration target.
+ * <p>Each type's ONNX element type is {@link #elementType()}. {@link #INT32} exists for biases
+ * only (docs/DESIGN.md: bias int32, zero point 0); it is not a calibration target.
  */
 public enum QuantType {
-  INT8(8, true, 3),
-  UINT8(8, false, 2),
-  INT16(16, true, 5),
-  UINT16(16, false, 4),
-  INT4(4, true, 22),
-  UINT4(4, false, 21),
-  INT32(32, true, 6);
+  INT8(8, true, ElementType.INT8),
+  UINT8(8, false, ElementType.UINT8),
+  INT16(16, true, ElementType.INT16),
+  UINT16(16, false, ElementType.UINT16),
+  INT4(4, true, ElementType.INT4),
+  UINT4(4, false, ElementType.UINT4),
+  INT32(32, true, ElementType.INT32);
 
   private final int bits;
   private final boolean signed;
-  private final int onnxType;
+  private final ElementType elementType;
 
-  QuantType(int bits, boolean signed, int onnxType) {
+  QuantType(int bits, boolean signed, ElementType elementType) {
     this.bits = bits;
     this.signed = signed;
-    this.onnxType = onnxType;
+    this.elementType = elementType;
   }
 
   public int bits() {
@@ -54,9 +55,9 @@ public enum QuantType {
     return signed;
   }
 
-  /** The onnx.proto {@code TensorProto.DataType} number. */
-  public int onnxType() {
-    return onnxType;
+  /** The ONNX element type of tensors of this type. */
+  public ElementType elementType() {
+    return elementType;
   }
 
   /** Lowest value of the full range: {@code -2^(b-1)} or 0. */
@@ -85,26 +86,35 @@ public enum QuantType {
     return fullMax();
   }
 
-  /** The type of an ONNX {@code TensorProto.DataType} number. */
+  /** The type whose {@link #elementType()} has the onnx.proto number {@code onnxType}. */
   public static QuantType fromOnnxType(int onnxType) {
     for (QuantType t : values()) {
-      if (t.onnxType == onnxType) {
+      if (t.elementType.code() == onnxType) {
         return t;
       }
     }
-    throw new QcalException("ONNX data type must be one of " + onnxTypes() + ", got " + onnxType);
+    throw new QcalException("ONNX data type must be one of " + names() + ", got "
+        + ElementType.nameOf(onnxType));
   }
 
   /** Parses a name such as {@code "int8"} or {@code "UINT8"}, ignoring case. */
   public static QuantType parse(String name) {
+    return parse(name, List.of(values()), "quantization type");
+  }
+
+  /**
+   * Parses a name, ignoring case, into one of the {@code accepted} types; fails naming {@code
+   * what} (e.g. an option) and the accepted types.
+   */
+  public static QuantType parse(String name, List<QuantType> accepted, String what) {
     if (name != null) {
-      for (QuantType t : values()) {
+      for (QuantType t : accepted) {
         if (t.name().equalsIgnoreCase(name.trim())) {
           return t;
         }
       }
     }
-    throw new QcalException("quantization type must be one of " + names() + ", got " + name);
+    throw new QcalException(what + " must be one of " + accepted + ", got " + name);
   }
 
   /** The lower-case name, e.g. {@code "int8"}, as parsed by {@link #parse}. */
@@ -115,9 +125,5 @@ public enum QuantType {
 
   private static String names() {
     return Arrays.toString(values());
-  }
-
-  private static String onnxTypes() {
-    return Arrays.toString(Arrays.stream(values()).mapToInt(QuantType::onnxType).toArray());
   }
 }

@@ -1,7 +1,7 @@
 package org.qcal.runtime;
 
 import java.util.Arrays;
-import java.util.Locale;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -71,11 +71,11 @@ public final class HostTensor {
 
   private QcalException wrongType(ElementType wanted) {
     return new QcalException("output '" + name + "' is " + describe() + ", not "
-        + wanted.name().toLowerCase(Locale.ROOT));
+        + wanted);
   }
 
   private String describe() {
-    return type.name().toLowerCase(Locale.ROOT) + " " + Arrays.toString(shape);
+    return type + " " + Arrays.toString(shape);
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import org.qcal.ElementType;
 
 /**
  * The staging area of one model input inside a {@link ModelRunner}: a direct buffer in native

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.qcal.Check;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -176,7 +176,7 @@ public final class ModelRunner implements AutoCloseable {
     TensorSpec spec = model.signature().input(input);
     if (spec.type() != type) {
       throw new QcalException(model.label() + ": input '" + input + "' is "
-          + lower(spec.type()) + ", got " + lower(type) + " data");
+          + spec.type() + ", got " + type + " data");
     }
     Check.notNull(shape, "shape of input '" + input + "'");
     if (!spec.accepts(shape)) {
@@ -235,10 +235,6 @@ public final class ModelRunner implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("runner of " + model.label() + " is closed");
     }
-  }
-
-  private static String lower(ElementType t) {
-    return t.name().toLowerCase(Locale.ROOT);
   }
 
   private static String rootMessage(Throwable e) {

@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -39,14 +40,6 @@ public final class ModelSignature {
 
   public List<TensorSpec> outputs() {
     return List.copyOf(outputs.values());
-  }
-
-  public List<String> inputNames() {
-    return List.copyOf(inputs.keySet());
-  }
-
-  public List<String> outputNames() {
-    return List.copyOf(outputs.keySet());
   }
 
   /** The input called {@code name}; fails naming the model and its inputs if there is none. */

@@ -15,6 +15,7 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -74,18 +75,17 @@ final class RunnerTranslator implements Translator<List<InputSlot>, ModelOutputs
     if (array instanceof OrtNDArray ort) {
       OnnxTensor tensor = ort.getTensor();
       ElementType type = ElementType.of(tensor.getInfo().onnxType);
-      switch (type) {
-        case FLOAT32:
-          return new HostTensor(name, type, shape, floats(tensor.getFloatBuffer()));
-        case INT64:
-          return new HostTensor(name, type, shape, longs(tensor.getLongBuffer()));
-        case STRING:
-        case OTHER:
-          throw new QcalException(model + ": output '" + name + "' has element type "
-              + tensor.getInfo().onnxType + ", which qcal cannot copy out");
-        default:
-          return new HostTensor(name, type, shape, bytes(tensor.getByteBuffer()));
+      if (type == ElementType.FLOAT32) {
+        return new HostTensor(name, type, shape, floats(tensor.getFloatBuffer()));
       }
+      if (type == ElementType.INT64) {
+        return new HostTensor(name, type, shape, longs(tensor.getLongBuffer()));
+      }
+      if (type.byteSize() < 1) {
+        throw new QcalException(model + ": output '" + name + "' has element type "
+            + tensor.getInfo().onnxType + ", which qcal cannot copy out");
+      }
+      return new HostTensor(name, type, shape, bytes(tensor.getByteBuffer()));
     }
     // Not reached with DJL's ORT engine; kept so another engine's arrays still work.
     DataType dt = array.getDataType();
@@ -95,7 +95,7 @@ final class RunnerTranslator implements Translator<List<InputSlot>, ModelOutputs
     if (dt == DataType.INT64) {
       return new HostTensor(name, ElementType.INT64, shape, array.toLongArray());
     }
-    return new HostTensor(name, ElementType.OTHER, shape, bytes(array.toByteBuffer()));
+    return new HostTensor(name, ElementType.UNDEFINED, shape, bytes(array.toByteBuffer()));
   }
 
   // ORT's getXxxBuffer() returns a freshly allocated heap buffer: take its array, no second copy.

@@ -2,6 +2,7 @@ package org.qcal.runtime;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -42,11 +43,6 @@ public final class TensorSpec {
 
   public long dim(int axis) {
     return shape[axis];
-  }
-
-  /** True when every dimension is fixed. */
-  public boolean isStatic() {
-    return Arrays.stream(shape).allMatch(d -> d >= 0);
   }
 
   /** Elements in one row (the product of all dimensions after the first); -1 if any is dynamic. */
@@ -99,7 +95,7 @@ public final class TensorSpec {
   /** "input float32 [-1, 1, 28, 28]". */
   @Override
   public String toString() {
-    return name + " " + type.name().toLowerCase(java.util.Locale.ROOT) + " " + Arrays.toString(shape);
+    return name + " " + type + " " + Arrays.toString(shape);
   }
 
   @Override

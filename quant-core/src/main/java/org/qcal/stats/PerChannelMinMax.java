@@ -8,8 +8,9 @@ import org.qcal.kernels.RangeScan;
 import org.qcal.kernels.TensorKernels;
 
 /**
- * Finite min, max and absmax of each channel of a row-major float tensor along one axis: the
- * ranges behind per-channel weight quantization (Conv axis 0, MatMul's constant B its last axis).
+ * Finite min and max of each channel of a row-major float tensor along one axis: the ranges
+ * behind per-channel weight quantization (Conv axis 0, MatMul's constant B its last axis), for
+ * {@code org.qcal.onnx.WeightQuantizer}.
  * NaN and infinities never enter a range but are counted ({@link #nonFiniteCount()}), so that a
  * caller can refuse broken weights; a channel without finite values gets the range {@code [0,
  * 0]}.
@@ -18,22 +19,14 @@ public final class PerChannelMinMax {
   /** Below this many contiguous elements a plain loop beats a kernel call per slice. */
   private static final int KERNEL_MIN_RUN = 16;
 
-  private final int axis;
   private final float[] mins;
   private final float[] maxs;
   private final long nonFinite;
 
-  private PerChannelMinMax(int axis, float[] mins, float[] maxs, long nonFinite) {
-    this.axis = axis;
+  private PerChannelMinMax(float[] mins, float[] maxs, long nonFinite) {
     this.mins = mins;
     this.maxs = maxs;
     this.nonFinite = nonFinite;
-  }
-
-  /** Ranges of {@code data} with {@code shape} along {@code axis} (negative counts from the end). */
-  public static PerChannelMinMax of(float[] data, int[] shape, int axis) {
-    Check.notNull(shape, "shape");
-    return of(data, Arrays.stream(shape).asLongStream().toArray(), axis);
   }
 
   /** Ranges of {@code data} with {@code shape} along {@code axis} (negative counts from the end). */
@@ -77,7 +70,7 @@ public final class PerChannelMinMax {
         maxs[c] = 0f;
       }
     }
-    return new PerChannelMinMax(ax, mins, maxs, nonFinite);
+    return new PerChannelMinMax(mins, maxs, nonFinite);
   }
 
   /** The same extremes and counts as the kernel scan (sums are not needed here). */
@@ -122,15 +115,6 @@ public final class PerChannelMinMax {
     return n;
   }
 
-  /** The axis, normalized to {@code [0, rank)}. */
-  public int axis() {
-    return axis;
-  }
-
-  public int channels() {
-    return mins.length;
-  }
-
   /** A copy of the per-channel finite minima. */
   public float[] mins() {
     return mins.clone();
@@ -139,15 +123,6 @@ public final class PerChannelMinMax {
   /** A copy of the per-channel finite maxima. */
   public float[] maxs() {
     return maxs.clone();
-  }
-
-  /** Per-channel {@code max(|min|, |max|)}. */
-  public float[] absMaxs() {
-    float[] a = new float[mins.length];
-    for (int c = 0; c < a.length; c++) {
-      a[c] = Math.max(Math.abs(mins[c]), Math.abs(maxs[c]));
-    }
-    return a;
   }
 
   /** Number of NaN and infinite values in the whole tensor. */

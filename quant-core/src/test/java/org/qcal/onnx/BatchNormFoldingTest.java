@@ -11,6 +11,7 @@ import static org.qcal.onnx.GraphBuilder.values;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
@@ -50,8 +51,8 @@ class BatchNormFoldingTest {
    */
   private static GraphBuilder threeToFourChannels(long opset) {
     return new GraphBuilder().opset(opset)
-        .input("x", DataTypes.FLOAT, -1, 3, SIDE, SIDE)
-        .output("y", DataTypes.FLOAT, -1, 4, SIDE, SIDE)
+        .input("x", ElementType.FLOAT32, -1, 3, SIDE, SIDE)
+        .output("y", ElementType.FLOAT32, -1, 4, SIDE, SIDE)
         .floatInit("W", values(108, 1, 0.5f), 4, 3, 3, 3)
         .floatInit("s", scale(4), 4).floatInit("b", shift(4), 4)
         .floatInit("m", mean(4), 4).floatInit("v", variance(4), 4);
@@ -88,8 +89,8 @@ class BatchNormFoldingTest {
    */
   private static OnnxModel constantNodeConvBn() {
     GraphBuilder b = new GraphBuilder().opset(11)
-        .input("x", DataTypes.FLOAT, -1, 3, SIDE, SIDE)
-        .output("y", DataTypes.FLOAT, -1, 4, SIDE, SIDE)
+        .input("x", ElementType.FLOAT32, -1, 3, SIDE, SIDE)
+        .output("y", ElementType.FLOAT32, -1, 4, SIDE, SIDE)
         .node("Constant", "W_c", List.of(), List.of("W"),
             constantValue(values(108, 1, 0.5f), 4, 3, 3, 3))
         .node("Identity", "W_id", List.of("W"), List.of("W_view"))
@@ -109,8 +110,8 @@ class BatchNormFoldingTest {
   /** x [N,4,5,5] -> depthwise Conv (group 4, W [4,1,3,3], no bias) -> BatchNormalization -> y. */
   private static OnnxModel depthwiseConvBn() {
     return new GraphBuilder()
-        .input("x", DataTypes.FLOAT, -1, 4, SIDE, SIDE)
-        .output("y", DataTypes.FLOAT, -1, 4, SIDE, SIDE)
+        .input("x", ElementType.FLOAT32, -1, 4, SIDE, SIDE)
+        .output("y", ElementType.FLOAT32, -1, 4, SIDE, SIDE)
         .floatInit("W", values(36, 3, 0.8f), 4, 1, 3, 3)
         .floatInit("s", scale(4), 4).floatInit("b", shift(4), 4)
         .floatInit("m", mean(4), 4).floatInit("v", variance(4), 4)
@@ -250,7 +251,7 @@ class BatchNormFoldingTest {
   void aConvOutputThatIsAGraphOutputIsLeftAlone() {
     OnnxModel withOutput = OnnxModel.of("out.onnx", initializerConvBn().proto().toBuilder()
         .setGraph(initializerConvBn().graph().toBuilder().addOutput(
-            GraphBuilder.valueInfo("conv_out", DataTypes.FLOAT, -1, 4, SIDE, SIDE))).build());
+            GraphBuilder.valueInfo("conv_out", ElementType.FLOAT32, -1, 4, SIDE, SIDE))).build());
 
     assertEquals(0, BatchNormFolding.fold(withOutput).folded());
   }

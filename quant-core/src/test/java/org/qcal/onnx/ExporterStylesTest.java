@@ -9,6 +9,7 @@ import static org.qcal.onnx.GraphBuilder.values;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.quant.QuantParams;
@@ -28,8 +29,8 @@ class ExporterStylesTest {
    */
   private static OnnxModel constantNodeConv() {
     return new GraphBuilder().opset(11)
-        .input("x", DataTypes.FLOAT, -1, 1, 4, 4)
-        .output("y", DataTypes.FLOAT, -1, 2, 4, 4)
+        .input("x", ElementType.FLOAT32, -1, 1, 4, 4)
+        .output("y", ElementType.FLOAT32, -1, 2, 4, 4)
         .node("Constant", "W_c", List.of(), List.of("W"),
             constantValue(values(18, 7, 0.5f), 2, 1, 3, 3))
         .node("Constant", "B_c", List.of(), List.of("B"),
@@ -54,8 +55,8 @@ class ExporterStylesTest {
    */
   private static OnnxModel decomposedLayerNorm() {
     return new GraphBuilder().opset(14)
-        .input("x", DataTypes.FLOAT, -1, 4)
-        .output("y", DataTypes.FLOAT, -1, 4)
+        .input("x", ElementType.FLOAT32, -1, 4)
+        .output("y", ElementType.FLOAT32, -1, 4)
         .floatInit("W", values(16, 3, 0.8f), 4, 4)
         .floatInit("gamma", new float[] {1f, 0.5f, 2f, 1f}, 4)
         .floatInit("beta", new float[] {0f, 0.1f, -0.1f, 0.2f}, 4)

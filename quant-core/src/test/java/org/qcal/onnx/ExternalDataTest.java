@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.onnx.proto.Onnx.StringStringEntryProto;
@@ -26,7 +27,8 @@ class ExternalDataTest {
 
   /** x [1,3] @ w [3,2] -> y, with w stored outside the model file. */
   private static ModelProto modelWithExternalWeight(String location, Long offset, Long length) {
-    TensorProto.Builder w = TensorProto.newBuilder().setName("w").setDataType(DataTypes.FLOAT)
+    TensorProto.Builder w = TensorProto.newBuilder().setName("w")
+        .setDataType(ElementType.FLOAT32.code())
         .addDims(3).addDims(2).setDataLocation(TensorProto.DataLocation.EXTERNAL)
         .addExternalData(entry("location", location));
     if (offset != null) {
@@ -36,7 +38,7 @@ class ExternalDataTest {
       w.addExternalData(entry("length", length.toString()));
     }
     GraphBuilder g = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 3).output("y", DataTypes.FLOAT, 1, 2)
+        .input("x", ElementType.FLOAT32, 1, 3).output("y", ElementType.FLOAT32, 1, 2)
         .node("MatMul", "mm", List.of("x", "w"), List.of("y"));
     g.graph().addInitializer(w);
     return g.build();

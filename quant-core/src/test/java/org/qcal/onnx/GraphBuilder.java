@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
@@ -31,20 +32,20 @@ final class GraphBuilder {
   }
 
   /** A graph input; a dim of -1 is symbolic ("batch"). */
-  GraphBuilder input(String name, int elemType, long... dims) {
+  GraphBuilder input(String name, ElementType elemType, long... dims) {
     graph.addInput(valueInfo(name, elemType, dims));
     return this;
   }
 
-  GraphBuilder output(String name, int elemType, long... dims) {
+  GraphBuilder output(String name, ElementType elemType, long... dims) {
     graph.addOutput(valueInfo(name, elemType, dims));
     return this;
   }
 
   /** A graph output of {@code elemType} whose shape is left to the runtime. */
-  GraphBuilder output(String name, int elemType) {
+  GraphBuilder output(String name, ElementType elemType) {
     graph.addOutput(ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
-        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType))));
+        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(elemType.code()))));
     return this;
   }
 
@@ -55,7 +56,7 @@ final class GraphBuilder {
 
   GraphBuilder int64Init(String name, long[] values, long... dims) {
     TensorProto.Builder t = TensorProto.newBuilder().setName(name)
-        .setDataType(DataTypes.INT64);
+        .setDataType(ElementType.INT64.code());
     for (long d : dims) {
       t.addDims(d);
     }
@@ -117,7 +118,8 @@ final class GraphBuilder {
   static TensorProto floats(String name, float[] values, long... dims) {
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(values);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(DataTypes.FLOAT)
+    TensorProto.Builder t = TensorProto.newBuilder().setName(name)
+        .setDataType(ElementType.FLOAT32.code())
         .setRawData(com.google.protobuf.ByteString.copyFrom(b.array()));
     for (long d : dims) {
       t.addDims(d);
@@ -125,7 +127,7 @@ final class GraphBuilder {
     return t.build();
   }
 
-  static ValueInfoProto valueInfo(String name, int elemType, long... dims) {
+  static ValueInfoProto valueInfo(String name, ElementType elemType, long... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (long d : dims) {
       shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("batch")
@@ -133,7 +135,7 @@ final class GraphBuilder {
     }
     return ValueInfoProto.newBuilder().setName(name)
         .setType(TypeProto.newBuilder().setTensorType(
-            TypeProto.Tensor.newBuilder().setElemType(elemType).setShape(shape)))
+            TypeProto.Tensor.newBuilder().setElemType(elemType.code()).setShape(shape)))
         .build();
   }
 

@@ -1,5 +1,7 @@
 package org.qcal.onnx;
 
+import org.qcal.ElementType;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
@@ -25,7 +27,7 @@ class GraphEditTest {
 
   /** x -> Relu r0 -> a -> Relu r1 -> b. */
   private static GraphProto twoRelus() {
-    return new GraphBuilder().input("x", DataTypes.FLOAT, 2).output("b", DataTypes.FLOAT, 2)
+    return new GraphBuilder().input("x", ElementType.FLOAT32, 2).output("b", ElementType.FLOAT32, 2)
         .node("Relu", "r0", List.of("x"), List.of("a"))
         .node("Relu", "r1", List.of("a"), List.of("b"))
         .build().getGraph();
@@ -69,8 +71,8 @@ class GraphEditTest {
     // x -> MatMul(W) -> h -> MatMul(Transpose(V)) -> y -> Add(B) -> z, W and V also listed as
     // graph inputs (as IR < 4 models do). The export makes the MatMuls read Wq and Vq.
     GraphProto graph = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 2).input("W", DataTypes.FLOAT, 2, 2)
-        .input("V", DataTypes.FLOAT, 2, 2).output("z", DataTypes.FLOAT, 1, 2)
+        .input("x", ElementType.FLOAT32, 1, 2).input("W", ElementType.FLOAT32, 2, 2)
+        .input("V", ElementType.FLOAT32, 2, 2).output("z", ElementType.FLOAT32, 1, 2)
         .floatInit("W", new float[] {1, 2, 3, 4}, 2, 2)
         .floatInit("V", new float[] {5, 6, 7, 8}, 2, 2)
         .floatInit("B", new float[] {9, 10}, 2)

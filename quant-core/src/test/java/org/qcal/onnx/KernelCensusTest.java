@@ -67,7 +67,8 @@ class KernelCensusTest {
 
     long computeNodes = model.graph().getNodeList().stream()
         .filter(n -> n.getOpType().equals("Conv") || n.getOpType().equals("Gemm")).count();
-    assertEquals(computeNodes, census.int8NodeCount(), census.summary());
+    assertTrue(census.summary().startsWith(computeNodes + " of " + computeNodes
+        + " quantized nodes run int8 kernels"), census.summary());
     assertTrue(census.leftFloat().isEmpty(), census.summary());
   }
 }

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 
@@ -24,7 +25,7 @@ class OnnxModelTest {
 
   private static ModelProto reluModel(long opset) {
     return new GraphBuilder().opset(opset)
-        .input("x", DataTypes.FLOAT, -1, 4).output("y", DataTypes.FLOAT, -1, 4)
+        .input("x", ElementType.FLOAT32, -1, 4).output("y", ElementType.FLOAT32, -1, 4)
         .node("Relu", "relu", List.of("x"), List.of("y")).build();
   }
 
@@ -107,8 +108,8 @@ class OnnxModelTest {
   @Test
   void rejectsAnOpsetBelowTenWithANodeThatCannotBeConverted() throws IOException {
     ModelProto upsample = new GraphBuilder().opset(9).irVersion(4)
-        .input("x", DataTypes.FLOAT, 1, 1, 2, 2).input("scales", DataTypes.FLOAT, 4)
-        .output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, 1, 1, 2, 2).input("scales", ElementType.FLOAT32, 4)
+        .output("y", ElementType.FLOAT32)
         .node("Upsample", "up", List.of("x", "scales"), List.of("y")).build();
     QcalException e = loadFails("nine.onnx", upsample.toByteArray());
     assertTrue(e.getMessage().contains("uses ONNX opset 9, below the 10"

@@ -9,6 +9,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
@@ -28,8 +29,8 @@ class OnnxProtoTest {
   @Test
   void unknownFieldsAtEveryLevelSurviveReadWrite() throws Exception {
     ModelProto built = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 4)
-        .output("y", DataTypes.FLOAT, 1, 4)
+        .input("x", ElementType.FLOAT32, 1, 4)
+        .output("y", ElementType.FLOAT32, 1, 4)
         .node("Relu", "relu", List.of("x"), List.of("y"))
         .floatInit("w", new float[] {1, 2}, 2)
         .build();
@@ -61,7 +62,7 @@ class OnnxProtoTest {
   @Test
   void unknownFieldsSurviveLoadingThroughOnnxModel() {
     ModelProto built = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 4).output("y", DataTypes.FLOAT, 1, 4)
+        .input("x", ElementType.FLOAT32, 1, 4).output("y", ElementType.FLOAT32, 1, 4)
         .node("Relu", "relu", List.of("x"), List.of("y")).build()
         .toBuilder().setUnknownFields(unknown(1000, "kept")).build();
     byte[] bytes = built.toByteArray();

@@ -9,6 +9,7 @@ import static org.qcal.onnx.GraphBuilder.intsAttr;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
@@ -32,9 +33,9 @@ class OpsetConversionsTest {
   private static ModelProto model(long opset, long[] shape, List<String> outputs,
       NodeProto... nodes) {
     GraphBuilder g = new GraphBuilder().opset(opset).irVersion(opset < 9 ? 3 : 5)
-        .input("x", DataTypes.FLOAT, shape);
+        .input("x", ElementType.FLOAT32, shape);
     for (String out : outputs) {
-      g.output(out, out.equals("indices") ? DataTypes.INT64 : DataTypes.FLOAT);
+      g.output(out, out.equals("indices") ? ElementType.INT64 : ElementType.FLOAT32);
     }
     for (NodeProto n : nodes) {
       g.graph().addNode(n);
@@ -223,7 +224,7 @@ class OpsetConversionsTest {
     for (long opset : new long[] {10, 12}) {
       ModelProto m = model(opset, new long[] {1, 3}, List.of("y", "m"),
           node("Dropout", List.of("x"), List.of("y", "mask")),
-          node("Cast", List.of("mask"), List.of("m"), intAttr("to", DataTypes.FLOAT)));
+          node("Cast", List.of("mask"), List.of("m"), intAttr("to", ElementType.FLOAT32.code())));
       float[] mask = OrtSupport.run(m.toByteArray(), "x", new float[] {1, 2, 3}, 1, 3)
           .floats("m");
       float expected = opset < 12 ? 0f : 1f;
@@ -265,7 +266,7 @@ class OpsetConversionsTest {
   void resize11WithSizesLosesItsEmptyScales() {
     long[] shape = {1, 2, 4, 4};
     GraphBuilder g = new GraphBuilder().opset(11).irVersion(6)
-        .input("x", DataTypes.FLOAT, shape).output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, shape).output("y", ElementType.FLOAT32)
         .floatInit("roi", new float[0], 0).floatInit("scales", new float[0], 0)
         .int64Init("sizes", new long[] {1, 2, 7, 3}, 4);
     g.graph().addNode(node("Resize", List.of("x", "roi", "scales", "sizes"), List.of("y"),
@@ -273,7 +274,7 @@ class OpsetConversionsTest {
     ModelProto up = agree("Resize-11 sizes, linear, pytorch_half_pixel", g.build(), shape);
     assertEquals(List.of("x", "roi", "", "sizes"), up.getGraph().getNode(0).getInputList());
     GraphBuilder scaled = new GraphBuilder().opset(11).irVersion(6)
-        .input("x", DataTypes.FLOAT, shape).output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, shape).output("y", ElementType.FLOAT32)
         .floatInit("roi", new float[0], 0).floatInit("scales", new float[] {1, 1, 1.5f, 2}, 4);
     scaled.graph().addNode(node("Resize", List.of("x", "roi", "scales"), List.of("y"),
         string("mode", "nearest"), string("coordinate_transformation_mode", "half_pixel")));
@@ -286,9 +287,9 @@ class OpsetConversionsTest {
     long[] shape = {2, 3, 2, 2};
     // IR version 3, as torch writes at opset 7: initializers are graph inputs too.
     GraphBuilder g = new GraphBuilder().opset(7).irVersion(3)
-        .input("x", DataTypes.FLOAT, shape).output("y", DataTypes.FLOAT)
-        .input("scale", DataTypes.FLOAT, 3).input("bias", DataTypes.FLOAT, 3)
-        .input("mean", DataTypes.FLOAT, 3).input("var", DataTypes.FLOAT, 3)
+        .input("x", ElementType.FLOAT32, shape).output("y", ElementType.FLOAT32)
+        .input("scale", ElementType.FLOAT32, 3).input("bias", ElementType.FLOAT32, 3)
+        .input("mean", ElementType.FLOAT32, 3).input("var", ElementType.FLOAT32, 3)
         .floatInit("scale", new float[] {1f, 2f, 0.5f}, 3)
         .floatInit("bias", new float[] {0f, -1f, 1f}, 3)
         .floatInit("mean", new float[] {0.5f, 0f, -0.2f}, 3)
@@ -310,13 +311,13 @@ class OpsetConversionsTest {
     agree("Max-6 at opset 7", model(7, image, node("Softplus", List.of("x"), List.of("s")),
         node("Max", List.of("x", "s"), List.of("y"))), image);
     GraphBuilder g = new GraphBuilder().opset(9).irVersion(4)
-        .input("x", DataTypes.FLOAT, image).output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, image).output("y", ElementType.FLOAT32)
         .floatInit("w", GraphBuilder.values(2 * 2 * 3 * 3, 3, 1f), 2, 2, 3, 3);
     g.graph().addNode(node("Conv", List.of("x", "w"), List.of("y"),
         string("auto_pad", "SAME_UPPER"), intsAttr("strides", 2, 2)));
     agree("Conv-1 SAME_UPPER stride 2 at opset 9", g.build(), image);
     GraphBuilder gather = new GraphBuilder().opset(9).irVersion(4)
-        .input("x", DataTypes.FLOAT, image).output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, image).output("y", ElementType.FLOAT32)
         .int64Init("i", new long[] {-1, 0}, 2);
     gather.graph().addNode(node("Gather", List.of("x", "i"), List.of("y"), intAttr("axis", 2)));
     agree("Gather-1 negative index at opset 9", gather.build(), image);
@@ -331,7 +332,7 @@ class OpsetConversionsTest {
         intAttr("axis", 1)), node("Squeeze", List.of("else_s"), List.of("else_y"),
         intsAttr("axes", 1)));
     GraphBuilder g = new GraphBuilder().opset(11).irVersion(6)
-        .input("x", DataTypes.FLOAT, shape).output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, shape).output("y", ElementType.FLOAT32)
         .floatInit("zero", new float[] {0f});
     g.graph().addNode(node("ReduceSum", List.of("x"), List.of("sum"), intAttr("keepdims", 0)));
     g.graph().addNode(node("Greater", List.of("sum", "zero"), List.of("positive")));
@@ -360,7 +361,7 @@ class OpsetConversionsTest {
       b.addNode(n);
     }
     String out = nodes[nodes.length - 1].getOutput(0);
-    return b.addOutput(GraphBuilder.valueInfo(out, DataTypes.FLOAT, 2, 3)).build();
+    return b.addOutput(GraphBuilder.valueInfo(out, ElementType.FLOAT32, 2, 3)).build();
   }
 
   @Test

@@ -10,6 +10,7 @@ import static org.qcal.onnx.GraphBuilder.intsAttr;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
@@ -19,7 +20,7 @@ import org.qcal.onnx.proto.Onnx.NodeProto;
 class OpsetUpgradeTest {
   private static ModelProto with(String op, long opset, AttributeProto... attributes) {
     return new GraphBuilder().opset(opset).irVersion(6)
-        .input("x", DataTypes.FLOAT, 1, 4, 2, 2).output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, 1, 4, 2, 2).output("y", ElementType.FLOAT32)
         .node(op, "n", List.of("x"), List.of("y"), attributes).build();
   }
 
@@ -53,8 +54,8 @@ class OpsetUpgradeTest {
   @Test
   void refusalsNameTheNodeItsOpAndTheOpset() {
     ModelProto model = new GraphBuilder().opset(9).irVersion(4)
-        .input("x", DataTypes.FLOAT, 1, 2, 3, 4).input("s", DataTypes.FLOAT, 4)
-        .output("y", DataTypes.FLOAT).output("z", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, 1, 2, 3, 4).input("s", ElementType.FLOAT32, 4)
+        .output("y", ElementType.FLOAT32).output("z", ElementType.FLOAT32)
         .node("Upsample", "up", List.of("x", "s"), List.of("y"))
         .node("Scatter", "", List.of("x", "x", "x"), List.of("z"))
         .build();
@@ -75,8 +76,8 @@ class OpsetUpgradeTest {
         Attributes.ofString("auto_pad", "SAME_UPPER")),
         "no conversion of MaxPool with auto_pad SAME_UPPER below opset 12");
     assertRefused(new GraphBuilder().opset(10).irVersion(5)
-        .input("x", DataTypes.FLOAT, 2, 3).output("y", DataTypes.FLOAT)
-        .output("m", DataTypes.BOOL)
+        .input("x", ElementType.FLOAT32, 2, 3).output("y", ElementType.FLOAT32)
+        .output("m", ElementType.BOOL)
         .node("Dropout", "drop", List.of("x"), List.of("y", "m")).build(),
         "its mask 'm' is read, and the inference mask changed at opset 12");
     assertRefused(scaledResize(10, "nearest", "asymmetric"),
@@ -89,7 +90,7 @@ class OpsetUpgradeTest {
 
   private static ModelProto scaledResize(long opset, String mode, String transform) {
     GraphBuilder g = new GraphBuilder().opset(opset).irVersion(6)
-        .input("x", DataTypes.FLOAT, 1, 1, 4, 4).output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, 1, 1, 4, 4).output("y", ElementType.FLOAT32)
         .floatInit("scales", new float[] {1, 1, 2, 0.5f}, 4);
     List<String> in = opset < 11 ? List.of("x", "scales") : List.of("x", "", "scales");
     return g.node("Resize", "resize", in, List.of("y"), Attributes.ofString("mode", mode),
@@ -105,7 +106,7 @@ class OpsetUpgradeTest {
   @Test
   void nodeIndexPointsAtTheNodeThatTookEachOriginalsPlace() {
     ModelProto model = new GraphBuilder().opset(11).irVersion(6)
-        .input("x", DataTypes.FLOAT, 1, 4, 2, 2).output("y", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, 1, 4, 2, 2).output("y", ElementType.FLOAT32)
         .node("Softmax", "softmax", List.of("x"), List.of("p"), intAttr("axis", 1))
         .node("Relu", "relu", List.of("p"), List.of("y")).build();
     OpsetUpgrade.Result up = upgrade(model);
@@ -119,8 +120,8 @@ class OpsetUpgradeTest {
   @Test
   void newNamesAvoidEveryNameOfTheModel() {
     ModelProto model = new GraphBuilder().opset(11).irVersion(6)
-        .input("x", DataTypes.FLOAT, 1, 4).output("y", DataTypes.FLOAT)
-        .output("y_axes", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, 1, 4).output("y", ElementType.FLOAT32)
+        .output("y_axes", ElementType.FLOAT32)
         .node("Relu", "r", List.of("x"), List.of("y_axes"))
         .node("Unsqueeze", "u", List.of("x"), List.of("y"), intsAttr("axes", 0)).build();
     NodeProto u = upgrade(model).model().getGraph().getNode(1);

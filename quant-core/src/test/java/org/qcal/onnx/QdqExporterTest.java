@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
@@ -30,7 +31,7 @@ class QdqExporterTest {
    */
   private static OnnxModel gemm(long opset) {
     return new GraphBuilder().opset(opset)
-        .input("x", DataTypes.FLOAT, 1, 2).output("y", DataTypes.FLOAT, 1, 2)
+        .input("x", ElementType.FLOAT32, 1, 2).output("y", ElementType.FLOAT32, 1, 2)
         .floatInit("W", new float[] {1.27f, -0.6f, 0.3f, 0.254f}, 2, 2)
         .floatInit("b", new float[] {0.1f, -0.05f}, 2)
         .node("Gemm", "gemm", List.of("x", "W", "b"), List.of("y"), intAttr("transB", 1))
@@ -98,12 +99,12 @@ class QdqExporterTest {
     GraphProto g = q.model().graph();
 
     TensorProto w = init(g, "W_quantized");
-    assertEquals(DataTypes.INT8, w.getDataType());
+    assertEquals(ElementType.INT8.code(), w.getDataType());
     assertEquals(List.of(2L, 2L), w.getDimsList());
     assertArrayEquals(new byte[] {127, -60, 127, 108}, raw(w));
     assertArrayEquals(new float[] {1.27f / 127, 0.3f / 127}, floats(init(g, "W_scale")), 1e-9f);
     TensorProto zp = init(g, "W_zero_point");
-    assertEquals(DataTypes.INT8, zp.getDataType());
+    assertEquals(ElementType.INT8.code(), zp.getDataType());
     assertArrayEquals(new byte[] {0, 0}, raw(zp));
     assertEquals(0, Attributes.getInt(producer(g, "W_dequantized"), "axis", -1));
     assertNull(init(g, "W"), "the float weight is gone");
@@ -115,7 +116,7 @@ class QdqExporterTest {
     GraphProto g = exportGemm(13).model().graph();
 
     TensorProto b = init(g, "b_quantized");
-    assertEquals(DataTypes.INT32, b.getDataType());
+    assertEquals(ElementType.INT32.code(), b.getDataType());
     // 0.1 / (0.02 * 0.01) = 500; -0.05 / (0.02 * 0.3 / 127) = -1058.3
     assertArrayEquals(new int[] {500, -1058}, int32s(b));
     assertArrayEquals(new float[] {0.02f * 0.01f, 0.02f * 0.3f / 127},
@@ -132,7 +133,7 @@ class QdqExporterTest {
     assertEquals(List.of(), scale.getDimsList());
     assertArrayEquals(new float[] {0.02f}, floats(scale));
     TensorProto zp = init(g, "x_zero_point");
-    assertEquals(DataTypes.UINT8, zp.getDataType());
+    assertEquals(ElementType.UINT8.code(), zp.getDataType());
     assertArrayEquals(new byte[] {(byte) 128}, raw(zp));
     assertArrayEquals(new byte[] {100}, raw(init(g, "y_zero_point")));
   }
@@ -181,7 +182,7 @@ class QdqExporterTest {
   /** x -> Gemm(W) -> y at opset 11, for a node reading y to produce the output p. */
   private static GraphBuilder gemmAtOpset11() {
     return new GraphBuilder().opset(11)
-        .input("x", DataTypes.FLOAT, 1, 2).output("p", DataTypes.FLOAT, 1, 2)
+        .input("x", ElementType.FLOAT32, 1, 2).output("p", ElementType.FLOAT32, 1, 2)
         .floatInit("W", new float[] {1.27f, -0.6f, 0.3f, 0.254f}, 2, 2)
         .node("Gemm", "gemm", List.of("x", "W"), List.of("y"), intAttr("transB", 1));
   }
@@ -207,7 +208,7 @@ class QdqExporterTest {
   @Test
   void aSoftmaxFlattenedByTheUpgradeIsStillFusedByOnnxRuntime() {
     OnnxModel model = new GraphBuilder().opset(11)
-        .input("x", DataTypes.FLOAT, 1, 4, 2, 2).output("p", DataTypes.FLOAT)
+        .input("x", ElementType.FLOAT32, 1, 4, 2, 2).output("p", ElementType.FLOAT32)
         .floatInit("W", GraphBuilder.values(16, 5, 1f), 4, 4, 1, 1)
         .node("Conv", "conv", List.of("x", "W"), List.of("c"))
         .node("Softmax", "softmax", List.of("c"), List.of("p"), intAttr("axis", 1))
@@ -270,7 +271,7 @@ class QdqExporterTest {
     assertEquals("fcW", fc.getInput(1));
     assertEquals("fcB", fc.getInput(2));
     assertNotNull(init(g, "fcW"));
-    assertEquals(DataTypes.FLOAT, init(g, "fcW").getDataType());
+    assertEquals(ElementType.FLOAT32.code(), init(g, "fcW").getDataType());
     assertNotNull(init(g, "W_quantized"), "the Conv is still quantized");
   }
 
@@ -309,6 +310,17 @@ class QdqExporterTest {
   }
 
   @Test
+  void fourBitActivationsAreRefusedNamingTheWrittenTypes() {
+    OnnxModel model = gemm(21);
+    QuantParams narrow = QuantParams.of(0.1f, 0, QuantType.INT4);
+    QcalException e = assertThrows(QcalException.class, () -> QdqExporter.export(model,
+        GraphAnalyzer.analyze(model), Map.of("x", narrow, "y", narrow),
+        WeightQuantization.DEFAULT));
+    assertTrue(e.getMessage().endsWith("must be quantized to one of [uint8, int8, uint16, int16],"
+        + " got int4"), e.getMessage());
+  }
+
+  @Test
   void sixteenBitActivationsNeedOpset21() {
     OnnxModel model = gemm(13);
     QuantParams wide = QuantParams.of(0.001f, 0, QuantType.INT16);
@@ -320,7 +332,7 @@ class QdqExporterTest {
   /** x [2,3,4] @ W [4,5] + b -> Relu: a transformer-style projection on 3-D activations. */
   private static OnnxModel projection3d() {
     return new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 2, 3, 4).output("r", DataTypes.FLOAT, 2, 3, 5)
+        .input("x", ElementType.FLOAT32, 2, 3, 4).output("r", ElementType.FLOAT32, 2, 3, 5)
         .floatInit("W", GraphBuilder.values(20, 1, 1f), 4, 5)
         .floatInit("b", new float[] {-0.5f, 0f, 0.25f, 0.5f, 1.5f}, 5)
         .node("MatMul", "mm", List.of("x", "W"), List.of("h"))
@@ -345,7 +357,7 @@ class QdqExporterTest {
     assertEquals(2f / 255, b.scale(), 1e-9f);
     assertEquals(64, b.zeroPoint());
     TensorProto bq = init(g, "b_quantized");
-    assertEquals(DataTypes.UINT8, bq.getDataType());
+    assertEquals(ElementType.UINT8.code(), bq.getDataType());
     assertArrayEquals(new byte[] {0, 64, 96, (byte) 128, (byte) 255}, raw(bq));
     assertEquals("DequantizeLinear", producer(g, producer(g, "a").getInput(1)).getOpType());
   }
@@ -376,7 +388,7 @@ class QdqExporterTest {
   @Test
   void softmaxOutputsUseOnnxRuntimesFixedGrid() {
     OnnxModel model = new GraphBuilder().opset(13)
-        .input("x", DataTypes.FLOAT, 2, 4).output("p", DataTypes.FLOAT, 2, 4)
+        .input("x", ElementType.FLOAT32, 2, 4).output("p", ElementType.FLOAT32, 2, 4)
         .node("Softmax", "softmax", List.of("x"), List.of("p"), intAttr("axis", -1))
         .model("softmax.onnx");
     CalibrationPlan plan = GraphAnalyzer.analyze(model);

@@ -1,5 +1,7 @@
 package org.qcal.onnx;
 
+import org.qcal.ElementType;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -62,7 +64,7 @@ class QdqInserterTest {
   private static void assertParams(GraphProto g, NodeProto qdq, float scale, int zeroPoint) {
     assertArrayEquals(new float[] {scale}, floats(g, qdq.getInput(1)), qdq.getName());
     TensorProto zp = init(g, qdq.getInput(2));
-    assertEquals(DataTypes.UINT8, zp.getDataType());
+    assertEquals(ElementType.UINT8.code(), zp.getDataType());
     assertArrayEquals(new byte[] {(byte) zeroPoint}, zp.getRawData().toByteArray());
   }
 
@@ -106,8 +108,8 @@ class QdqInserterTest {
   @Test
   void aTensorWithTwoReadersGetsOnePairThatBothRead() {
     OnnxModel model = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 2)
-        .output("a", DataTypes.FLOAT, 1, 2).output("b", DataTypes.FLOAT, 1, 2)
+        .input("x", ElementType.FLOAT32, 1, 2)
+        .output("a", ElementType.FLOAT32, 1, 2).output("b", ElementType.FLOAT32, 1, 2)
         .floatInit("W1", new float[] {1f, 0f, 0f, 1f}, 2, 2)
         .floatInit("W2", new float[] {0f, 1f, 1f, 0f}, 2, 2)
         .node("MatMul", "mm1", List.of("x", "W1"), List.of("a"))
@@ -127,7 +129,7 @@ class QdqInserterTest {
     // channel 0 (2.54, -1): scale 0.02, q = (127, rint(-1 / 0.02) = -50);
     // channel 1 (0.127, 0.0254): scale 0.001, q = (127, rint(25.4) = 25).
     OnnxModel model = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 1, 1, 2).output("y", DataTypes.FLOAT, 1, 2, 1, 1)
+        .input("x", ElementType.FLOAT32, 1, 1, 1, 2).output("y", ElementType.FLOAT32, 1, 2, 1, 1)
         .floatInit("W", new float[] {2.54f, -1f, 0.127f, 0.0254f}, 2, 1, 1, 2)
         .node("Conv", "conv", List.of("x", "W"), List.of("y"))
         .model("conv.onnx");
@@ -138,7 +140,7 @@ class QdqInserterTest {
     assertEquals("DequantizeLinear", dq.getOpType());
     assertEquals(0, Attributes.getInt(dq, "axis", -1));
     TensorProto w = init(g, dq.getInput(0));
-    assertEquals(DataTypes.INT8, w.getDataType());
+    assertEquals(ElementType.INT8.code(), w.getDataType());
     assertEquals(List.of(2L, 1L, 1L, 2L), w.getDimsList());
     assertArrayEquals(new byte[] {127, -50, 127, 25}, w.getRawData().toByteArray());
     assertEquals(List.of(2L), init(g, dq.getInput(1)).getDimsList());
@@ -154,7 +156,7 @@ class QdqInserterTest {
     // q = (rint(31.75) = 32, 127); column 2 (-0.5, 0.3): scale 0.5 / 127, q = (-127,
     // rint(76.2) = 76). Row-major: 127, 32, -127, -60, 127, 76.
     OnnxModel model = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 2).output("y", DataTypes.FLOAT, 1, 3)
+        .input("x", ElementType.FLOAT32, 1, 2).output("y", ElementType.FLOAT32, 1, 3)
         .floatInit("W", new float[] {1.27f, 0.1f, -0.5f, -0.6f, 0.4f, 0.3f}, 2, 3)
         .node("MatMul", "mm", List.of("x", "W"), List.of("y"))
         .model("matmul.onnx");
@@ -172,7 +174,7 @@ class QdqInserterTest {
   @Test
   void aWeightReadByTwoNodesIsQuantizedOnceAndBothReadItsDq() {
     OnnxModel model = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 2).output("y", DataTypes.FLOAT, 1, 2)
+        .input("x", ElementType.FLOAT32, 1, 2).output("y", ElementType.FLOAT32, 1, 2)
         .floatInit("W", new float[] {1.27f, -0.6f, 0.3f, 0.254f}, 2, 2)
         .node("MatMul", "mm1", List.of("x", "W"), List.of("h"))
         .node("MatMul", "mm2", List.of("h", "W"), List.of("y"))
@@ -195,7 +197,7 @@ class QdqInserterTest {
     // The MatMul's output is called x_scale, so x's params cannot take that name: they become
     // x_1_scale and x_1_zero_point; x_scale's own are x_scale_scale and x_scale_zero_point.
     OnnxModel model = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, 1, 2).output("x_scale", DataTypes.FLOAT, 1, 2)
+        .input("x", ElementType.FLOAT32, 1, 2).output("x_scale", ElementType.FLOAT32, 1, 2)
         .floatInit("W", new float[] {1f, 0f, 0f, 1f}, 2, 2)
         .node("MatMul", "mm", List.of("x", "W"), List.of("x_scale"))
         .model("names.onnx");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.ValueInfoProto;
 import org.qcal.runtime.ModelOutputs;
@@ -32,7 +33,7 @@ class TapAugmenterTest {
 
     assertEquals(List.of("logits", "input", "relu_out"), outputNames(tap.model()));
     ValueInfoProto relu = tap.model().graph().getOutput(2);
-    assertEquals(DataTypes.FLOAT, relu.getType().getTensorType().getElemType());
+    assertEquals(ElementType.FLOAT32.code(), relu.getType().getTensorType().getElemType());
     assertFalse(relu.getType().getTensorType().hasShape());
     assertEquals(List.of("input", "relu_out", "logits"), List.copyOf(tap.tapOutputs().keySet()));
     assertEquals(List.of("logits"), tap.originalOutputs());
@@ -66,8 +67,8 @@ class TapAugmenterTest {
   @Test
   void rejectsAPlanOfAnotherModel() {
     CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
-    OnnxModel other = new GraphBuilder().input("x", DataTypes.FLOAT, 2)
-        .output("y", DataTypes.FLOAT, 2).node("Relu", "r", List.of("x"), List.of("y"))
+    OnnxModel other = new GraphBuilder().input("x", ElementType.FLOAT32, 2)
+        .output("y", ElementType.FLOAT32, 2).node("Relu", "r", List.of("x"), List.of("y"))
         .model("other.onnx");
     assertThrows(QcalException.class, () -> TapAugmenter.augment(other, plan));
   }

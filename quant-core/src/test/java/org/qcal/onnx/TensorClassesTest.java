@@ -6,6 +6,7 @@ import static org.qcal.onnx.GraphBuilder.intsAttr;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.onnx.TensorClasses.Kind;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
 import org.qcal.onnx.proto.Onnx.ModelProto;
@@ -29,8 +30,8 @@ class TensorClassesTest {
    */
   private static GraphBuilder shapeAndNorm() {
     return new GraphBuilder().opset(11)
-        .input("x", DataTypes.FLOAT, -1, 2, 3)
-        .output("y", DataTypes.FLOAT, -1, 6)
+        .input("x", ElementType.FLOAT32, -1, 2, 3)
+        .output("y", ElementType.FLOAT32, -1, 6)
         .floatInit("gamma", new float[] {1, 2, 3, 4, 5, 6}, 6)
         .int64Init("zero", new long[] {0})
         .int64Init("minus_one", new long[] {-1}, 1)
@@ -79,8 +80,8 @@ class TensorClassesTest {
     // ViT's class token: Expand(cls [1,1,2], shape built from Shape(x)) -> [N,1,2]. BERT's
     // position embedding is the same kind: a table gathered at positions sliced to the length.
     ModelProto proto = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, -1, 1, 2)
-        .output("tokens", DataTypes.FLOAT, -1, 2, 2)
+        .input("x", ElementType.FLOAT32, -1, 1, 2)
+        .output("tokens", ElementType.FLOAT32, -1, 2, 2)
         .floatInit("cls", new float[] {0.5f, -0.5f}, 1, 1, 2)
         .node("Shape", "shape", List.of("x"), List.of("x_shape"))
         .node("Expand", "expand", List.of("cls", "x_shape"), List.of("cls_n"))
@@ -97,9 +98,9 @@ class TensorClassesTest {
   @Test
   void initializersListedAsInputsAreConstantsAtAnyIrVersion() {
     GraphBuilder b = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, -1, 2)
-        .input("w", DataTypes.FLOAT, 2, 2)
-        .output("y", DataTypes.FLOAT, -1, 2)
+        .input("x", ElementType.FLOAT32, -1, 2)
+        .input("w", ElementType.FLOAT32, 2, 2)
+        .output("y", ElementType.FLOAT32, -1, 2)
         .floatInit("w", new float[] {1, 0, 0, 1}, 2, 2)
         .node("Transpose", "wt", List.of("w"), List.of("w_t"))
         .node("MatMul", "mm", List.of("x", "w_t"), List.of("y"));
@@ -114,8 +115,8 @@ class TensorClassesTest {
   @Test
   void randomOpsAreNeverConstant() {
     ModelProto proto = new GraphBuilder()
-        .input("x", DataTypes.FLOAT, -1, 2)
-        .output("y", DataTypes.FLOAT, -1, 2)
+        .input("x", ElementType.FLOAT32, -1, 2)
+        .output("y", ElementType.FLOAT32, -1, 2)
         .node("RandomNormal", "noise", List.of(), List.of("noise"), intsAttr("shape", 1, 2))
         .node("Add", "add", List.of("x", "noise"), List.of("y"))
         .build();

@@ -5,6 +5,7 @@ import static org.qcal.onnx.GraphBuilder.intsAttr;
 import static org.qcal.onnx.GraphBuilder.values;
 
 import java.util.List;
+import org.qcal.ElementType;
 
 /** Hand-built graphs shared by the analysis, tap and export tests. */
 final class TestGraphs {
@@ -17,8 +18,8 @@ final class TestGraphs {
    */
   static GraphBuilder convNet() {
     return new GraphBuilder()
-        .input("input", DataTypes.FLOAT, -1, 1, 4, 4)
-        .output("logits", DataTypes.FLOAT, -1, 3)
+        .input("input", ElementType.FLOAT32, -1, 1, 4, 4)
+        .output("logits", ElementType.FLOAT32, -1, 3)
         .floatInit("W", values(18, 1, 0.5f), 2, 1, 3, 3)
         .floatInit("B", new float[] {0.1f, -0.2f}, 2)
         .floatInit("fcW", values(24, 2, 0.4f), 3, 8)

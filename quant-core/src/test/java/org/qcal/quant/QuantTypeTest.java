@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.qcal.QcalException;
 
 class QuantTypeTest {
   private static final QuantRule FULL = QuantRule.ASYMMETRIC;
   private static final QuantRule SYM = QuantRule.SYMMETRIC;
-  private static final QuantRule REDUCED = QuantRule.ASYMMETRIC.withReduceRange();
+  private static final QuantRule REDUCED = QuantRule.of(false, true);
 
   private static void assertRange(QuantType t, QuantRule r, long qmin, long qmax) {
     assertEquals(qmin, t.qmin(r), t + " " + r + " qmin");
@@ -52,23 +53,24 @@ class QuantTypeTest {
 
   @Test
   void reduceRangeTakesPrecedenceOverSymmetric() {
-    assertRange(QuantType.INT8, SYM.withReduceRange(), -64, 64);
-    assertRange(QuantType.UINT8, SYM.withReduceRange(), 0, 127);
+    assertRange(QuantType.INT8, QuantRule.of(true, true), -64, 64);
+    assertRange(QuantType.UINT8, QuantRule.of(true, true), 0, 127);
   }
 
   @Test
-  void onnxTypeNumbersFollowOnnxProto() {
+  void elementTypesFollowOnnxProto() {
     // onnx.proto TensorProto.DataType: UINT8 = 2, INT8 = 3, UINT16 = 4, INT16 = 5, INT32 = 6,
     // UINT4 = 21, INT4 = 22.
-    assertEquals(3, QuantType.INT8.onnxType());
-    assertEquals(2, QuantType.UINT8.onnxType());
-    assertEquals(5, QuantType.INT16.onnxType());
-    assertEquals(4, QuantType.UINT16.onnxType());
-    assertEquals(22, QuantType.INT4.onnxType());
-    assertEquals(21, QuantType.UINT4.onnxType());
-    assertEquals(6, QuantType.INT32.onnxType());
+    assertEquals(3, QuantType.INT8.elementType().code());
+    assertEquals(2, QuantType.UINT8.elementType().code());
+    assertEquals(5, QuantType.INT16.elementType().code());
+    assertEquals(4, QuantType.UINT16.elementType().code());
+    assertEquals(22, QuantType.INT4.elementType().code());
+    assertEquals(21, QuantType.UINT4.elementType().code());
+    assertEquals(6, QuantType.INT32.elementType().code());
     for (QuantType t : QuantType.values()) {
-      assertEquals(t, QuantType.fromOnnxType(t.onnxType()));
+      assertEquals(t.toString(), t.elementType().toString());
+      assertEquals(t, QuantType.fromOnnxType(t.elementType().code()));
     }
   }
 
@@ -89,11 +91,18 @@ class QuantTypeTest {
     assertTrue(e.getMessage().endsWith("got int7"), e.getMessage());
     assertTrue(e.getMessage().contains("uint8"), e.getMessage());
     assertThrows(QcalException.class, () -> QuantType.parse(null));
+    e = assertThrows(QcalException.class, () -> QuantType.parse("int16",
+        List.of(QuantType.INT8, QuantType.UINT8), "--weight-type"));
+    assertEquals("--weight-type must be one of [int8, uint8], got int16", e.getMessage());
+    assertEquals(QuantType.UINT8,
+        QuantType.parse("UINT8", List.of(QuantType.INT8, QuantType.UINT8), "--weight-type"));
   }
 
   @Test
   void rejectsUnknownOnnxType() {
     QcalException e = assertThrows(QcalException.class, () -> QuantType.fromOnnxType(1));
-    assertTrue(e.getMessage().endsWith("got 1"), e.getMessage());
+    assertTrue(e.getMessage().endsWith("got float32"), e.getMessage());
+    e = assertThrows(QcalException.class, () -> QuantType.fromOnnxType(99));
+    assertTrue(e.getMessage().endsWith("got type 99"), e.getMessage());
   }
 }

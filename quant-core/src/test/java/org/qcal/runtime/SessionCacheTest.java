@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 class SessionCacheTest {
@@ -110,10 +111,10 @@ class SessionCacheTest {
   void signatureDescribesInputsAndOutputs() {
     ModelSignature sig = SessionCache.signature(TestModels.tiny("embedding.onnx"),
         RuntimeOptions.DEFAULTS);
-    assertEquals(List.of("ids"), sig.inputNames());
+    assertEquals(List.of("ids"), sig.inputs().stream().map(TensorSpec::name).toList());
     assertEquals(ElementType.INT64, sig.input("ids").type());
     assertArrayEquals(new long[] {-1, -1}, sig.input("ids").shape());
-    assertEquals(List.of("emb", "next_ids"), sig.outputNames());
+    assertEquals(List.of("emb", "next_ids"), sig.outputs().stream().map(TensorSpec::name).toList());
     assertEquals(ElementType.FLOAT32, sig.output("emb").type());
     assertArrayEquals(new long[] {-1, -1, 2}, sig.output("emb").shape());
   }

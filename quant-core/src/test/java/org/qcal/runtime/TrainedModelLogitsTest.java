@@ -29,8 +29,8 @@ class TrainedModelLogitsTest {
     long[] shape = shape(expected.getAsJsonArray("input_shape"));
     JsonArray rows = expected.getAsJsonArray("logits");
     try (ModelRunner runner = ModelRunner.open(model, RuntimeOptions.DEFAULTS)) {
-      String input = runner.signature().inputNames().get(0);
-      String output = runner.signature().outputNames().get(0);
+      String input = runner.signature().inputs().get(0).name();
+      String output = runner.signature().outputs().get(0).name();
       ModelOutputs out = runner.setFloats(input, pixels, shape).run();
       assertArrayEquals(new long[] {2, 10}, out.shape(output));
       float[] logits = out.floats(output);
@@ -55,8 +55,8 @@ class TrainedModelLogitsTest {
       System.arraycopy(two, (r % 2) * 784, batch, r * 784, 784);
     }
     try (ModelRunner runner = ModelRunner.open(model, RuntimeOptions.DEFAULTS)) {
-      String input = runner.signature().inputNames().get(0);
-      String output = runner.signature().outputNames().get(0);
+      String input = runner.signature().inputs().get(0).name();
+      String output = runner.signature().outputs().get(0).name();
       float[] reference = runner.setFloats(input, two, 2, 1, 28, 28).run().floats(output);
       long[] shape = runner.signature().input(input).shapeForBatch(64);
       float[] logits = runner.setFloats(input, batch, shape).run().floats(output);

@@ -43,9 +43,6 @@ public final class Defaults {
   public static final double MAX_DROP = number("max-drop");
   public static final double MIN_SQNR_DB = number("min-sqnr");
   public static final int MAX_FLOAT_TENSORS = integer("max-float-tensors");
-  /** The activation types calibration accepts. */
-  public static final List<QuantType> ACTIVATION_TYPES =
-      List.of(QuantType.UINT8, QuantType.INT8, QuantType.UINT16, QuantType.INT16);
 
   private Defaults() {}
 

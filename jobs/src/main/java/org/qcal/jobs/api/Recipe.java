@@ -10,6 +10,7 @@ import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.CalibrationOptions;
 import org.qcal.calib.Range;
 import org.qcal.onnx.NodeSelection;
+import org.qcal.onnx.QdqExporter;
 import org.qcal.onnx.WeightQuantization;
 import org.qcal.quant.QuantParams;
 import org.qcal.quant.QuantRule;
@@ -55,12 +56,14 @@ public record Recipe(
     if (!(percentile > 0 && percentile <= 100)) {
       throw new BadArgument("percentile", "must be in (0, 100], got " + percentile);
     }
-    if (!Defaults.ACTIVATION_TYPES.contains(activationType)) {
-      throw new BadArgument("activationType", "must be one of " + Defaults.ACTIVATION_TYPES
-          + ", got " + activationType);
+    // Only the types the exporter writes.
+    if (!QdqExporter.ACTIVATION_TYPES.contains(activationType)) {
+      throw new BadArgument("activationType", "must be one of "
+          + QdqExporter.ACTIVATION_TYPES + ", got " + activationType);
     }
-    if (weightType == null) {
-      throw new BadArgument("weightType", "is needed");
+    if (!WeightQuantization.TYPES.contains(weightType)) {
+      throw new BadArgument("weightType", "must be one of " + WeightQuantization.TYPES
+          + ", got " + weightType);
     }
     floatNodes = sorted(floatNodes);
     floatOpTypes = sorted(floatOpTypes);

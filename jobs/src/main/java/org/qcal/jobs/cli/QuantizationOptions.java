@@ -1,6 +1,7 @@
 package org.qcal.jobs.cli;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
@@ -10,6 +11,9 @@ import org.qcal.quant.QuantType;
 
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.ExportChoice;
+import org.qcal.onnx.QdqExporter;
+import org.qcal.onnx.WeightQuantization;
+import org.qcal.quant.QuantType;
 
 import picocli.CommandLine.Option;
 
@@ -30,11 +34,13 @@ public final class QuantizationOptions {
   int bins;
 
   @Option(names = "--activation-type", paramLabel = "TYPE",
-      description = "Activation type: uint8, int8, uint16, int16 (default: ${DEFAULT-VALUE}).")
+      completionCandidates = ActivationTypes.class,
+      description = "Activation type: ${COMPLETION-CANDIDATES}; 16 bits needs a model of ONNX"
+          + " opset 21 or more (default: ${DEFAULT-VALUE}).")
   String activationType;
 
-  @Option(names = "--weight-type", paramLabel = "TYPE",
-      description = "Weight type: int8, uint8, int16, uint16, int4, uint4 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--weight-type", paramLabel = "TYPE", completionCandidates = WeightTypes.class,
+      description = "Weight type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
   String weightType;
 
   @Option(names = "--symmetric-activations", arity = "0..1", fallbackValue = "true",
@@ -84,9 +90,11 @@ public final class QuantizationOptions {
         .choose(ExportChoice.parse(choose, chooseRows))
         .recipe(Recipe.builder()
             .percentile(percentile)
-            .activationType(parse("--activation-type", () -> QuantType.parse(activationType)))
+            // Only the types the exporter writes: refused here, before any pass.
+            .activationType(QuantType.parse(activationType, QdqExporter.ACTIVATION_TYPES,
+                "--activation-type"))
             .symmetricActivations(symmetricActivations)
-            .weightType(parse("--weight-type", () -> QuantType.parse(weightType)))
+            .weightType(QuantType.parse(weightType, WeightQuantization.TYPES, "--weight-type"))
             .perChannel(perChannel)
             .floatNodes(CalibrateCommand.split(excludeNodes))
             .floatOpTypes(CalibrateCommand.split(excludeOpTypes))
@@ -100,5 +108,25 @@ public final class QuantizationOptions {
     } catch (QcalException e) {
       throw new QcalException(option + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The names {@code --activation-type} accepts, for its description. */
+  static final class ActivationTypes implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return names(QdqExporter.ACTIVATION_TYPES);
+    }
+  }
+
+  /** The names {@code --weight-type} accepts, for its description. */
+  static final class WeightTypes implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return names(WeightQuantization.TYPES);
+    }
+  }
+
+  private static Iterator<String> names(List<QuantType> types) {
+    return types.stream().map(QuantType::toString).iterator();
   }
 }

@@ -1,6 +1,7 @@
 package org.qcal.jobs.data;
 
 import java.io.Serializable;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**

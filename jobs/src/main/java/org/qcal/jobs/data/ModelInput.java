@@ -3,10 +3,12 @@ package org.qcal.jobs.data;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Objects;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
- * One input of the model as the data layer needs it: its name, element type and shape. A dim
+ * One input of the model as the data layer needs it: its name, element type ({@link
+ * ElementType#FLOAT32} or {@link ElementType#INT64}, the types qcal feeds) and shape. A dim
  * {@code <= 0} is dynamic (ONNX symbolic or unknown dims) and stored as {@code -1}. The first dim
  * is the batch dim.
  */
@@ -24,6 +26,10 @@ public final class ModelInput implements Serializable {
     if (name == null || elementType == null || shape == null) {
       throw new QcalException("model input needs a name, an element type and a shape, got "
           + name + ", " + elementType + ", " + Arrays.toString(shape));
+    }
+    if (elementType != ElementType.FLOAT32 && elementType != ElementType.INT64) {
+      throw new QcalException("model input '" + name + "' is " + elementType
+          + "; qcal feeds float32 and int64 inputs");
     }
     this.name = name;
     this.elementType = elementType;

@@ -2,7 +2,6 @@ package org.qcal.jobs.data;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.qcal.QcalException;
 import java.util.Map;
 import org.qcal.runtime.ModelSignature;
 import org.qcal.runtime.TensorSpec;
@@ -14,7 +13,7 @@ public final class ModelInputs {
   public static List<ModelInput> of(ModelSignature signature) {
     List<ModelInput> inputs = new ArrayList<>();
     for (TensorSpec spec : signature.inputs()) {
-      inputs.add(new ModelInput(spec.name(), elementType(spec), spec.shape()));
+      inputs.add(new ModelInput(spec.name(), spec.type(), spec.shape()));
     }
     return inputs;
   }
@@ -33,14 +32,5 @@ public final class ModelInputs {
       }
     }
     return first.sampleShape();
-  }
-
-  private static ElementType elementType(TensorSpec spec) {
-    return switch (spec.type()) {
-      case FLOAT32 -> ElementType.FLOAT;
-      case INT64 -> ElementType.INT64;
-      default -> throw new QcalException("model input '" + spec.name() + "' is " + spec.type()
-          + "; qcal feeds float32 and int64 inputs");
-    };
   }
 }

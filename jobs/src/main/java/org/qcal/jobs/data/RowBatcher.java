@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**

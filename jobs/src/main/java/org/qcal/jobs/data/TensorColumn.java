@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.qcal.ElementType;
 
 /**
  * The kinds of column that hold a tensor per row, and how each decodes into a flat buffer.
@@ -119,7 +120,7 @@ public enum TensorColumn {
 
   /** Whether the column can feed an input of the given element type. */
   public boolean canFeed(ElementType type) {
-    return type == ElementType.FLOAT || integer;
+    return type == ElementType.FLOAT32 || integer;
   }
 
   public String typeName() {

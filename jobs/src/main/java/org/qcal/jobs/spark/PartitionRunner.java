@@ -10,7 +10,7 @@ import org.apache.spark.util.TaskCompletionListener;
 import org.qcal.jobs.data.BadRow;
 import org.qcal.jobs.data.Batch;
 import org.qcal.jobs.data.BatchPlan;
-import org.qcal.jobs.data.ElementType;
+import org.qcal.ElementType;
 import org.qcal.jobs.data.RowBatcher;
 import org.qcal.runtime.ModelOutputs;
 import org.qcal.runtime.ModelRunner;

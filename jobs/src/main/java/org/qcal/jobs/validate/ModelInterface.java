@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
-import org.qcal.onnx.DataTypes;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
@@ -23,7 +23,7 @@ import org.qcal.onnx.proto.Onnx.ValueInfoProto;
 public final class ModelInterface {
   private ModelInterface() {}
 
-  /** Input name -> "float [-1, 1, 28, 28]", graph inputs that are not initializers, in order. */
+  /** Input name -> "float32 [-1, 1, 28, 28]", graph inputs that are not initializers, in order. */
   public static Map<String, String> inputs(OnnxModel model) {
     GraphProto graph = model.graph();
     Set<String> initializers = new HashSet<>();
@@ -90,7 +90,7 @@ public final class ModelInterface {
       return "a non-tensor value";
     }
     TypeProto.Tensor tensor = type.getTensorType();
-    StringBuilder sb = new StringBuilder(DataTypes.name(tensor.getElemType()));
+    StringBuilder sb = new StringBuilder(ElementType.nameOf(tensor.getElemType()));
     if (!tensor.hasShape()) {
       return sb.append(" of any shape").toString();
     }

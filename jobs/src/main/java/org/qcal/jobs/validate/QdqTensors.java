@@ -7,7 +7,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.qcal.onnx.DataTypes;
+import org.qcal.ElementType;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
@@ -102,7 +102,7 @@ public final class QdqTensors {
   }
 
   private static float scalarFloat(TensorProto t) {
-    if (t.getDataType() != DataTypes.FLOAT) {
+    if (t.getDataType() != ElementType.FLOAT32.code()) {
       throw new IllegalArgumentException("scale is not float");
     }
     if (t.getFloatDataCount() == 1) {
@@ -115,21 +115,21 @@ public final class QdqTensors {
 
   private static int scalarInt(TensorProto t) {
     if (t.getInt32DataCount() == 1) {
-      return switch (t.getDataType()) {
-        case 2 -> t.getInt32Data(0) & 0xFF;
-        case 3 -> (byte) t.getInt32Data(0);
-        case 4 -> t.getInt32Data(0) & 0xFFFF;
-        case 5 -> (short) t.getInt32Data(0);
+      return switch (ElementType.of(t.getDataType())) {
+        case UINT8 -> t.getInt32Data(0) & 0xFF;
+        case INT8 -> (byte) t.getInt32Data(0);
+        case UINT16 -> t.getInt32Data(0) & 0xFFFF;
+        case INT16 -> (short) t.getInt32Data(0);
         default -> throw new IllegalArgumentException("zero point type " + t.getDataType());
       };
     }
     ByteBuffer b = t.getRawData().asReadOnlyByteBuffer()
         .order(ByteOrder.LITTLE_ENDIAN);
-    return switch (t.getDataType()) {
-      case 2 -> b.get() & 0xFF;
-      case 3 -> b.get();
-      case 4 -> b.getShort() & 0xFFFF;
-      case 5 -> b.getShort();
+    return switch (ElementType.of(t.getDataType())) {
+      case UINT8 -> b.get() & 0xFF;
+      case INT8 -> b.get();
+      case UINT16 -> b.getShort() & 0xFFFF;
+      case INT16 -> b.getShort();
       default -> throw new IllegalArgumentException("zero point type " + t.getDataType());
     };
   }

@@ -1,7 +1,7 @@
 package org.qcal.jobs.validate;
 
 import java.io.Serializable;
-import org.qcal.onnx.DataTypes;
+import org.qcal.ElementType;
 import org.qcal.quant.QuantParams;
 import org.qcal.quant.QuantType;
 
@@ -36,8 +36,8 @@ public record TensorTap(String output, boolean quantized, float scale, int zeroP
   /** The ONNX element type of the output. */
   int onnxType() {
     if (!quantized) {
-      return DataTypes.FLOAT;
+      return ElementType.FLOAT32.code();
     }
-    return unsigned ? QuantType.UINT8.onnxType() : QuantType.INT8.onnxType();
+    return unsigned ? ElementType.UINT8.code() : ElementType.INT8.code();
   }
 }

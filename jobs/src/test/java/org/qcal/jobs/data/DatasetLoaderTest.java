@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 class DatasetLoaderTest {
@@ -250,7 +251,7 @@ class DatasetLoaderTest {
   @Test
   void loadedDataBindsAndBatchesOnExecutors() {
     String source = npyFolder().toString();
-    ModelInput input = new ModelInput("x", ElementType.FLOAT, new long[] {-1, 2, 3});
+    ModelInput input = new ModelInput("x", ElementType.FLOAT32, new long[] {-1, 2, 3});
     Dataset<Row> df = loader().sampleShape(input.sampleShape()).load(source, null);
     List<InputBinding> bindings = InputBinder.bind(List.of(input), df.schema(), Map.of(), source);
     assertEquals(DatasetLoader.NPY_COLUMN, bindings.get(0).column());

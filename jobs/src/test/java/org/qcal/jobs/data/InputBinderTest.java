@@ -10,12 +10,13 @@ import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 class InputBinderTest {
   private static final String SRC = "data/x.parquet";
   private static final ModelInput INPUT =
-      new ModelInput("input", ElementType.FLOAT, new long[] {-1, 784});
+      new ModelInput("input", ElementType.FLOAT32, new long[] {-1, 784});
 
   private static StructType schema() {
     return new StructType()

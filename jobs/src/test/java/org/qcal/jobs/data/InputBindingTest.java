@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 class InputBindingTest {
@@ -17,7 +18,7 @@ class InputBindingTest {
 
   @Test
   void staticSampleShapeGivesElementsPerSample() {
-    InputBinding b = bind(ElementType.FLOAT, -1, 1, 28, 28);
+    InputBinding b = bind(ElementType.FLOAT32, -1, 1, 28, 28);
     assertArrayEquals(new long[] {1, 28, 28}, b.sampleShape());
     assertEquals(784, b.elementsPerSample()); // 1 * 28 * 28
     assertTrue(b.accepts(784));
@@ -28,12 +29,12 @@ class InputBindingTest {
 
   @Test
   void staticBatchOfOneMeansOneRowAtATime() {
-    assertEquals(1, bind(ElementType.FLOAT, 1, 3).maxBatchSize());
+    assertEquals(1, bind(ElementType.FLOAT32, 1, 3).maxBatchSize());
   }
 
   @Test
   void nonPositiveDimsAreDynamic() {
-    InputBinding b = bind(ElementType.FLOAT, 0, -7, 4);
+    InputBinding b = bind(ElementType.FLOAT32, 0, -7, 4);
     assertArrayEquals(new long[] {-1, -1, 4}, b.input().shape());
     assertTrue(b.hasDynamicSampleDim());
     assertEquals(-1, b.elementsPerSample());
@@ -41,7 +42,7 @@ class InputBindingTest {
 
   @Test
   void dynamicSampleDimIsTakenFromTheRowLength() {
-    InputBinding b = bind(ElementType.FLOAT, -1, -1, 4);
+    InputBinding b = bind(ElementType.FLOAT32, -1, -1, 4);
     assertTrue(b.accepts(12));
     assertArrayEquals(new long[] {3, 4}, b.sampleShapeFor(12)); // 12 / 4 = 3
     assertFalse(b.accepts(10)); // not a multiple of 4
@@ -52,7 +53,7 @@ class InputBindingTest {
 
   @Test
   void rejectsStaticBatchLargerThanOne() {
-    QcalException e = assertThrows(QcalException.class, () -> bind(ElementType.FLOAT, 8, 3));
+    QcalException e = assertThrows(QcalException.class, () -> bind(ElementType.FLOAT32, 8, 3));
     assertEquals("input 'in' [8,3] has a static batch dim of 8; qcal needs 1 or dynamic "
         + "(re-export the model with a dynamic batch axis)", e.getMessage());
   }
@@ -60,7 +61,7 @@ class InputBindingTest {
   @Test
   void rejectsTwoDynamicSampleDimsNamingTheInputShapeOption() {
     QcalException e = assertThrows(QcalException.class,
-        () -> bind(ElementType.FLOAT, -1, 3, -1, -1));
+        () -> bind(ElementType.FLOAT32, -1, 3, -1, -1));
     assertEquals("input 'in' [?,3,?,?] has dynamic dims 2 and 3; pass its sample shape with"
         + " --input-shape in=3,A,B or a column of each row's dims with --input-shape in=@COLUMN",
         e.getMessage());
@@ -68,7 +69,7 @@ class InputBindingTest {
 
   @Test
   void rejectsScalarInput() {
-    QcalException e = assertThrows(QcalException.class, () -> bind(ElementType.FLOAT));
+    QcalException e = assertThrows(QcalException.class, () -> bind(ElementType.FLOAT32));
     assertTrue(e.getMessage().contains("scalar"), e.getMessage());
   }
 
@@ -79,5 +80,13 @@ class InputBindingTest {
         TensorColumn.DOUBLE_ARRAY));
     assertEquals("column 'x' is array<double>; int64 input 'ids' [?,5] needs array<int> or "
         + "array<bigint>", e.getMessage());
+  }
+
+  @Test
+  void onlyFloat32AndInt64InputsAreFed() {
+    QcalException e = assertThrows(QcalException.class,
+        () -> new ModelInput("mask", ElementType.BOOL, new long[] {-1, 5}));
+    assertEquals("model input 'mask' is bool; qcal feeds float32 and int64 inputs",
+        e.getMessage());
   }
 }

@@ -19,6 +19,7 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -29,7 +30,7 @@ import org.qcal.QcalException;
  */
 class InputShapeBatchingTest {
   private static final ModelInput X =
-      new ModelInput("x", ElementType.FLOAT, new long[] {-1, 2, -1, -1});
+      new ModelInput("x", ElementType.FLOAT32, new long[] {-1, 2, -1, -1});
   private static final long[][] DIMS = {{2, 2, 3}, {2, 1, 3}, {2, 3, 2}, {2, 2, 3}};
   static SparkSession spark;
   static StructType schema;

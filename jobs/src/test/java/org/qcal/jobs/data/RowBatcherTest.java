@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.ElementType;
 import org.qcal.QcalException;
 
 /**
@@ -86,7 +87,7 @@ class RowBatcherTest {
   }
 
   private static ModelInput floats(long... shape) {
-    return new ModelInput("input", ElementType.FLOAT, shape);
+    return new ModelInput("input", ElementType.FLOAT32, shape);
   }
 
   private static BatchPlan plan(Dataset<Row> df, ModelInput input, String column, int batch,

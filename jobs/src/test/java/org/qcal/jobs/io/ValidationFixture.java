@@ -5,7 +5,7 @@ import java.util.Map;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.qcal.jobs.data.BatchPlan;
-import org.qcal.jobs.data.ElementType;
+import org.qcal.ElementType;
 import org.qcal.jobs.data.InputBinder;
 import org.qcal.jobs.data.ModelInput;
 import org.qcal.jobs.data.PassData;
@@ -76,7 +76,7 @@ final class ValidationFixture {
     StructType schema = new StructType()
         .add("pixels", DataTypes.createArrayType(DataTypes.FloatType))
         .add("label", DataTypes.IntegerType);
-    List<ModelInput> inputs = List.of(new ModelInput("x", ElementType.FLOAT, new long[] {-1, 2}));
+    List<ModelInput> inputs = List.of(new ModelInput("x", ElementType.FLOAT32, new long[] {-1, 2}));
     BatchPlan plan = new BatchPlan(InputBinder.bind(inputs, schema, Map.of("x", "pixels"), DATA),
         schema, 4, label, DATA);
     return new PassData(null, plan, DATA, "parquet", Map.of("x", "pixels"));
