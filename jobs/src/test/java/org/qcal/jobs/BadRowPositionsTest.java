@@ -1,7 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.cli.ExitCode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.cli.ExitCode;
 
 /**
  * A bad row is named by its data file and its row within that file, the same whatever the

@@ -1,12 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.ElementType;
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
-import org.qcal.jobs.io.LoadedInputModel;
-import org.qcal.jobs.tune.TuneJob;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,6 +24,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.ElementType;
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.cli.Main;
+import org.qcal.jobs.io.LoadedInputModel;
+import org.qcal.jobs.tune.TuneJob;
 import org.qcal.jobs.validate.CalibrationCandidates;
 import org.qcal.jobs.validate.Candidate;
 import org.qcal.onnx.OnnxModel;

@@ -1,9 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,6 +25,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.cli.Main;
 
 /**
  * {@code qcal calibrate} through {@link Main#run(PrintWriter, PrintWriter, String...)}: exit 0 and

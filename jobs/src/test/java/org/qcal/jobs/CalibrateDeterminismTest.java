@@ -1,11 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.CalibrationRun;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.calibrate.CalibrateJob;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.qcal.jobs.api.CalibrationRun;
 
 /**
  * docs/DESIGN.md: counts merge by addition, so the result is bit-identical whatever the partitioning,

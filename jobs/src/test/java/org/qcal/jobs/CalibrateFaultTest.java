@@ -1,12 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.CalibrationRun;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.spark.FaultInjection;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -24,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.api.CalibrationRun;
+import org.qcal.jobs.spark.FaultInjection;
 
 /**
  * docs/DESIGN.md: only task results count, so a retried task is never counted twice. With {@code

@@ -1,11 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.CalibrationRun;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.calibrate.CalibrateJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +23,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationRun;
+import org.qcal.jobs.calibrate.CalibrateJob;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;

@@ -1,9 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +15,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.cli.Main;
 
 /**
  * {@code --choose auto} (the default): every method's export is measured against FP32 on a hash

@@ -1,13 +1,12 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.cli.Main;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import org.qcal.jobs.cli.Main;
 import org.qcal.onnx.CorpusFolder;
 
 /**

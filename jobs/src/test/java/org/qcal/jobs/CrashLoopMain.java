@@ -1,10 +1,9 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.cli.Main;
 import org.qcal.runtime.OrtShutdown;
 
 /**

@@ -1,9 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -21,13 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.ElementType;
-import org.qcal.jobs.validate.Candidate;
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.cli.Main;
 import org.qcal.jobs.validate.CalibrationCandidates;
-import org.qcal.onnx.BatchNormFolding;
+import org.qcal.jobs.validate.Candidate;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
-import org.qcal.runtime.ModelDigest;
 
 /**
  * {@code --exclude-nodes} and {@code --exclude-op-types} keep nodes in float (as ONNX Runtime's

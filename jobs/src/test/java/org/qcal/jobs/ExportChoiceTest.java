@@ -1,7 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.ExportChoice;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.ExportChoice;
 
 class ExportChoiceTest {
   @Test

@@ -1,8 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.cli.Failures;
-import org.qcal.jobs.spark.TaskOutOfMemory;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,6 +9,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.junit.jupiter.api.Test;
 import org.qcal.QcalException;
+import org.qcal.jobs.cli.Failures;
+import org.qcal.jobs.spark.TaskOutOfMemory;
 
 /** Which failures are bad input (exit 2), I/O (exit 1, no "report it") or qcal's own bugs. */
 class FailuresTest {

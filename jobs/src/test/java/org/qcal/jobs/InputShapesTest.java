@@ -1,9 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.calibrate.CalibrateJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.QcalException;
+import org.qcal.jobs.api.CalibrateSettings;
 
 /**
  * Calibration of models whose input shape the data alone does not give: several dynamic dims

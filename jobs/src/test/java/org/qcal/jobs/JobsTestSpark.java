@@ -1,9 +1,8 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.spark.SparkSessions;
-
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.qcal.jobs.spark.SparkSessions;
 
 /**
  * The one local Spark session a jobs test class shares: two cores, no UI, loopback driver.

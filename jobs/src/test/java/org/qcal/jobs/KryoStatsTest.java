@@ -1,8 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.spark.PassPartial;
-import org.qcal.jobs.spark.SparkSessions;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -16,11 +13,13 @@ import org.apache.spark.serializer.KryoSerializer;
 import org.apache.spark.serializer.SerializerInstance;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.qcal.jobs.spark.PassPartial;
+import org.qcal.jobs.spark.SparkSessions;
 import org.qcal.stats.Histogram;
 import org.qcal.stats.HistogramGrid;
 import org.qcal.stats.TensorStats;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * What the passes return travels through Spark's own KryoSerializer, configured as in production

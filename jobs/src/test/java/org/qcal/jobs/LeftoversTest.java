@@ -1,7 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.cli.ExitCode;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.cli.ExitCode;
 
 /**
  * A run killed with SIGKILL while it holds its output folder leaves its lock and its hidden

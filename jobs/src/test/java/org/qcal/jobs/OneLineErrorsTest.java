@@ -1,8 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.spark.SparkSessions;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.spark.SparkSessions;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 
 /**

@@ -1,8 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.cli.ExitCode;
+import org.qcal.jobs.cli.Main;
 
 /**
  * Agreement with FP32 for outputs that are not [batch, classes]: per-step classes and dense

@@ -1,7 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.calibrate.CalibrateJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

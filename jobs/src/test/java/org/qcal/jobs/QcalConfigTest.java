@@ -1,12 +1,11 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.cli.QcalConfig;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.qcal.jobs.cli.QcalConfig;
 
 class QcalConfigTest {
   private static final Set<String> KEYS = Set.of("batch-size", "bins", "methods", "max-drop");

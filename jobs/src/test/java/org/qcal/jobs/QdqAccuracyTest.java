@@ -1,22 +1,18 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.api.CalibrationResult;
-import org.qcal.jobs.calibrate.CalibrateJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.calibrate.CalibrateJob;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.NodeProto;
 import org.qcal.runtime.GraphOptLevel;

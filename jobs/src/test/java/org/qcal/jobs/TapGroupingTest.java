@@ -1,12 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.CalibrationRun;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.calibrate.TapGroups;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -24,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.api.CalibrationRun;
+import org.qcal.jobs.calibrate.TapGroups;
 
 /**
  * Taps split into groups under a small {@code --tap-memory-mb}: x [?, 4096] -> a = Relu(x) ->

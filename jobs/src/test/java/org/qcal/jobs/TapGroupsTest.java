@@ -1,11 +1,10 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.calibrate.TapGroups;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
+import org.qcal.jobs.calibrate.TapGroups;
 
 /** The arithmetic of splitting taps under a memory budget. */
 class TapGroupsTest {

@@ -1,9 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.calibrate.CalibrateJob;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;

@@ -1,14 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.ValidationRun;
-
-import org.qcal.jobs.api.CalibrationRun;
-
-import org.qcal.jobs.api.ValidateSettings;
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.validate.ValidateJob;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,6 +19,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.CalibrationRun;
+import org.qcal.jobs.api.ValidateSettings;
+import org.qcal.jobs.api.ValidationRun;
+import org.qcal.jobs.cli.ExitCode;
 import org.qcal.jobs.validate.CandidateResult;
 import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.runtime.ModelDigest;

@@ -1,20 +1,5 @@
 package org.qcal.jobs;
 
-import org.qcal.jobs.api.QuantizedExport;
-import org.qcal.jobs.io.LoadedInputModel;
-
-import org.qcal.jobs.api.CalibrationRun;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.api.CalibrationResult;
-import org.qcal.jobs.api.TensorCalibration;
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.cli.Main;
-import org.qcal.jobs.validate.ValidateJob;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,10 +8,13 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.calib.CalibrationMethod;
-import org.qcal.jobs.validate.Candidate;
+import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.api.CalibrationRun;
+import org.qcal.jobs.api.QuantizedExport;
+import org.qcal.jobs.api.TensorCalibration;
+import org.qcal.jobs.io.LoadedInputModel;
+import org.qcal.jobs.validate.ValidateJob;
 import org.qcal.metrics.TopK;
-import org.qcal.onnx.GraphAnalyzer;
-import org.qcal.onnx.OnnxModel;
 import org.qcal.quant.QuantParams;
 import org.qcal.runtime.ModelOutputs;
 import org.qcal.runtime.ModelRunner;

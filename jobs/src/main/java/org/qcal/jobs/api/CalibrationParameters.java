@@ -1,6 +1,5 @@
 package org.qcal.jobs.api;
 
-
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;

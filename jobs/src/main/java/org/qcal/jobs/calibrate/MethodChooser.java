@@ -1,13 +1,5 @@
 package org.qcal.jobs.calibrate;
 
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
-import org.qcal.jobs.api.MethodComparison;
-import org.qcal.jobs.api.TensorCalibration;
-import org.qcal.jobs.data.ModelData;
-import org.qcal.jobs.io.LoadedInputModel;
-import org.qcal.jobs.validate.ValidateJob;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,17 +7,23 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationParameters;
+import org.qcal.jobs.api.MethodComparison;
+import org.qcal.jobs.api.QuantizedExport;
+import org.qcal.jobs.data.ModelData;
+import org.qcal.jobs.data.PassData;
 import org.qcal.jobs.data.PositionSample;
+import org.qcal.jobs.io.LoadedInputModel;
 import org.qcal.jobs.io.OutputLocation;
 import org.qcal.jobs.validate.Candidate;
 import org.qcal.jobs.validate.CandidateResult;
 import org.qcal.jobs.validate.Gate;
 import org.qcal.jobs.validate.PreparedValidation;
-import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.validate.ValidateJob;
 import org.qcal.jobs.validate.ValidationMetric;
 import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.jobs.validate.Validator;
-import org.qcal.jobs.api.QuantizedExport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

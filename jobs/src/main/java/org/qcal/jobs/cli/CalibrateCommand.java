@@ -1,17 +1,15 @@
 package org.qcal.jobs.cli;
 
-import org.qcal.jobs.api.CalibrationRun;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.spark.SparkSessions;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
+import org.qcal.jobs.api.CalibrateSettings;
+import org.qcal.jobs.api.CalibrationRun;
+import org.qcal.jobs.calibrate.CalibrateJob;
+import org.qcal.jobs.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code qcal calibrate}: statistics over a calibration set, parameters, QDQ export. */
 @Command(

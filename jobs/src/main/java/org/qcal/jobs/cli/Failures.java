@@ -1,10 +1,9 @@
 package org.qcal.jobs.cli;
 
-import org.qcal.jobs.spark.TaskOutOfMemory;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.qcal.QcalException;
+import org.qcal.jobs.spark.TaskOutOfMemory;
 
 /**
  * Classifies failures for the exit code. Bad input detected on an executor reaches the driver

@@ -2,7 +2,6 @@ package org.qcal.jobs.cli;
 
 import org.qcal.jobs.api.ValidateSettings;
 import org.qcal.jobs.validate.ValidationMetric;
-
 import picocli.CommandLine.Option;
 
 /** The labels and the accuracy budget; shared by validate and tune. */

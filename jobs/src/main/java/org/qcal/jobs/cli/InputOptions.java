@@ -1,12 +1,11 @@
 package org.qcal.jobs.cli;
 
-import org.qcal.jobs.api.RunBuilder;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.qcal.QcalException;
+import org.qcal.jobs.api.RunBuilder;
 import picocli.CommandLine.Option;
 
 /** The model, and how a dataset becomes its inputs; shared by calibrate, validate and tune. */

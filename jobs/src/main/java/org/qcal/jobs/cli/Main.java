@@ -1,16 +1,15 @@
 package org.qcal.jobs.cli;
 
-import org.qcal.jobs.spark.SparkSessions;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.qcal.QcalException;
-import picocli.CommandLine;
+import org.qcal.jobs.spark.SparkSessions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * The command line: {@code qcal <command> ...}, as run by {@code spark-submit --class

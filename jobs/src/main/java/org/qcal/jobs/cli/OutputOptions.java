@@ -1,8 +1,7 @@
 package org.qcal.jobs.cli;
 
-import org.qcal.jobs.api.RunBuilder;
-
 import java.util.List;
+import org.qcal.jobs.api.RunBuilder;
 import picocli.CommandLine.Option;
 
 /** Where a command writes, and its config file; shared by calibrate, validate and tune. */

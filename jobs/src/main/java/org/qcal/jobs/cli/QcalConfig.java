@@ -1,10 +1,6 @@
 package org.qcal.jobs.cli;
 
-import org.qcal.jobs.api.Defaults;
-
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -12,13 +8,13 @@ import java.nio.file.Path;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import org.qcal.QcalException;
-import picocli.CommandLine;
+import org.qcal.jobs.api.Defaults;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine;
 
 /**
  * Option defaults in three layers: the bundled {@code qcal.conf} (a copy of {@code conf/qcal.conf}),

@@ -6,15 +6,11 @@ import java.util.List;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.Recipe;
-import org.qcal.quant.QuantType;
-
-import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.ExportChoice;
+import org.qcal.jobs.api.Recipe;
 import org.qcal.onnx.QdqExporter;
 import org.qcal.onnx.WeightQuantization;
 import org.qcal.quant.QuantType;
-
 import picocli.CommandLine.Option;
 
 /** The options that say how to calibrate, shared by {@code calibrate} and {@code tune}. */

@@ -1,19 +1,13 @@
 package org.qcal.jobs.cli;
 
+import java.util.concurrent.Callable;
 import org.qcal.jobs.api.TuneRun;
-
-import org.qcal.jobs.api.CalibrateSettings;
-import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.TuneSettings;
-import org.qcal.jobs.api.ValidateSettings;
 import org.qcal.jobs.spark.SparkSessions;
 import org.qcal.jobs.tune.TuneJob;
-
-import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code qcal tune}: calibrate, validate every candidate, choose within the accuracy budget. */
 @Command(

@@ -1,22 +1,20 @@
 package org.qcal.jobs.cli;
 
-import org.qcal.jobs.api.ValidationRun;
-
-import org.qcal.jobs.api.ValidateSettings;
-import org.qcal.jobs.spark.SparkSessions;
-import org.qcal.jobs.validate.ValidateJob;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.qcal.jobs.api.ValidateSettings;
+import org.qcal.jobs.api.ValidationRun;
+import org.qcal.jobs.spark.SparkSessions;
 import org.qcal.jobs.validate.CandidateResult;
 import org.qcal.jobs.validate.Gate;
+import org.qcal.jobs.validate.ValidateJob;
 import org.qcal.jobs.validate.ValidationMetric;
 import org.qcal.jobs.validate.ValidationReport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code qcal validate}: FP32 against quantized candidates in one pass, with a gate. */
 @Command(

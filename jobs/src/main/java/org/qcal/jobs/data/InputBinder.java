@@ -1,7 +1,5 @@
 package org.qcal.jobs.data;
 
-import org.qcal.jobs.api.BadArgument;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,6 +9,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.qcal.QcalException;
+import org.qcal.jobs.api.BadArgument;
 
 /**
  * Decides which data column feeds each model input. In order of precedence:

@@ -1,11 +1,5 @@
 package org.qcal.jobs.io;
 
-import org.qcal.jobs.data.PassData;
-import org.qcal.jobs.validate.CandidateResult;
-import org.qcal.jobs.validate.Gate;
-import org.qcal.jobs.validate.ValidationMetric;
-import org.qcal.jobs.validate.ValidationReport;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -13,9 +7,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.validate.CandidateResult;
+import org.qcal.jobs.validate.Gate;
+import org.qcal.jobs.validate.ValidationMetric;
+import org.qcal.jobs.validate.ValidationReport;
 import org.qcal.metrics.ClassificationCounts;
-import org.qcal.metrics.OutputAgreement;
 import org.qcal.metrics.ErrorSums;
+import org.qcal.metrics.OutputAgreement;
 
 /**
  * {@code validation.json}, schema {@value #SCHEMA}:

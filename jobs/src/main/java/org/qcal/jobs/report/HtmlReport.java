@@ -1,12 +1,11 @@
 package org.qcal.jobs.report;
 
-import org.qcal.jobs.api.Recipe;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.qcal.jobs.api.CalibrationResult;
+import org.qcal.jobs.api.Recipe;
 import org.qcal.jobs.api.TensorCalibration;
 
 /**

@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
-import org.qcal.ElementType;
 import org.qcal.jobs.data.Batch;
 import org.qcal.jobs.data.BatchPlan;
 import org.qcal.jobs.data.RowBatcher;

@@ -1,9 +1,5 @@
 package org.qcal.jobs.spark;
 
-import org.qcal.jobs.validate.AgreementCount;
-import org.qcal.jobs.validate.TensorTap;
-import org.qcal.jobs.validate.ValidationMetric;
-
 import java.io.Serializable;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -16,6 +12,9 @@ import org.qcal.QcalException;
 import org.qcal.jobs.data.Batch;
 import org.qcal.jobs.data.BatchPlan;
 import org.qcal.jobs.data.RowBatcher;
+import org.qcal.jobs.validate.AgreementCount;
+import org.qcal.jobs.validate.TensorTap;
+import org.qcal.jobs.validate.ValidationMetric;
 import org.qcal.kernels.Kernels;
 import org.qcal.metrics.ClassificationCounts;
 import org.qcal.metrics.TopK;

@@ -7,8 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.qcal.metrics.ClassificationCounts;
-import org.qcal.metrics.OutputAgreement;
 import org.qcal.metrics.ErrorSums;
+import org.qcal.metrics.OutputAgreement;
 
 /**
  * One candidate's validation result, from the merged sums: classification counts (null when the

@@ -1,10 +1,8 @@
 package org.qcal.jobs.validate;
 
-import org.qcal.jobs.api.BadArgument;
-
 import java.io.Serializable;
 import org.qcal.Check;
-import org.qcal.QcalException;
+import org.qcal.jobs.api.BadArgument;
 
 /**
  * The accuracy gate: a candidate passes when its {@link #metric()} is within budget. For top1,

@@ -1,12 +1,5 @@
 package org.qcal.jobs.validate;
 
-import org.qcal.jobs.api.ValidateSettings;
-import org.qcal.jobs.data.ModelData;
-import org.qcal.jobs.io.LoadedInputModel;
-import org.qcal.jobs.io.OutputRun;
-import org.qcal.jobs.api.ValidationRun;
-import org.qcal.jobs.api.BadArgument;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -14,10 +7,14 @@ import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.qcal.QcalException;
-import org.qcal.jobs.io.AtomicOutputDir;
-import org.qcal.jobs.io.CalibrationFile;
+import org.qcal.jobs.api.BadArgument;
+import org.qcal.jobs.api.ValidateSettings;
+import org.qcal.jobs.api.ValidationRun;
+import org.qcal.jobs.data.ModelData;
 import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.io.CalibrationFile;
+import org.qcal.jobs.io.LoadedInputModel;
+import org.qcal.jobs.io.OutputRun;
 import org.qcal.jobs.io.ValidationJson;
 import org.qcal.runtime.GraphOptLevel;
 import org.qcal.runtime.RuntimeOptions;

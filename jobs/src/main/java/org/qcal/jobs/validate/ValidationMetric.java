@@ -1,9 +1,7 @@
 package org.qcal.jobs.validate;
 
-import org.qcal.jobs.api.BadArgument;
-
 import java.util.Locale;
-import org.qcal.QcalException;
+import org.qcal.jobs.api.BadArgument;
 
 /** What the accuracy gate compares: {@code --metric top1|top5|agreement|sqnr}. */
 public enum ValidationMetric {

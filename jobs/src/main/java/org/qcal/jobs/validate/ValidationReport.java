@@ -1,16 +1,15 @@
 package org.qcal.jobs.validate;
 
-import org.qcal.jobs.data.PassData;
-import org.qcal.jobs.spark.ValidationPartial;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.spark.ValidationPartial;
 import org.qcal.metrics.ClassificationCounts;
-import org.qcal.metrics.OutputAgreement;
 import org.qcal.metrics.ErrorSums;
+import org.qcal.metrics.OutputAgreement;
 
 /**
  * The result of a validation: the FP32 model's own counts, every candidate's metrics ranked by

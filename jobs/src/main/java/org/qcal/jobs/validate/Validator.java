@@ -1,12 +1,5 @@
 package org.qcal.jobs.validate;
 
-import org.qcal.jobs.api.BadArgument;
-
-import org.qcal.jobs.data.PassData;
-import org.qcal.jobs.spark.ModelRef;
-import org.qcal.jobs.spark.ValidationPartial;
-import org.qcal.jobs.spark.ValidationPass;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,6 +8,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.QcalException;
+import org.qcal.jobs.api.BadArgument;
+import org.qcal.jobs.data.PassData;
+import org.qcal.jobs.spark.ModelRef;
+import org.qcal.jobs.spark.ValidationPartial;
+import org.qcal.jobs.spark.ValidationPass;
 import org.qcal.runtime.ModelSource;
 import org.qcal.runtime.SessionCache;
 import org.qcal.runtime.TensorSpec;

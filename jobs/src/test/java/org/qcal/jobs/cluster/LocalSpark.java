@@ -1,22 +1,18 @@
 package org.qcal.jobs.cluster;
 
-import org.qcal.jobs.Cli;
-
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sequence;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.qcal.jobs.Cli;
 import org.qcal.jobs.cli.Main;
 import org.qcal.jobs.spark.SparkSessions;
 

@@ -1,17 +1,12 @@
 package org.qcal.jobs.hdfs;
 
-import org.qcal.jobs.Cli;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivilegedExceptionAction;
@@ -28,10 +23,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.qcal.jobs.Cli;
 import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
-import org.qcal.jobs.spark.SparkSessions;
 import org.qcal.jobs.cluster.CalibrationFiles;
+import org.qcal.jobs.spark.SparkSessions;
 
 /**
  * calibrate against HDFS: a MiniDFSCluster (one NameNode, one DataNode, permissions on) in this

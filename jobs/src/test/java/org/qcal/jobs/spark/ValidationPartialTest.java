@@ -16,8 +16,8 @@ import org.apache.spark.serializer.SerializerInstance;
 import org.junit.jupiter.api.Test;
 import org.qcal.QcalException;
 import org.qcal.jobs.data.BadRow;
-import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
+import scala.reflect.ClassTag;
 
 /**
  * The validation pass's partial in its documented byte layout: bytes -> partial -> bytes is the

@@ -1,7 +1,5 @@
 package org.qcal.jobs.validate;
 
-import org.qcal.onnx.QdqExporter;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
@@ -12,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.GraphAnalyzer;
 import org.qcal.onnx.OnnxModel;
+import org.qcal.onnx.QdqExporter;
 import org.qcal.onnx.WeightQuantization;
 import org.qcal.quant.QuantParams;
 import org.qcal.quant.QuantRule;
