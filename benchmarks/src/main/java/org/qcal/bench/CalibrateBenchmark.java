@@ -106,7 +106,6 @@ public final class CalibrateBenchmark {
         100 * p.kernelSeconds() / total);
   }
 
-
   /** (a): the original model, no taps, the same TapPass and tree reduction as calibrate. */
   private static double plainInference(SparkSession spark, String modelPath, String data)
       throws Exception {

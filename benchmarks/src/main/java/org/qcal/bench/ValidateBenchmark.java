@@ -144,7 +144,6 @@ public final class ValidateBenchmark {
         1e6 * t.candidateCpuSeconds() / rows, 1e6 * t.metricCpuSeconds() / rows);
   }
 
-
   /** Plain inference of {@code modelPath} over the data: one forward per batch, nothing else. */
   private static Run plain(SparkSession spark, String modelPath, String data)
       throws Exception {

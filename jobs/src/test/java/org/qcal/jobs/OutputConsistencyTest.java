@@ -207,7 +207,6 @@ class OutputConsistencyTest {
     return path;
   }
 
-
   private static void ok(Cli run) {
     assertEquals(ExitCode.OK, run.exitCode(), run.err());
   }

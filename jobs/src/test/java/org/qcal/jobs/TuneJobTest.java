@@ -34,7 +34,6 @@ class TuneJobTest {
     spark.stop();
   }
 
-
   @Test
   void tunedCnnLosesAtMostOnePointAndItsReportedTop1MatchesAPlainOrtRun() throws Exception {
     Path out = tmp.resolve("tuned");

@@ -57,7 +57,7 @@ public final class ScalarKernels implements TensorKernels {
   }
 
   /** Counts {@code x} into the NaN or infinity counters and says whether it was one of them. */
-  static boolean countedAsNonFinite(float x, RangeScan out) {
+  public static boolean countedAsNonFinite(float x, RangeScan out) {
     if (Float.isNaN(x)) {
       out.nanCount++;
     } else if (x == Float.POSITIVE_INFINITY) {

@@ -10,35 +10,32 @@ import org.qcal.QcalException;
  * raw bytes in native byte order.
  */
 public final class HostTensor {
-  private final String name;
-  private final ElementType type;
-  private final long[] shape;
+  /** Name, type and the concrete shape of this batch's output. */
+  private final TensorSpec spec;
   private final Object data;
 
   HostTensor(String name, ElementType type, long[] shape, Object data) {
-    this.name = name;
-    this.type = type;
-    this.shape = shape;
+    this.spec = new TensorSpec(name, type, shape);
     this.data = data;
   }
 
   public String name() {
-    return name;
+    return spec.name();
   }
 
   public ElementType type() {
-    return type;
+    return spec.type();
   }
 
   /** The concrete shape of this batch's output (a copy). */
   public long[] shape() {
-    return shape.clone();
+    return spec.shape();
   }
 
   /** Number of elements. */
   public int size() {
     long n = 1;
-    for (long d : shape) {
+    for (long d : spec.shape()) {
       n *= d;
     }
     return (int) n;
@@ -63,23 +60,23 @@ public final class HostTensor {
   /** The raw bytes (native order) of an output that is neither float32 nor int64. */
   public byte[] bytes() {
     if (!(data instanceof byte[] b)) {
-      throw new QcalException("output '" + name + "' is " + describe() + "; read it with "
-          + (type == ElementType.FLOAT32 ? "floats()" : "longs()"));
+      throw new QcalException("output '" + name() + "' is " + describe() + "; read it with "
+          + (type() == ElementType.FLOAT32 ? "floats()" : "longs()"));
     }
     return b;
   }
 
   private QcalException wrongType(ElementType wanted) {
-    return new QcalException("output '" + name + "' is " + describe() + ", not "
+    return new QcalException("output '" + name() + "' is " + describe() + ", not "
         + wanted);
   }
 
   private String describe() {
-    return type + " " + Arrays.toString(shape);
+    return type() + " " + Arrays.toString(spec.shape());
   }
 
   @Override
   public String toString() {
-    return name + " " + describe();
+    return name() + " " + describe();
   }
 }

@@ -5,6 +5,7 @@ import org.qcal.Check;
 import org.qcal.QcalException;
 import org.qcal.kernels.Kernels;
 import org.qcal.kernels.RangeScan;
+import org.qcal.kernels.ScalarKernels;
 import org.qcal.kernels.TensorKernels;
 
 /**
@@ -78,13 +79,7 @@ public final class PerChannelMinMax {
     out.reset();
     for (int i = off; i < off + len; i++) {
       float x = a[i];
-      if (Float.isNaN(x)) {
-        out.nanCount++;
-      } else if (x == Float.POSITIVE_INFINITY) {
-        out.posInfCount++;
-      } else if (x == Float.NEGATIVE_INFINITY) {
-        out.negInfCount++;
-      } else {
+      if (!ScalarKernels.countedAsNonFinite(x, out)) {
         out.min = Math.min(out.min, x);
         out.max = Math.max(out.max, x);
       }

@@ -57,7 +57,6 @@ import org.slf4j.LoggerFactory;
 public final class CalibrateJob {
   private static final Logger LOG = LoggerFactory.getLogger(CalibrateJob.class);
 
-
   private CalibrateJob() {}
 
   /**

@@ -2,7 +2,6 @@ package org.qcal.jobs.cli;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationRun;
 import org.qcal.jobs.calibrate.CalibrateJob;
@@ -21,37 +20,20 @@ import picocli.CommandLine;
       "parameters with every method and writes calibration.json, calibration.cache (TensorRT)",
       "and model.int8.onnx (QDQ) into the output folder, atomically."
     })
-public final class CalibrateCommand implements Callable<Integer> {
-
-  @CommandLine.Mixin
-  InputOptions input = new InputOptions();
-
-  @CommandLine.Mixin
-  OutputOptions output = new OutputOptions();
+public final class CalibrateCommand extends RunCommand {
 
   @Option(names = "--data", required = true, paramLabel = "PATH",
       description = "The calibration data: a file or folder (Parquet, ORC, JSON, images, .npy).")
   String data;
 
-
-
-
   @CommandLine.Mixin
   QuantizationOptions calibration = new QuantizationOptions();
 
-  @Option(names = "--limit", paramLabel = "ROWS",
-      description = "Use at most this many rows of the data (the first ones, in data order).")
-  Long limit;
-
-
-
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     CalibrateSettings.Builder b = CalibrateSettings.builder();
-    input.applyTo(b, data, limit);
+    input.applyTo(b, data, input.limit);
     output.applyTo(b);
     calibration.applyTo(b);
     CalibrationRun result = CalibrateJob.run(SparkSessions.getOrCreate("qcal calibrate"),

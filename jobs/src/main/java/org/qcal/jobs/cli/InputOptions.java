@@ -15,6 +15,11 @@ public final class InputOptions {
       description = "The FP32 ONNX model (local, hdfs://, s3a://).")
   String model;
 
+  @Option(names = "--limit", paramLabel = "ROWS",
+      description = "Use at most this many rows of the data (the first ones, in data order;"
+          + " with tune, of the calibration data).")
+  Long limit;
+
   @Option(names = "--format", paramLabel = "FORMAT",
       description = "parquet, orc, json, image or npy; default: from the path.")
   String format;

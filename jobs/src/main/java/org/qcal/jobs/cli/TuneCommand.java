@@ -1,6 +1,5 @@
 package org.qcal.jobs.cli;
 
-import java.util.concurrent.Callable;
 import org.qcal.jobs.api.TuneRun;
 import org.qcal.jobs.api.TuneSettings;
 import org.qcal.jobs.spark.SparkSessions;
@@ -21,15 +20,7 @@ import picocli.CommandLine;
       "are kept in float one step at a time. Exit code 3 when the final model misses the budget",
       "(outputs still written, marked failed)."
     })
-public final class TuneCommand implements Callable<Integer> {
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @CommandLine.Mixin
-  InputOptions input = new InputOptions();
-
-  @CommandLine.Mixin
-  OutputOptions output = new OutputOptions();
+public final class TuneCommand extends RunCommand {
 
   @CommandLine.Mixin
   GateOptions gate = new GateOptions();
@@ -42,19 +33,9 @@ public final class TuneCommand implements Callable<Integer> {
       description = "The validation data (with --label for accuracy).")
   String valData;
 
-
-
-
-
-
-
-
   @CommandLine.Mixin
   QuantizationOptions calibration = new QuantizationOptions();
 
-  @Option(names = "--limit", paramLabel = "ROWS",
-      description = "Use at most this many calibration rows.")
-  Long limit;
 
   @Option(names = "--val-limit", paramLabel = "ROWS",
       description = "Use at most this many validation rows.")
@@ -65,14 +46,11 @@ public final class TuneCommand implements Callable<Integer> {
           + " ${DEFAULT-VALUE}).")
   int maxFloatTensors;
 
-
-
-
   @Override
   public Integer call() {
     TuneSettings.Builder b = TuneSettings.builder()
         .calibration(c -> {
-          input.applyTo(c, calibData, limit);
+          input.applyTo(c, calibData, input.limit);
           calibration.applyTo(c);
         })
         .validation(v -> {

@@ -3,7 +3,6 @@ package org.qcal.jobs.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.qcal.jobs.api.ValidateSettings;
 import org.qcal.jobs.api.ValidationRun;
 import org.qcal.jobs.spark.SparkSessions;
@@ -29,13 +28,7 @@ import picocli.CommandLine;
       "the output folder, atomically. Exit code 3 when no candidate is within the",
       "budget (outputs still written, marked failed)."
     })
-public final class ValidateCommand implements Callable<Integer> {
-
-  @CommandLine.Mixin
-  InputOptions input = new InputOptions();
-
-  @CommandLine.Mixin
-  OutputOptions output = new OutputOptions();
+public final class ValidateCommand extends RunCommand {
 
   @CommandLine.Mixin
   GateOptions gate = new GateOptions();
@@ -45,28 +38,19 @@ public final class ValidateCommand implements Callable<Integer> {
   List<String> quantized = new ArrayList<>();
 
   @Option(names = "--calibration", paramLabel = "DIR",
-      description = "A calibrate output folder: each method in its calibration.json becomes a"
-          + " candidate, exported from --model with that method's params.")
+      description = "A calibrate or tune output folder: every export its calibration.json"
+          + " records becomes a candidate, rebuilt from --model with its recipe and parameters"
+          + " (the same sha256).")
   String calibration;
 
   @Option(names = "--data", required = true, paramLabel = "PATH",
       description = "The validation data: a file or folder (Parquet, ORC, JSON, images, .npy).")
   String data;
 
-
-
-
-
-
-
-
   @Option(names = "--batch-size", paramLabel = "ROWS",
       description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--limit", paramLabel = "ROWS",
-      description = "Use at most this many rows of the data (the first ones, in data order).")
-  Long limit;
 
   @Option(names = "--partitions", paramLabel = "N",
       description = "Repartition the rows into N partitions (default: the data's, spread over"
@@ -78,9 +62,6 @@ public final class ValidateCommand implements Callable<Integer> {
           + " at the outputs (default: ${DEFAULT-VALUE}).")
   boolean tensorErrors;
 
-
-
-
   @Override
   public Integer call() {
     ValidateSettings.Builder b = ValidateSettings.builder().quantized(quantized)
@@ -88,7 +69,7 @@ public final class ValidateCommand implements Callable<Integer> {
     if (partitions != null) {
       b.partitions(partitions);
     }
-    input.applyTo(b, data, limit);
+    input.applyTo(b, data, input.limit);
     output.applyTo(b);
     gate.applyTo(b);
     ValidationRun result = ValidateJob.run(SparkSessions.getOrCreate("qcal validate"),

@@ -187,7 +187,6 @@ class HdfsCalibrateTest {
     return dfs.read(file);
   }
 
-
   private static Cli cli(String... args) {
     return Cli.run(args);
   }
