@@ -65,6 +65,11 @@ class CalibrationJsonRoundTripTest {
     return tensors;
   }
 
+  private static CalibrationParameters minmax(Recipe recipe) {
+    return new CalibrationParameters(List.of(CalibrationMethod.MINMAX), 2048, recipe,
+        ExportChoice.of(CalibrationMethod.MINMAX), 64);
+  }
+
   private static GraphSummary graph(LoadedInputModel fp32, QuantizedExport export) {
     return GraphSummary.of(fp32.toQuantize(), export.plan(), export.qdq().weightParams().size(),
         export.qdq().biasParams().size(), fp32.folding().folded());
@@ -74,9 +79,7 @@ class CalibrationJsonRoundTripTest {
   void everyExportReadsBackAndRebuildsByteForByte() throws Exception {
     LoadedInputModel fp32 = cnn();
     Recipe asym = Recipe.builder().method(CalibrationMethod.MINMAX).build();
-    CalibrationParameters parameters = new CalibrationParameters(
-        List.of(CalibrationMethod.MINMAX), 2048, asym, ExportChoice.of(CalibrationMethod.MINMAX),
-        64);
+    CalibrationParameters parameters = minmax(asym);
     // The first Conv in float: its output, before the Relu, becomes a tensor to quantize.
     String firstNode = fp32.toQuantize().graph().getNode(0).getName();
     Recipe floating = asym.withFloatNodes(List.of(firstNode));
@@ -114,9 +117,7 @@ class CalibrationJsonRoundTripTest {
   void sameResultSameBytes() throws Exception {
     LoadedInputModel fp32 = cnn();
     Recipe recipe = Recipe.builder().method(CalibrationMethod.MINMAX).build();
-    CalibrationParameters parameters = new CalibrationParameters(
-        List.of(CalibrationMethod.MINMAX), 2048, recipe, ExportChoice.of(CalibrationMethod.MINMAX),
-        64);
+    CalibrationParameters parameters = minmax(recipe);
     byte[][] written = new byte[2][];
     for (int run = 0; run < 2; run++) {
       List<TensorCalibration> tensors = tensors(fp32, parameters, recipe);
