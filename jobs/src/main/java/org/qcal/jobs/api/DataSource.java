@@ -23,6 +23,9 @@ public record DataSource(String path, Dataset<Row> rows, String format,
     String imagePreprocessing, Map<String, String> inputs, Map<String, String> inputShapes,
     Long limit) {
 
+  /** What messages call a caller's rows. */
+  public static final String ROWS = "the given Dataset<Row>";
+
   public DataSource {
     if ((path == null) == (rows == null)) {
       throw new BadArgument("data", "is needed: a path or a Dataset<Row>, not both");
@@ -36,7 +39,7 @@ public record DataSource(String path, Dataset<Row> rows, String format,
 
   /** The path, or what messages call the caller's rows. */
   public String describe() {
-    return path != null ? path : "the given Dataset<Row>";
+    return path != null ? path : ROWS;
   }
 
   @Override

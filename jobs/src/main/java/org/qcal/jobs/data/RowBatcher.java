@@ -100,6 +100,14 @@ public final class RowBatcher implements Iterator<Batch> {
     return error;
   }
 
+  /** Row {@code r} of the batch last returned, as the partition gave it. */
+  public Row row(int r) {
+    if (r < 0 || r >= batch.rows) {
+      throw new IndexOutOfBoundsException("row " + r + " of a batch of " + batch.rows);
+    }
+    return batchRows[r];
+  }
+
   /**
    * Row {@code r} of the batch last returned, as a bad row (e.g. a label found outside the
    * class range after the forward that told the class count).

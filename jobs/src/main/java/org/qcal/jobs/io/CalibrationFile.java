@@ -46,13 +46,11 @@ public record CalibrationFile(String path, String modelSha256, List<StoredExport
   /** Reads {@code dir/calibration.json} through Hadoop's FileSystem. */
   public static CalibrationFile read(String dir, Configuration conf) {
     Path file = new Path(dir, FILE);
-    JsonNode root;
+    byte[] json;
     try {
       FileSystem fs = file.getFileSystem(conf);
       try (InputStream in = fs.open(file)) {
-        // Decimals as written, so each float scale reads back exactly (one rounding, to float).
-        root = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .readTree(in);
+        json = in.readAllBytes();
       }
     } catch (FileNotFoundException e) {
       throw new QcalException("calibration " + dir + ": no " + FILE + " in it (is it the"
@@ -61,7 +59,20 @@ public record CalibrationFile(String path, String modelSha256, List<StoredExport
       throw new QcalException("calibration " + dir + ": cannot read " + FILE + ": "
           + e.getMessage(), e);
     }
-    return parse(root, file.toString());
+    return parse(json, file.toString());
+  }
+
+  /** Parses the bytes of a calibration.json; {@code path} names it in messages. */
+  public static CalibrationFile parse(byte[] json, String path) {
+    JsonNode root;
+    try {
+      // Decimals as written, so each float scale reads back exactly (one rounding, to float).
+      root = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .readTree(json);
+    } catch (IOException e) {
+      throw new QcalException(path + ": not JSON: " + e.getMessage(), e);
+    }
+    return parse(root, path);
   }
 
   /** Parses a calibration.json tree; {@code path} names it in messages. */

@@ -2,12 +2,15 @@ package org.qcal.jobs.spark;
 
 import java.io.Serializable;
 import java.nio.LongBuffer;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.util.TaskCompletionListener;
 import org.qcal.ElementType;
+import org.qcal.QcalException;
 import org.qcal.jobs.data.BadRow;
 import org.qcal.jobs.data.Batch;
 import org.qcal.jobs.data.BatchPlan;
@@ -83,14 +86,8 @@ final class PartitionRunner implements Serializable {
       return new Fed(0, null); // an empty partition needs no model
     }
     ModelRunner[] runners = new ModelRunner[models.size()];
-    TaskContext task = TaskContext.get();
-    if (task != null) {
-      task.addTaskCompletionListener((TaskCompletionListener) context -> close(runners));
-    }
     try {
-      for (int m = 0; m < runners.length; m++) {
-        runners[m] = ModelRunner.open(models.get(m).source(), runtime);
-      }
+      open(runners);
       RowBatcher batcher = plan.batches(rows);
       pass.start(batcher);
       long fed = 0;
@@ -106,6 +103,85 @@ final class PartitionRunner implements Serializable {
       throw new TaskOutOfMemory(forward, e);
     } finally {
       close(runners);
+    }
+  }
+
+  /**
+   * What a lazy pass makes of one batch (e.g. the batch's rows with the model's outputs added);
+   * one instance per task.
+   */
+  interface BatchFunction<T> {
+    List<T> apply(Batch batch, ModelRunner[] runners, RowBatcher batcher);
+  }
+
+  /**
+   * The partition's rows as a lazy iterator over what {@code f} makes of each batch, for a pass
+   * whose result is rows rather than a partial (a transform): the runners open at the first
+   * batch and close when the rows end (and by the task-completion listener when the consumer
+   * stops early or the task fails). A bad row has no partial to travel in: it fails the task
+   * with a {@link QcalException} carrying its one-line message (row and column), once the rows
+   * before it were handed out.
+   */
+  <T> Iterator<T> map(Iterator<Row> rows, BatchFunction<T> f) {
+    faults.maybeFail();
+    if (!rows.hasNext()) {
+      return Collections.emptyIterator(); // an empty partition needs no model
+    }
+    return new Iterator<T>() {
+      private final ModelRunner[] runners = new ModelRunner[models.size()];
+      private RowBatcher batcher;
+      private Iterator<T> current = Collections.emptyIterator();
+      private boolean done;
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext()) {
+          if (done) {
+            return false;
+          }
+          current = nextBatch();
+        }
+        return true;
+      }
+
+      @Override
+      public T next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("no more rows in this partition of " + plan.source());
+        }
+        return current.next();
+      }
+
+      private Iterator<T> nextBatch() {
+        try {
+          if (batcher == null) {
+            open(runners);
+            batcher = plan.batches(rows);
+          }
+          if (batcher.hasNext()) {
+            return f.apply(batcher.next(), runners, batcher).iterator();
+          }
+          done = true;
+          close(runners);
+          if (batcher.error() != null) {
+            throw new QcalException(batcher.error().message());
+          }
+          return Collections.emptyIterator();
+        } catch (OutOfMemoryError e) {
+          throw new TaskOutOfMemory(forward, e);
+        }
+      }
+    };
+  }
+
+  /** Opens one runner per model into {@code runners}, closed with the task whatever happens. */
+  private void open(ModelRunner[] runners) {
+    TaskContext task = TaskContext.get();
+    if (task != null) {
+      task.addTaskCompletionListener((TaskCompletionListener) context -> close(runners));
+    }
+    for (int m = 0; m < runners.length; m++) {
+      runners[m] = ModelRunner.open(models.get(m).source(), runtime);
     }
   }
 

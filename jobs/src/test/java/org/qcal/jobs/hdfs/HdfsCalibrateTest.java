@@ -79,15 +79,7 @@ class HdfsCalibrateTest {
 
   @AfterAll
   static void stop() {
-    try {
-      if (spark != null) {
-        spark.stop();
-      }
-    } finally {
-      if (dfs != null) {
-        dfs.close();
-      }
-    }
+    MiniHdfs.stop(spark, dfs);
   }
 
   @Test

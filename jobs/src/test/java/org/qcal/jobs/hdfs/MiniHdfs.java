@@ -74,4 +74,17 @@ public final class MiniHdfs implements AutoCloseable {
   public void close() {
     cluster.shutdown(true);
   }
+
+  /** Stops a test's Spark session, then its cluster; either may be null (a failed start). */
+  public static void stop(org.apache.spark.sql.SparkSession spark, MiniHdfs dfs) {
+    try {
+      if (spark != null) {
+        spark.stop();
+      }
+    } finally {
+      if (dfs != null) {
+        dfs.close();
+      }
+    }
+  }
 }
