@@ -4,15 +4,17 @@ import java.util.Locale;
 import java.util.Map;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.Range;
+import org.qcal.jobs.api.TensorCalibration;
 import org.qcal.stats.Histogram;
 import org.qcal.stats.HistogramGrid;
 
 /**
  * One tensor's histogram as an SVG: counts on a log scale, merged into at most {@value #BARS}
  * bars, with a vertical line at each method's range ends so the methods can be compared where
- * they clip.
+ * they clip. report.html shows one {@link #figure} per tensor; a notebook can print the same
+ * pieces as HTML output (Zeppelin: {@code print("%html " + HistogramPlot.figure(t))}).
  */
-final class HistogramPlot {
+public final class HistogramPlot {
   static final int BARS = 200;
   private static final int WIDTH = 640;
   private static final int HEIGHT = 180;
@@ -28,7 +30,26 @@ final class HistogramPlot {
 
   private HistogramPlot() {}
 
-  static String svg(String tensor, Histogram histogram, Map<CalibrationMethod, Range> ranges) {
+  /**
+   * One tensor as report.html shows it: its name, then its histogram with each method's
+   * thresholds, or its min and max when no method needed a histogram.
+   */
+  public static String figure(TensorCalibration t) {
+    StringBuilder html = new StringBuilder("<figure class=\"tensor\"><figcaption>")
+        .append(Html.escape(t.name())).append("</figcaption>");
+    if (t.histogram() != null) {
+      html.append(svg(t.name(), t.histogram(), t.ranges()));
+    } else {
+      html.append("<p>min ").append(HtmlReport.f(t.stats().min())).append(", max ")
+          .append(HtmlReport.f(t.stats().max()))
+          .append(" (no histogram: min/max methods only)</p>");
+    }
+    return html.append("</figure>").toString();
+  }
+
+  /** The histogram of {@code tensor} with a dashed line at both ends of each method's range. */
+  public static String svg(String tensor, Histogram histogram,
+      Map<CalibrationMethod, Range> ranges) {
     HistogramGrid grid = histogram.grid();
     int bins = histogram.bins();
     int per = Math.max(1, (bins + BARS - 1) / BARS);

@@ -91,22 +91,33 @@ public final class HtmlReport {
   private static void sqnrBars(StringBuilder html, List<CandidateRow> candidates) {
     CandidateRow shown = candidates.stream().filter(CandidateRow::chosen).findFirst()
         .orElse(candidates.get(0));
-    Map<String, Double> sqnr = shown.tensorSqnrDb();
-    if (sqnr.isEmpty()) {
+    if (shown.tensorSqnrDb().isEmpty()) {
       return;
     }
+    html.append("<section id=\"sqnr\"><h2>Per-tensor SQNR (").append(Html.escape(shown.name()))
+        .append(")</h2><p>FP32 against the quantized model, each quantized activation; red below"
+            + " 20 dB.</p>").append(sqnrSvg(shown.name(), shown.tensorSqnrDb()))
+        .append("</section>\n");
+  }
+
+  /**
+   * One bar per quantized activation of candidate {@code name}: its SQNR against FP32 in dB
+   * ({@code tensorSqnrDb}, in the order to show), red below 20 dB. The report's per-tensor
+   * SQNR section; public for notebooks.
+   */
+  public static String sqnrSvg(String name, Map<String, Double> tensorSqnrDb) {
     int rowH = 16;
     int width = 640;
     int label = 260;
     double max = 1;
-    for (double v : sqnr.values()) {
+    for (double v : tensorSqnrDb.values()) {
       if (Double.isFinite(v)) {
         max = Math.max(max, v);
       }
     }
-    Svg svg = new Svg(width, rowH * sqnr.size() + 8, "per-tensor SQNR of " + shown.name());
+    Svg svg = new Svg(width, rowH * tensorSqnrDb.size() + 8, "per-tensor SQNR of " + name);
     int i = 0;
-    for (Map.Entry<String, Double> e : sqnr.entrySet()) {
+    for (Map.Entry<String, Double> e : tensorSqnrDb.entrySet()) {
       double v = e.getValue();
       double w = Double.isFinite(v) ? Math.max(0, v) / max * (width - label - 60) : width - label - 60;
       svg.text(label - 6, i * rowH + 12, "end", shorten(e.getKey()));
@@ -115,23 +126,13 @@ public final class HtmlReport {
       svg.text(label + w + 4, i * rowH + 12, "start", f(v) + " dB");
       i++;
     }
-    html.append("<section id=\"sqnr\"><h2>Per-tensor SQNR (").append(Html.escape(shown.name()))
-        .append(")</h2><p>FP32 against the quantized model, each quantized activation; red below"
-            + " 20 dB.</p>").append(svg.close()).append("</section>\n");
+    return svg.close();
   }
 
   private static void histograms(StringBuilder html, CalibrationResult c) {
     html.append("<section id=\"histograms\"><h2>Histograms and thresholds</h2>");
     for (TensorCalibration t : c.tensors()) {
-      html.append("<figure class=\"tensor\"><figcaption>").append(Html.escape(t.name()))
-          .append("</figcaption>");
-      if (t.histogram() != null) {
-        html.append(HistogramPlot.svg(t.name(), t.histogram(), t.ranges()));
-      } else {
-        html.append("<p>min ").append(f(t.stats().min())).append(", max ")
-            .append(f(t.stats().max())).append(" (no histogram: min/max methods only)</p>");
-      }
-      html.append("</figure>\n");
+      html.append(HistogramPlot.figure(t)).append('\n');
     }
     html.append("</section>\n");
   }
@@ -140,7 +141,7 @@ public final class HtmlReport {
     return name.length() <= 40 ? name : "..." + name.substring(name.length() - 37);
   }
 
-  private static String f(double v) {
+  static String f(double v) {
     return Double.isInfinite(v) ? (v > 0 ? "inf" : "-inf") : String.format(Locale.ROOT, "%.2f", v);
   }
 }
