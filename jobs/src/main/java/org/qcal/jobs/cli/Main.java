@@ -1,6 +1,7 @@
 package org.qcal.jobs.cli;
 
 import org.qcal.jobs.spark.SparkSessions;
+import org.qcal.jobs.spark.SparkVariant;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -145,7 +146,10 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"qcal " + (version == null ? "(development build)" : version)};
+      List<String> lines = new ArrayList<>();
+      lines.add("qcal " + (version == null ? "(development build)" : version));
+      lines.addAll(Arrays.asList(SparkVariant.describe()));
+      return lines.toArray(String[]::new);
     }
   }
 }
