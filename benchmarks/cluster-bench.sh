@@ -5,4 +5,4 @@
 #   benchmarks/cluster-bench.sh [ROWS=20000] [ROUNDS=2]
 exec "$(dirname "${BASH_SOURCE[0]}")/run-main.sh" -cbench package \
   org.qcal.bench.ClusterBenchmark -Xmx2g \
-  -Dqcal.jobs.jar=target-cbench/qcal-jobs.jar -Dqcal.home=target-cbench/qcal-home -- "$@"
+  -Dqcal.home=target-cbench/qcal-home -- "$@"

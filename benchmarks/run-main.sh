@@ -5,7 +5,7 @@
 # SUFFIX: the build goes to target$SUFFIX/ folders (-Dqcal.target.suffix), so that a benchmark
 #   does not disturb other builds of the work tree.
 # PHASE: test-compile, or package when the main needs the application jar and the Spark home
-#   (jobs/target$SUFFIX/qcal-jobs.jar, qcal-home/).
+#   (jobs/target$SUFFIX/qcal-jobs-spark4.2_2.13.jar, qcal-home/).
 # The main runs in the jobs folder: the test helpers it uses (TestPaths, ClusterBuild) find the
 # shipped models and data from there. Extra Maven flags (for example -o for offline) can be
 # passed in QCAL_MVN_FLAGS.

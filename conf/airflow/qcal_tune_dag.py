@@ -26,8 +26,10 @@ default; standalone: set ``spark.standalone.submit.waitAppCompletion=true``), wh
 the task but loses the difference between 1, 2 and 3.
 
 Set up: the Spark connection ``spark_default`` (host ``yarn``, ``spark://host:7077`` or
-``k8s://https://...``), ``spark-submit`` on the worker's PATH, and ``qcal-jobs.jar`` where the
-worker can read it. See the README, "On a cluster", for the same command by hand.
+``k8s://https://...``), ``spark-submit`` on the worker's PATH, and the qcal jar built for the
+cluster's Spark and Scala versions (``qcal-jobs-spark4.2_2.13.jar``, ``qcal-jobs-spark3.5_2.12.jar``,
+...: the README's "Spark versions") where the worker can read it. See the README, "On a
+cluster", for the same command by hand.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from airflow import DAG
 from airflow.providers.apache.spark.operators.spark_submit import SparkSubmitOperator
 
 # Where things are; the output folder is per run date (Airflow renders {{ ds }}).
-QCAL_JAR = "/opt/qcal/qcal-jobs.jar"
+QCAL_JAR = "/opt/qcal/qcal-jobs-spark4.2_2.13.jar"
 MODEL = "hdfs:///models/classifier/fp32.onnx"
 CALIB_DATA = "hdfs:///data/classifier/calibration"
 VAL_DATA = "hdfs:///data/classifier/validation"

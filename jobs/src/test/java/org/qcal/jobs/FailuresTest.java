@@ -36,6 +36,27 @@ class FailuresTest {
   }
 
   @Test
+  void spark35sUnreadableFileErrorsAreBadInputNamingTheFile() {
+    // Spark 3.5's legacy error for a file its scan fails on: no [CONDITION] prefix.
+    QcalException wrapped = Failures.badInput(new RuntimeException("Job aborted",
+        new RuntimeException("Encountered error while reading file file:///d/part-2.parquet."
+            + " Details:", new RuntimeException("can not read value at 0 in block -1"))));
+    assertEquals("data file file:///d/part-2.parquet cannot be read: RuntimeException: can not"
+        + " read value at 0 in block -1", wrapped.getMessage());
+    // Spark 3.5 reads a Parquet footer outside that wrapper: Parquet's own message reaches the
+    // driver inside the job failure's text.
+    QcalException footer = Failures.badInput(new RuntimeException("Job aborted due to stage"
+        + " failure: Task 1 in stage 3.0 failed 1 times, most recent failure: Lost task 1.0"
+        + " (TID 4) (10.0.0.1 executor driver): java.lang.RuntimeException: file:/d/part-2.parquet"
+        + " is not a Parquet file. Expected magic number at tail, but found [1, 2, 3, 4]",
+        new RuntimeException("file:/d/part-2.parquet is not a Parquet file. Expected magic"
+            + " number at tail, but found [1, 2, 3, 4]")));
+    assertEquals("data file file:/d/part-2.parquet cannot be read: RuntimeException: "
+        + "file:/d/part-2.parquet is not a Parquet file. Expected magic number at tail, but found"
+        + " [1, 2, 3, 4]", footer.getMessage());
+  }
+
+  @Test
   void anythingElseIsNotBadInput() {
     assertNull(Failures.badInput(new IllegalStateException("bug")));
   }

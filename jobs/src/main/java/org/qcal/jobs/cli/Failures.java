@@ -12,9 +12,19 @@ import org.qcal.jobs.spark.TaskOutOfMemory;
 public final class Failures {
   private Failures() {}
 
-  /** Spark's error for a data file its reader cannot read (corrupt, or not of the format). */
+  /**
+   * Spark's error for a data file its reader cannot read (corrupt, or not of the format): the
+   * error condition FAILED_READ_FILE in Spark 4 ({@code [FAILED_READ_FILE.NO_HINT] Encountered
+   * error while reading file PATH.}), an unprefixed legacy error in Spark 3.5 ({@code
+   * Encountered error while reading file PATH. Details:}).
+   */
   private static final Pattern FAILED_READ =
-      Pattern.compile("\\[FAILED_READ_FILE[^\\]]*\\] Encountered error while reading file (\\S+?)\\.?\\s");
+      Pattern.compile("Encountered error while reading file (\\S+?)\\.?\\s");
+  /**
+   * Parquet's own error for a file that is not Parquet, which Spark 3.5 lets through unwrapped
+   * when it reads the footer (Spark 4 wraps it in FAILED_READ_FILE).
+   */
+  private static final Pattern NOT_PARQUET = Pattern.compile("(\\S+) is not a Parquet file");
 
   /**
    * The {@link QcalException} in the cause chain of {@code t}, or null. A data file Spark's own
@@ -25,10 +35,13 @@ public final class Failures {
       if (c instanceof QcalException q) {
         return q;
       }
-      Matcher m = FAILED_READ.matcher(c.getMessage() == null ? "" : c.getMessage() + " ");
-      if (m.find()) {
-        return new QcalException("data file " + m.group(1) + " cannot be read: "
-            + describe(rootCause(c)), c);
+      String message = c.getMessage() == null ? "" : c.getMessage() + " ";
+      for (Pattern unreadable : new Pattern[] {FAILED_READ, NOT_PARQUET}) {
+        Matcher m = unreadable.matcher(message);
+        if (m.find()) {
+          return new QcalException("data file " + m.group(1) + " cannot be read: "
+              + describe(rootCause(c)), c);
+        }
       }
       if (c.getCause() == c) {
         break;

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.qcal.QcalException;
 import org.qcal.jobs.spark.SparkSessions;
+import org.qcal.jobs.spark.SparkVariant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine;
@@ -144,7 +145,10 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       String version = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"qcal " + (version == null ? "(development build)" : version)};
+      List<String> lines = new ArrayList<>();
+      lines.add("qcal " + (version == null ? "(development build)" : version));
+      lines.addAll(Arrays.asList(SparkVariant.describe()));
+      return lines.toArray(String[]::new);
     }
   }
 }

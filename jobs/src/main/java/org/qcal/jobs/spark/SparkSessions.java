@@ -2,6 +2,8 @@ package org.qcal.jobs.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Gets the Spark session a command runs in. Under {@code spark-submit} the master and the
@@ -11,6 +13,8 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkSessions {
   /** The session this class created, which the process stops before it exits. */
   private static volatile SparkSession owned;
+  private static volatile boolean variantChecked;
+  private static final Logger LOG = LoggerFactory.getLogger(SparkSessions.class);
 
   private SparkSessions() {}
 
@@ -27,8 +31,18 @@ public final class SparkSessions {
     }
   }
 
-  /** The active session, or a new one (embedded when no master is configured). */
+  /**
+   * The active session, or a new one (embedded when no master is configured). Warns once when
+   * the jar runs on a Spark line or Scala version it was not built for.
+   */
   public static SparkSession getOrCreate(String appName) {
+    if (!variantChecked) {
+      variantChecked = true;
+      String mismatch = SparkVariant.mismatch();
+      if (mismatch != null) {
+        LOG.warn(mismatch);
+      }
+    }
     SparkSession active = SparkSession.getActiveSession().getOrElse(() -> null);
     if (active != null) {
       return active;

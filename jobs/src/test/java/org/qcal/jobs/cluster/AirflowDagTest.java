@@ -79,7 +79,8 @@ class AirflowDagTest {
     assertEquals(1, dag.get("operators").size(), dag.toString());
     JsonNode op = dag.get("operators").get(0);
     assertEquals("org.qcal.jobs.cli.Main", op.get("java_class").asText());
-    assertTrue(op.get("application").asText().endsWith("qcal-jobs.jar"), op.toString());
+    assertTrue(op.get("application").asText()
+        .matches(".*/qcal-jobs-spark\\d+\\.\\d+_2\\.1[23]\\.jar"), op.toString());
     assertEquals(dag.get("QCAL_ARGS"), op.get("application_args"));
     assertEquals("client", op.get("deploy_mode").asText(), "exit codes need a client-mode driver");
     JsonNode conf = op.get("conf");

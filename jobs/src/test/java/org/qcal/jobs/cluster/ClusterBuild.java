@@ -1,5 +1,6 @@
 package org.qcal.jobs.cluster;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +16,14 @@ import java.util.List;
  * fixtures the benchmarks module's ClusterBenchmark uses.
  */
 public final class ClusterBuild {
-  /** The shaded application jar that spark-submit ships ({@code qcal-jobs.jar}). */
-  public static final Path JOBS_JAR = property("qcal.jobs.jar", "target/qcal-jobs.jar");
   /** The Spark home the build assembles: {@code jars/} with Spark, Hadoop and their deps. */
   static final Path QCAL_HOME = property("qcal.home", "target/qcal-home");
+  /**
+   * The shaded application jar that spark-submit ships ({@code qcal-jobs-spark4.2_2.13.jar} for
+   * the default Spark variant); without the property, the one beside {@link #QCAL_HOME}.
+   */
+  public static final Path JOBS_JAR = System.getProperty("qcal.jobs.jar") != null
+      ? property("qcal.jobs.jar", null) : jarBeside(QCAL_HOME);
   /** The repository's conf/ folder (spark-defaults.conf: Kryo, registrator, Vector module). */
   public static final Path CONF = Path.of("../conf").toAbsolutePath().normalize();
   static final Path MODELS =
@@ -68,6 +73,18 @@ public final class ClusterBuild {
       }
     }
     return own;
+  }
+
+  /** The {@code qcal-jobs-spark*.jar} in the folder of {@code home}; a placeholder if none. */
+  private static Path jarBeside(Path home) {
+    try (var jars = Files.newDirectoryStream(home.getParent(), "qcal-jobs-spark*.jar")) {
+      for (Path jar : jars) {
+        return jar;
+      }
+    } catch (IOException e) {
+      // no folder yet: requirePackaged says so
+    }
+    return home.resolveSibling("qcal-jobs-spark*.jar");
   }
 
   private static Path property(String key, String fallback) {

@@ -135,8 +135,9 @@ public final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
-   * Submits {@code qcal-jobs.jar} with {@code appArgs} (e.g. {@code calibrate --model ...}) and
-   * returns at once; {@code conf} adds or overrides Spark settings ({@code --conf k=v}).
+   * Submits the application jar ({@link ClusterBuild#JOBS_JAR}) with {@code appArgs} (e.g.
+   * {@code calibrate --model ...}) and returns at once; {@code conf} adds or overrides Spark
+   * settings ({@code --conf k=v}).
    */
   Submission start(Map<String, String> conf, String... appArgs) throws IOException {
     Map<String, String> all = new LinkedHashMap<>(defaultConf());
