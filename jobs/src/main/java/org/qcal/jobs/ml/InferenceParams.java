@@ -91,7 +91,7 @@ public interface InferenceParams<S extends InferenceParams<S>> extends Params {
 
   /** As {@link #setFeedDict(Map)}, for Scala: {@code setFeedDict(Map("input" -> "pixels"))}. */
   default S setFeedDict(scala.collection.Map<String, String> inputToColumn) {
-    return setFeedDict(scala.jdk.javaapi.CollectionConverters.asJava(inputToColumn));
+    return setFeedDict(javaMap(inputToColumn));
   }
 
   /** ONNX output name to the {@code array<float>} column it becomes, in this order. */
@@ -101,7 +101,7 @@ public interface InferenceParams<S extends InferenceParams<S>> extends Params {
 
   /** As {@link #setFetchDict(Map)}, for Scala. */
   default S setFetchDict(scala.collection.Map<String, String> outputToColumn) {
-    return setFetchDict(scala.jdk.javaapi.CollectionConverters.asJava(outputToColumn));
+    return setFetchDict(javaMap(outputToColumn));
   }
 
   default S setBatchSize(int rows) {
@@ -159,5 +159,16 @@ public interface InferenceParams<S extends InferenceParams<S>> extends Params {
       owner.setDefault(softmaxCol, "");
       owner.setDefault(scoresOutput, "");
     }
+  }
+
+  /** A Scala map as a Java one, in its order; the same code for Scala 2.12 and 2.13. */
+  private static Map<String, String> javaMap(scala.collection.Map<String, String> map) {
+    Map<String, String> copy = new java.util.LinkedHashMap<>();
+    scala.collection.Iterator<scala.Tuple2<String, String>> it = map.iterator();
+    while (it.hasNext()) {
+      scala.Tuple2<String, String> e = it.next();
+      copy.put(e._1(), e._2());
+    }
+    return copy;
   }
 }

@@ -6,7 +6,6 @@ import java.util.function.Function;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.ml.param.Params;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWriter;
 import org.apache.spark.ml.util.MLReader;
 import org.apache.spark.ml.util.MLWriter;
 import org.qcal.jobs.io.HadoopBytes;
@@ -35,7 +34,7 @@ final class StageFiles {
     return new MLWriter() {
       @Override
       public void saveImpl(String path) {
-        DefaultParamsWriter.saveMetadata(params, path, sparkSession());
+        SparkMlMetadata.save(params, path, sparkSession());
         Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
         copy.forEach((name, bytes) -> {
           if (bytes != null) {
@@ -60,8 +59,8 @@ final class StageFiles {
     return new MLReader<T>() {
       @Override
       public T load(String path) {
-        DefaultParamsReader.Metadata metadata = DefaultParamsReader.loadMetadata(path,
-            sparkSession(), type.getName());
+        DefaultParamsReader.Metadata metadata = SparkMlMetadata.load(path, sparkSession(),
+            type.getName());
         Configuration conf = sparkSession().sparkContext().hadoopConfiguration();
         String where = type.getSimpleName() + " " + path;
         T stage = factory.create(metadata.uid(), where,
