@@ -27,24 +27,19 @@ final class SparkMlMetadata {
   }
 
   /**
-   * Calls the static {@code name(first, session-or-context, last)} of {@code owner}: {@code
-   * before} is the argument before the session, {@code after} the one after it.
+   * Calls the static {@code name} of {@code owner} whose parameters are {@code others}, in
+   * order, with a {@code SparkSession} or {@code SparkContext} anywhere among them (3.5:
+   * {@code saveMetadata(instance, path, sc)}, {@code loadMetadata(path, sc, className)}).
    */
-  private static Object invoke(Class<?> owner, String name, SparkSession spark, Object before,
-      Object after) {
+  private static Object invoke(Class<?> owner, String name, SparkSession spark,
+      Object... others) {
     for (Method m : owner.getMethods()) {
-      Class<?>[] types = m.getParameterTypes();
-      if (!m.getName().equals(name) || types.length != 3 || !types[0].isInstance(before)
-          || !types[2].isInstance(after)) {
-        continue;
-      }
-      Object session = types[1] == SparkSession.class ? spark
-          : types[1] == SparkContext.class ? spark.sparkContext() : null;
-      if (session == null) {
+      Object[] args = arguments(m, name, spark, others);
+      if (args == null) {
         continue;
       }
       try {
-        return m.invoke(null, before, session, after);
+        return m.invoke(null, args);
       } catch (InvocationTargetException e) {
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
@@ -55,6 +50,31 @@ final class SparkMlMetadata {
       }
     }
     throw new IllegalStateException(owner.getSimpleName() + "." + name
-        + "(_, SparkSession or SparkContext, _) not found in this Spark");
+        + " with a SparkSession or SparkContext not found in this Spark");
+  }
+
+  /** The arguments of {@code m} with the session in its place, or null if it does not fit. */
+  private static Object[] arguments(Method m, String name, SparkSession spark, Object[] others) {
+    Class<?>[] types = m.getParameterTypes();
+    if (!m.getName().equals(name) || types.length != others.length + 1) {
+      return null;
+    }
+    Object[] args = new Object[types.length];
+    int next = 0;
+    boolean session = false;
+    for (int i = 0; i < types.length; i++) {
+      if (!session && types[i] == SparkSession.class) {
+        args[i] = spark;
+        session = true;
+      } else if (!session && types[i] == SparkContext.class) {
+        args[i] = spark.sparkContext();
+        session = true;
+      } else if (next < others.length && types[i].isInstance(others[next])) {
+        args[i] = others[next++];
+      } else {
+        return null;
+      }
+    }
+    return session ? args : null;
   }
 }
