@@ -6,7 +6,6 @@ import java.util.List;
 import org.qcal.Check;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.CalibrationOptions;
-import org.qcal.quant.QuantRule;
 
 /**
  * How to calibrate, validated: every method computed from the same statistics, the histogram
@@ -66,11 +65,6 @@ public record CalibrationParameters(
   /** The calibrator settings for activations. */
   public CalibrationOptions calibrationOptions() {
     return recipe.calibrationOptions();
-  }
-
-  /** The rule for activation parameters. */
-  public QuantRule activationRule() {
-    return recipe.activationRule();
   }
 
   private static String ids(List<CalibrationMethod> methods) {

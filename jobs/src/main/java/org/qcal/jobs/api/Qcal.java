@@ -2,7 +2,6 @@ package org.qcal.jobs.api;
 
 import org.apache.spark.sql.SparkSession;
 import org.qcal.jobs.calibrate.CalibrateJob;
-import org.qcal.jobs.spark.SparkSessions;
 import org.qcal.jobs.tune.TuneJob;
 import org.qcal.jobs.validate.ValidateJob;
 
@@ -29,10 +28,5 @@ public final class Qcal {
   /** Tunes in {@code spark}'s session: calibrate, validate candidates, choose. */
   public static TuneRun tune(SparkSession spark, TuneSettings settings) {
     return TuneJob.run(spark, settings, java.util.List.of());
-  }
-
-  /** The active session, or an embedded {@code local[*]} one. */
-  public static SparkSession session(String appName) {
-    return SparkSessions.getOrCreate(appName);
   }
 }

@@ -1,6 +1,5 @@
 package org.qcal.jobs.api;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +52,7 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
         throw new QcalException("recipe " + name + ": tensor '" + tensor + "' is quantized but"
             + " has no calibration statistics; keep its producer in float too");
       }
-      Range range = recipe.range(tensor, t.stats(), t.histogram());
+      Range range = t.range(recipe);
       ranges.put(tensor, range);
       params.put(tensor, recipe.params(range));
     }
@@ -95,15 +94,9 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
     for (TensorCalibration t : tensors) {
       Range range = ranges.get(t.name());
       if (range != null) {
-        double a = Math.max(Math.abs((double) range.min()), Math.abs((double) range.max()));
-        t.sharedBy().forEach(n -> amax.put(n, a));
+        t.sharedBy().forEach(n -> amax.put(n, (double) range.amax()));
       }
     }
     return amax;
-  }
-
-  /** The tensors this export quantizes, in plan order. */
-  public List<String> quantizedTensors() {
-    return new ArrayList<>(activations.keySet());
   }
 }

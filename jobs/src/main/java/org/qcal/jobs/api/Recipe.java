@@ -122,17 +122,20 @@ public record Recipe(
     return tensorMethods.getOrDefault(tensor, method);
   }
 
-  /** Every method this recipe reads statistics with. */
-  public java.util.Set<CalibrationMethod> methods() {
-    java.util.Set<CalibrationMethod> all = java.util.EnumSet.of(method);
-    all.addAll(tensorMethods.values());
-    return all;
-  }
-
   /** The calibrator settings of {@code m} under this recipe's activation type and rule. */
   public CalibrationOptions calibrationOptions() {
     return CalibrationOptions.defaults().withType(activationType).withRule(activationRule())
         .withPercentile(percentile);
+  }
+
+  /**
+   * Whether a method gives the same range under this recipe as under {@code other}: the same
+   * calibrator settings (activation type, rule, percentile; see {@link #calibrationOptions()}).
+   */
+  public boolean calibratesLike(Recipe other) {
+    return activationType == other.activationType
+        && symmetricActivations == other.symmetricActivations
+        && Double.compare(percentile, other.percentile) == 0;
   }
 
   /** The range this recipe derives for {@code tensor} from its statistics. */

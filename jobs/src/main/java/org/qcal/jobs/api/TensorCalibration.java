@@ -23,10 +23,12 @@ import org.qcal.stats.TensorStats;
  * @param histogram pass 2, or null when no method needs it
  * @param ranges per method
  * @param params per method
+ * @param basis the recipe whose activation settings (type, rule, percentile) the ranges were
+ *     derived under, or null when not known
  */
 public record TensorCalibration(String name, List<String> sharedBy, TensorStats stats,
     Histogram histogram, Map<CalibrationMethod, Range> ranges,
-    Map<CalibrationMethod, QuantParams> params) {
+    Map<CalibrationMethod, QuantParams> params, Recipe basis) {
 
   /** Runs every method of {@code parameters} on the tensor's statistics. */
   public static TensorCalibration derive(String name, List<String> sharedBy, TensorStats stats,
@@ -41,7 +43,20 @@ public record TensorCalibration(String name, List<String> sharedBy, TensorStats 
       params.put(method, parameters.recipe().params(range));
     }
     return new TensorCalibration(name, List.copyOf(sharedBy), stats, histogram,
-        Collections.unmodifiableMap(ranges), Collections.unmodifiableMap(params));
+        Collections.unmodifiableMap(ranges), Collections.unmodifiableMap(params),
+        parameters.recipe());
+  }
+
+  /**
+   * The range {@code recipe} derives for this tensor: the one derived already when the recipe
+   * calibrates as {@link #basis()} does (entropy and mse searches are not cheap), else computed.
+   */
+  public Range range(Recipe recipe) {
+    Range known = ranges.get(recipe.methodOf(name));
+    if (known != null && basis != null && recipe.calibratesLike(basis)) {
+      return known;
+    }
+    return recipe.range(name, stats, histogram);
   }
 
   /** Refuses a tensor without a single finite value: no range can be derived for it. */

@@ -150,7 +150,7 @@ public final class CalibrationJson {
       Range range = chosen.ranges().get(t.name());
       c.put("min", range.min());
       c.put("max", range.max());
-      c.put("amax", Math.max(Math.abs((double) range.min()), Math.abs((double) range.max())));
+      c.put("amax", (double) range.amax());
       node.set("chosen", c);
     }
     return node;

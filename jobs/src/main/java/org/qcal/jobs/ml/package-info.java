@@ -16,3 +16,4 @@
  * {@code argmaxCol}, {@code softmaxCol}, {@code scoresOutput}). See docs/DESIGN.md "Spark ML".
  */
 package org.qcal.jobs.ml;
+

@@ -6,7 +6,6 @@ import java.util.Map;
 import org.qcal.Check;
 import org.qcal.jobs.api.QuantizedExport;
 import org.qcal.onnx.OnnxModel;
-import org.qcal.quant.QuantParams;
 import org.qcal.runtime.ModelDigest;
 
 /**
@@ -25,10 +24,8 @@ public final class Candidate {
   private final String sha256;
   private final Map<String, QdqTensors.Pair> quantized;
   private final Map<String, String> dequantized;
-  private final Map<String, QuantParams> activationParams;
 
-  private Candidate(String name, String source, OnnxModel model, byte[] bytes, String sha256,
-      Map<String, QuantParams> activationParams) {
+  private Candidate(String name, String source, OnnxModel model, byte[] bytes, String sha256) {
     this.name = Check.notNull(name, "candidate name");
     this.source = Check.notNull(source, "candidate source");
     this.model = Check.notNull(model, "candidate model");
@@ -38,7 +35,6 @@ public final class Candidate {
     Map<String, String> dq = new LinkedHashMap<>();
     quantized.forEach((tensor, pair) -> dq.put(tensor, pair.dequantized()));
     this.dequantized = Collections.unmodifiableMap(dq);
-    this.activationParams = Collections.unmodifiableMap(new LinkedHashMap<>(activationParams));
   }
 
   /**
@@ -48,13 +44,13 @@ public final class Candidate {
   public static Candidate of(String name, String source, OnnxModel qdq, String sha256) {
     byte[] bytes = qdq.toByteArray();
     return new Candidate(name, source, qdq, bytes,
-        sha256 != null ? sha256 : ModelDigest.sha256Hex(bytes), Map.of());
+        sha256 != null ? sha256 : ModelDigest.sha256Hex(bytes));
   }
 
   /** A candidate from one of qcal's own exports (calibrate, tune, validate --calibration). */
   public static Candidate of(QuantizedExport export, String source) {
     return new Candidate(export.name(), source, export.qdq().model(), export.bytes(),
-        export.sha256(), export.activations());
+        export.sha256());
   }
 
   /** The name in the report: a method id, a file name, a tune step. */
@@ -92,10 +88,6 @@ public final class Candidate {
     return quantized;
   }
 
-  /** The activation params it was exported with (tapped tensor -> params); empty for files. */
-  public Map<String, QuantParams> activationParams() {
-    return activationParams;
-  }
 
   @Override
   public String toString() {

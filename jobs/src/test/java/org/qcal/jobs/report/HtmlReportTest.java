@@ -41,7 +41,7 @@ class HtmlReportTest {
     TensorCalibration withHistogram = TensorCalibration.derive(ODD, List.of(ODD), odd,
         histogram, PARAMETERS);
     TensorCalibration withoutHistogram = new TensorCalibration("relu_out", List.of("relu_out"),
-        new TensorStats().update(new float[] {0f, 1.5f, 2f}), null, Map.of(), Map.of());
+        new TensorStats().update(new float[] {0f, 1.5f, 2f}), null, Map.of(), Map.of(), null);
     byte[] bytes = HtmlReport.write(
         CalibrationResults.of(PARAMETERS, List.of(withHistogram, withoutHistogram)), rows,
         "PASSED: chose minmax-asym <best>");
