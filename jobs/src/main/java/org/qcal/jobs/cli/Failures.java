@@ -3,6 +3,7 @@ package org.qcal.jobs.cli;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.qcal.QcalException;
+import org.qcal.jobs.io.OutputLocation;
 import org.qcal.jobs.spark.TaskOutOfMemory;
 
 /**
@@ -88,10 +89,6 @@ public final class Failures {
     return null;
   }
 
-  public static String firstLine(String message) {
-    return message == null ? "" : message.lines().findFirst().orElse("");
-  }
-
   private static Throwable rootCause(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
@@ -102,8 +99,7 @@ public final class Failures {
 
   /** One line for a failure that is not bad input. */
   static String describe(Throwable t) {
-    String message = t.getMessage();
-    String first = message == null ? "" : message.lines().findFirst().orElse("");
+    String first = OutputLocation.firstLine(t.getMessage());
     return t.getClass().getSimpleName() + (first.isEmpty() ? "" : ": " + first);
   }
 }

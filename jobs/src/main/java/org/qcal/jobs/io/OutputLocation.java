@@ -177,7 +177,7 @@ public final class OutputLocation {
     return slash < 0 ? "." : slash == 0 ? "/" : path.substring(0, slash);
   }
 
-  static String firstLine(String message) {
+  public static String firstLine(String message) {
     return message == null ? "" : message.lines().findFirst().orElse("");
   }
 }

@@ -41,11 +41,7 @@ public final class OutputRun {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the outputs to " + out + ": "
-          + firstLine(e.getMessage()), e);
+          + OutputLocation.firstLine(e.getMessage()), e);
     }
-  }
-
-  private static String firstLine(String message) {
-    return message == null ? "" : message.lines().findFirst().orElse("");
   }
 }
