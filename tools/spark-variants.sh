@@ -6,7 +6,7 @@
 #   - `calibrate` of the shipped CNN on the Fashion-MNIST slice (--limit 500, --choose mse)
 #     exits 0;
 #   - an unreadable data file is bad input: exit 2 and one `qcal:` line naming the file;
-#   - (hook) smoke_transform, below;
+#   - Spark ML on it: smoke_transform, below;
 # and then that calibration.json, model.int8.onnx and calibration.cache are byte-identical
 # across the variants.
 #   tools/spark-variants.sh [VARIANT...]   (default: all four)
@@ -44,15 +44,25 @@ run_qcal() {
     >"$dir/stdout" 2>"$dir/stderr"
 }
 
-# Hook for the smoke test of the int8 transform (Spark ML, issue 12), to be filled in with it:
-# runs after calibrate on variant $1 with that variant's folder $2 ($2/calibrate holds the
-# calibration outputs). It should run the transformer on the variant's classpath (the jar
-# jobs/target*/qcal-jobs-$1.jar and jobs/target*/qcal-home/jars/*, as bin/qcal builds it), write
-# what it produced under $2/transform/, append those files to `compared` (once, with the first
-# variant) so that they must agree across variants, and return non-zero on failure with its
-# reason as the last line of stderr; 77 means skipped (no transform yet).
+# The Spark ML smoke test on variant $1, its folder $2: examples/SparkMlExample.java (fit the
+# calibrator on the first 500 rows choosing mse, transform 500 held-out rows with the int8 and FP32
+# models, save, load and transform again) into $2/transform. Its int8 model must be the one
+# `calibrate` wrote (same rows, same method); its model and predictions must agree across
+# variants. On failure the reason is the last line of stderr.
 smoke_transform() {
-  return 77
+  local variant=$1 dir=$2
+  [ "$variant" = "${variants[0]}" ] && compared+=(transform/model.int8.onnx transform/predictions.csv)
+  if ! QCAL_MAIN=$root/examples/SparkMlExample.java run_qcal "$variant" "$dir/transform-run" \
+      "$model" "$slice" "$dir/transform"; then
+    echo "examples/SparkMlExample.java failed: $(grep -v '^\s*at ' "$dir/transform-run/stderr" |
+      grep -m1 -E 'Exception|Error|error:')" >&2
+    return 1
+  fi
+  cat "$dir/transform-run/stdout"
+  cmp -s "$dir/transform/model.int8.onnx" "$dir/calibrate/model.int8.onnx" || {
+    echo "the Spark ML fit's model.int8.onnx is not calibrate's" >&2
+    return 1
+  }
 }
 
 # An unreadable data file among good ones: part-2.parquet is not Parquet.

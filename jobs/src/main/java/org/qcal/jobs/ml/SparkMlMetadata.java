@@ -12,7 +12,9 @@ import org.apache.spark.sql.SparkSession;
  * Spark ML's metadata files of a stage, through {@code DefaultParamsWriter.saveMetadata} and
  * {@code DefaultParamsReader.loadMetadata}, whichever form this Spark has: Spark 3.5 takes a
  * {@code SparkContext}, Spark 4 a {@code SparkSession}. The same jar source builds for both
- * (README, "Spark versions"), so the call is bound at run time.
+ * (README, "Spark versions"), so the call is bound at run time. Spark 3.5's {@code saveMetadata}
+ * also has two trailing {@code Option} parameters (extra metadata, param map; Scala defaults,
+ * so Java sees them), passed as {@code None}.
  */
 final class SparkMlMetadata {
   private SparkMlMetadata() {}
@@ -33,13 +35,18 @@ final class SparkMlMetadata {
    */
   private static Object invoke(Class<?> owner, String name, SparkSession spark,
       Object... others) {
+    Method best = null;
+    Object[] bestArgs = null;
     for (Method m : owner.getMethods()) {
       Object[] args = arguments(m, name, spark, others);
-      if (args == null) {
-        continue;
+      if (args != null && (best == null || args.length < bestArgs.length)) {
+        best = m;
+        bestArgs = args;
       }
+    }
+    if (best != null) {
       try {
-        return m.invoke(null, args);
+        return best.invoke(null, bestArgs);
       } catch (InvocationTargetException e) {
         if (e.getCause() instanceof RuntimeException r) {
           throw r;
@@ -53,10 +60,13 @@ final class SparkMlMetadata {
         + " with a SparkSession or SparkContext not found in this Spark");
   }
 
-  /** The arguments of {@code m} with the session in its place, or null if it does not fit. */
+  /**
+   * The arguments of {@code m} with the session in its place and {@code None} for trailing
+   * {@code Option} parameters, or null if it does not fit.
+   */
   private static Object[] arguments(Method m, String name, SparkSession spark, Object[] others) {
     Class<?>[] types = m.getParameterTypes();
-    if (!m.getName().equals(name) || types.length != others.length + 1) {
+    if (!m.getName().equals(name) || types.length < others.length + 1) {
       return null;
     }
     Object[] args = new Object[types.length];
@@ -71,10 +81,12 @@ final class SparkMlMetadata {
         session = true;
       } else if (next < others.length && types[i].isInstance(others[next])) {
         args[i] = others[next++];
+      } else if (next == others.length && types[i] == scala.Option.class) {
+        args[i] = scala.Option.empty();
       } else {
         return null;
       }
     }
-    return session ? args : null;
+    return session && next == others.length ? args : null;
   }
 }
