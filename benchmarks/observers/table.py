@@ -49,6 +49,12 @@ def main():
     n = sum(elements[t] for t in tensors)
     print(row(f"**all {len(tensors)}, by size** | {n:,}",
               [(lo / n * 1e9, med / n * 1e9) for lo, med in totals]))
+    # Not qcal: ObserversBenchmark.minMaxOnly, a min/max-only pass, the floor under minmax.
+    floor = [java[t, "minMaxOnly"] for t in tensors if (t, "minMaxOnly") in java]
+    if len(floor) == len(tensors):
+        lo, med = (sum(f[k] for f in floor) / n * 1e9 for k in (0, 1))
+        print(f"\nJava min/max-only pass (minMaxOnly, not qcal), all {len(tensors)} by size: "
+              f"{lo:.3f} ({med:.3f}) ns/elem")
 
 
 def row(head, cells):
