@@ -160,9 +160,12 @@ class CalibrateJobTest {
           + stats.get("negInf").asLong(), name);
       double binWidth = t.at("/histogram/binWidth").asDouble();
       assertTrue(binWidth > 0, name + " histogram grid");
-      // docs/DESIGN.md: w = absmax / 2048, so the grid spans the observed range in 2048 bins a side.
-      assertEquals(stats.get("absMax").asDouble() / 2048, binWidth,
-          stats.get("absMax").asDouble() / 2048 * 1e-6, name);
+      // docs/DESIGN.md, "One pass": w is the smallest power of two with absmax < 4096 w, so
+      // the absmax side spans between 2048 and 4096 bins.
+      double absMax = stats.get("absMax").asDouble();
+      assertEquals(binWidth, Math.scalb(1.0, Math.getExponent(binWidth)), name + ": 2^e");
+      assertTrue(absMax < 4096 * binWidth && absMax >= 2048 * binWidth, name + ": w " + binWidth
+          + " for absmax " + absMax);
       for (String method : METHODS) {
         JsonNode range = t.at("/ranges/" + method);
         assertFalse(range.isMissingNode(), name + " range of " + method);

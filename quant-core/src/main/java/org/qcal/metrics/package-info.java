@@ -7,3 +7,4 @@
  * Rates and ratios are derived only at the end, from the merged totals.
  */
 package org.qcal.metrics;
+

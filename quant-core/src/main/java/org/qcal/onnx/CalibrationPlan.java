@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.qcal.QcalException;
 
 /**
  * What a calibration measures and what the QDQ export quantizes, from {@link GraphAnalyzer}.

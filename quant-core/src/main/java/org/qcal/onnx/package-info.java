@@ -15,3 +15,4 @@
  * org.qcal.onnx.ModelFiles} over Hadoop's FileSystem.
  */
 package org.qcal.onnx;
+

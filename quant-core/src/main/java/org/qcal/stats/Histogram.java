@@ -126,11 +126,7 @@ public final class Histogram implements Serializable {
 
   /** Sum of all counts. */
   public long total() {
-    long t = 0;
-    for (long c : counts) {
-      t += c;
-    }
-    return t;
+    return Arrays.stream(counts).sum();
   }
 
   /** The documented little-endian layout (class comment). */

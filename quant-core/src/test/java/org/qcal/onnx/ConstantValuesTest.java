@@ -3,7 +3,6 @@ package org.qcal.onnx;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.qcal.onnx.GraphBuilder.intAttr;
 import static org.qcal.onnx.GraphBuilder.intsAttr;
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.ElementType;
+import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.runtime.HostTensor;
 import org.qcal.runtime.ModelOutputs;
 

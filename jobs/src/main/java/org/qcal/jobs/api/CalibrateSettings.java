@@ -51,6 +51,7 @@ public record CalibrateSettings(
   public static final class Builder extends RunBuilder<Builder> {
     private List<CalibrationMethod> methods = Defaults.METHODS;
     private int bins = Defaults.BINS;
+    private int passes = Defaults.PASSES;
     private Recipe recipe = Recipe.builder().build();
     private ExportChoice choose = Defaults.CHOOSE;
     private int tapMemoryMb = Defaults.TAP_MEMORY_MB;
@@ -77,6 +78,19 @@ public record CalibrateSettings(
     }
 
     /**
+     * 1 (default): every method from one forward per row, the histograms on a power-of-two grid
+     * that grows with the data; 2: statistics first, then histograms on the grid they fix, the
+     * reference the one pass is measured against (docs/DESIGN.md, "One pass").
+     */
+    public Builder passes(int count) {
+      if (count != 1 && count != 2) {
+        throw new BadArgument("passes", "must be 1 or 2, got " + count);
+      }
+      this.passes = count;
+      return this;
+    }
+
+    /**
      * What every method's export shares: types, rules, nodes in float (default: {@link
      * Recipe#builder()}'s); its method is replaced by each of the methods.
      */
@@ -99,7 +113,7 @@ public record CalibrateSettings(
 
     public CalibrateSettings build() {
       return new CalibrateSettings(requireModel(), dataSource(),
-          new CalibrationParameters(methods, bins, recipe, choose, batchSize), tapMemoryMb, out,
+          new CalibrationParameters(methods, bins, passes, recipe, choose, batchSize), tapMemoryMb, out,
           overwrite);
     }
 

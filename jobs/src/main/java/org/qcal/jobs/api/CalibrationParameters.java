@@ -15,6 +15,10 @@ import org.qcal.calib.CalibrationOptions;
  *
  * @param methods the methods computed, in order (ties of {@code auto} go to the first)
  * @param bins histogram bins on each side of zero
+ * @param passes 1: statistics and histograms in one pass, the histograms on a power-of-two grid
+ *     that grows with the data (at least {@code bins} per side at the end); 2: statistics, then
+ *     histograms on the grid of exactly {@code bins} per side they fix (docs/DESIGN.md, "One
+ *     pass")
  * @param recipe the shared recipe; its method is replaced by each of {@code methods}
  * @param choose the exported method, or auto
  * @param batchSize rows per forward
@@ -22,6 +26,7 @@ import org.qcal.calib.CalibrationOptions;
 public record CalibrationParameters(
     List<CalibrationMethod> methods,
     int bins,
+    int passes,
     Recipe recipe,
     ExportChoice choose,
     int batchSize) implements Serializable {
@@ -39,6 +44,9 @@ public record CalibrationParameters(
       throw new BadArgument("bins", "must be >= " + ENTROPY_MIN_BINS
           + " for the entropy method (128 quantization levels), got " + bins);
     }
+    if (passes != 1 && passes != 2) {
+      throw new BadArgument("passes", "must be 1 or 2, got " + passes);
+    }
     Check.notNull(recipe, "recipe");
     Check.notNull(choose, "choose");
     if (!choose.auto() && !methods.contains(choose.method())) {
@@ -49,7 +57,7 @@ public record CalibrationParameters(
 
   /** These parameters exporting {@code choice}'s parameters. */
   public CalibrationParameters withChoice(ExportChoice choice) {
-    return new CalibrationParameters(methods, bins, recipe, choice, batchSize);
+    return new CalibrationParameters(methods, bins, passes, recipe, choice, batchSize);
   }
 
   /** The recipe of {@code method}: the shared one with that method. */
@@ -57,7 +65,7 @@ public record CalibrationParameters(
     return recipe.withMethod(method);
   }
 
-  /** Whether a second pass (fixed-grid histograms) is needed. */
+  /** Whether any method reads histograms (a second pass, when {@code passes} is 2). */
   public boolean needsHistograms() {
     return methods.stream().anyMatch(CalibrationMethod::needsHistogram);
   }

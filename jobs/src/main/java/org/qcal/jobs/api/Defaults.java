@@ -34,6 +34,7 @@ public final class Defaults {
       integer("choose-rows"));
   public static final double PERCENTILE = number("percentile");
   public static final int BINS = integer("bins");
+  public static final int PASSES = integer("passes");
   public static final QuantType ACTIVATION_TYPE = QuantType.parse(VALUES.get("activation-type"));
   public static final QuantType WEIGHT_TYPE = QuantType.parse(VALUES.get("weight-type"));
   public static final boolean SYMMETRIC_ACTIVATIONS = flag("symmetric-activations");

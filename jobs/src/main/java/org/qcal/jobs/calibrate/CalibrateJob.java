@@ -43,14 +43,16 @@ import org.qcal.runtime.ModelSignature;
 import org.qcal.runtime.ModelSource;
 import org.qcal.runtime.RuntimeOptions;
 import org.qcal.runtime.SessionCache;
+import org.qcal.stats.Histogram;
 import org.qcal.stats.HistogramGrid;
 import org.qcal.stats.TensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calibration of docs/DESIGN.md: the driver reads the model and writes the tap model; pass 1
- * gathers statistics, pass 2 (only for histogram methods) fixed-grid histograms; the driver
+ * The calibration of docs/DESIGN.md: the driver reads the model and writes the tap model; one
+ * pass gathers statistics and histograms (or, with {@code passes} 2, pass 1 statistics and pass 2
+ * histograms on the grid they fix; minmax alone needs no histogram); the driver
  * derives every method's parameters, exports the QDQ model with the chosen ones and writes all
  * outputs into one folder atomically. Bad input fails before anything is written.
  */
@@ -134,25 +136,31 @@ public final class CalibrateJob {
           FaultInjection.from(jsc.getConf()));
 
       List<CalibrationResult.PassSummary> passes = new ArrayList<>();
-      PassPartial first = timed("pass 1 (statistics)", taps.size(),
-          () -> CalibrationPasses.stats(rows, pass), passes);
+      boolean onePass = parameters.needsHistograms() && parameters.passes() == 1;
+      int bins = parameters.bins();
+      PassPartial first = onePass
+          ? timed("one pass (statistics and histograms)", taps.size(),
+              () -> CalibrationPasses.statsAndHistograms(rows, pass, bins), passes)
+          : timed("pass 1 (statistics)", taps.size(),
+              () -> CalibrationPasses.stats(rows, pass), passes);
       if (first.rows() == 0) {
         throw new QcalException("data '" + settings.data() + "' has no rows"
             + (settings.data().limit() != null ? " within limit " + settings.data().limit()
                 : ""));
       }
       logNonFinite(taps, first.stats());
-      PassPartial second = null;
-      if (parameters.needsHistograms()) {
-        HistogramGrid[] grids = grids(first.stats(), taps, parameters.bins());
-        second = timed("pass 2 (histograms)", taps.size(),
-            () -> CalibrationPasses.histograms(rows, pass, grids), passes);
+      requireFinite(first.stats(), taps);
+      Histogram[] histograms = first.histograms();
+      if (parameters.needsHistograms() && !onePass) {
+        HistogramGrid[] grids = grids(first.stats(), bins);
+        histograms = timed("pass 2 (histograms)", taps.size(),
+            () -> CalibrationPasses.histograms(rows, pass, grids), passes).histograms();
       }
       List<TensorCalibration> tensors = new ArrayList<>();
       Map<String, List<String>> aliases = plan.aliasGroups();
       for (int i = 0; i < taps.size(); i++) {
         tensors.add(TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
-            first.stats()[i], second == null ? null : second.histograms()[i], parameters));
+            first.stats()[i], histograms == null ? null : histograms[i], parameters));
       }
       List<QuantizedExport> exports = new ArrayList<>();
       for (CalibrationMethod method : parameters.methods()) {
@@ -230,10 +238,15 @@ public final class CalibrateJob {
     return new TapPass.Group(broadcast, ModelDigest.sha256Hex(bytes), outputs, members);
   }
 
-  private static HistogramGrid[] grids(TensorStats[] stats, List<String> taps, int bins) {
-    HistogramGrid[] grids = new HistogramGrid[stats.length];
+  private static void requireFinite(TensorStats[] stats, List<String> taps) {
     for (int i = 0; i < stats.length; i++) {
       TensorCalibration.requireFinite(taps.get(i), stats[i]);
+    }
+  }
+
+  private static HistogramGrid[] grids(TensorStats[] stats, int bins) {
+    HistogramGrid[] grids = new HistogramGrid[stats.length];
+    for (int i = 0; i < stats.length; i++) {
       grids[i] = HistogramGrid.of(stats[i], bins);
     }
     return grids;

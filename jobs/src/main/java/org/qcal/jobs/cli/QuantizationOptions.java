@@ -29,6 +29,12 @@ public final class QuantizationOptions {
       description = "Histogram bins on each side of zero (default: ${DEFAULT-VALUE}).")
   int bins;
 
+  @Option(names = "--passes", paramLabel = "1|2",
+      description = "1: every method from one forward per row, histograms on a power-of-two"
+          + " grid that grows with the data; 2: min/max first, then histograms on the grid it"
+          + " fixes (default: ${DEFAULT-VALUE}).")
+  int passes;
+
   @Option(names = "--activation-type", paramLabel = "TYPE",
       completionCandidates = ActivationTypes.class,
       description = "Activation type: ${COMPLETION-CANDIDATES}; 16 bits needs a model of ONNX"
@@ -82,7 +88,7 @@ public final class QuantizationOptions {
     for (String id : CalibrateCommand.split(methods)) {
       list.add(parse("--methods", () -> CalibrationMethod.parse(id)));
     }
-    b.methods(list).bins(bins).batchSize(batchSize).tapMemoryMb(tapMemoryMb)
+    b.methods(list).bins(bins).passes(passes).batchSize(batchSize).tapMemoryMb(tapMemoryMb)
         .choose(ExportChoice.parse(choose, chooseRows))
         .recipe(Recipe.builder()
             .percentile(percentile)

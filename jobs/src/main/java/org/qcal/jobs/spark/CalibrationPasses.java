@@ -5,9 +5,11 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.qcal.stats.Histogram;
 import org.qcal.stats.HistogramGrid;
+import org.qcal.stats.TensorStats;
 
 /**
- * The two distributed passes of docs/DESIGN.md. Each partition returns one {@link PassPartial}; a tree
+ * The distributed passes of docs/DESIGN.md: one pass of statistics and one-pass histograms, or
+ * the two passes of the fixed grid (statistics, then histograms on the grid they fix). Each partition returns one {@link PassPartial}; a tree
  * reduction (Spark's {@code treeAggregate} underneath) merges them on the way to the driver. Only
  * task results count, so a retried task is never counted twice.
  */
@@ -23,6 +25,21 @@ public final class CalibrationPasses {
     TapPass.TensorSink sink = CalibrationPasses::addStats;
     return rows
         .mapPartitions(it -> List.of(pass.run(it, PassPartial.ofStats(tensors), sink)).iterator())
+        .treeReduce(PassPartial::merge, TREE_DEPTH)
+        .requireNoBadRow();
+  }
+
+  /**
+   * The one pass of every method: per tapped tensor, pass 1's statistics and a histogram whose
+   * power-of-two grid grows with the values seen ({@link OnePassHistogram}), with {@code 2 bins}
+   * bins per side so that at least {@code bins} cover the absmax side at the end.
+   */
+  public static PassPartial statsAndHistograms(JavaRDD<Row> rows, TapPass pass, int bins) {
+    int tensors = pass.tensorCount();
+    TapPass.TensorSink sink = CalibrationPasses::addStatsAndHistogram;
+    return rows
+        .mapPartitions(it -> List.of(pass.run(it,
+            PassPartial.ofStatsAndHistograms(tensors, 2 * bins), sink)).iterator())
         .treeReduce(PassPartial::merge, TREE_DEPTH)
         .requireNoBadRow();
   }
@@ -47,6 +64,15 @@ public final class CalibrationPasses {
   private static void addStats(PassPartial p, int tensor, float[] values, long[] shape,
       int length, int rows) {
     p.stats[tensor].updateBatch(values, 0, shape, rows);
+  }
+
+  /** The running range of the statistics bounds this batch: the histogram widens to it first. */
+  private static void addStatsAndHistogram(PassPartial p, int tensor, float[] values,
+      long[] shape, int length, int rows) {
+    TensorStats stats = p.stats[tensor].updateBatch(values, 0, shape, rows);
+    if (!stats.hasNoFinite()) {
+      p.onePass[tensor].update(values, 0, length, stats.min(), stats.max());
+    }
   }
 
   /** A histogram counts values, so the tensor's layout does not matter. */

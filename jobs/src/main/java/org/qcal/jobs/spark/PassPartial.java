@@ -3,11 +3,14 @@ package org.qcal.jobs.spark;
 import org.qcal.QcalException;
 import org.qcal.jobs.data.BadRow;
 import org.qcal.stats.Histogram;
+import org.qcal.stats.OnePassHistogram;
 import org.qcal.stats.TensorStats;
 
 /**
  * What one partition of a pass returns, and what the pass's tree reduction merges: the rows seen
- * and, per tapped tensor (in plan order), its statistics (pass 1) or its histogram (pass 2).
+ * and, per tapped tensor (in plan order), its statistics and one-pass histogram (the one pass of
+ * every method), its statistics alone (minmax, or pass 1 of two), or its fixed-grid histogram
+ * (pass 2 of two).
  * Every merge is exact, so the result does not depend on the partitioning or the merge order.
  *
  * <p>A partition with a bad input row returns the earliest one in {@code badRow} instead of
@@ -26,8 +29,9 @@ import org.qcal.stats.TensorStats;
  * 8       copyNanos (int64)
  * 8       kernelNanos (int64)
  * part    the bad row in BadRow's layout; length 0 when there is none
- * array   stats: TensorStats per tapped tensor in plan order (pass 1); -1 in pass 2
- * array   histograms: Histogram per tapped tensor in plan order (pass 2); -1 in pass 1
+ * array   stats: TensorStats per tapped tensor in plan order; -1 in pass 2 of two
+ * array   histograms: Histogram per tapped tensor in plan order (pass 2 of two); -1 otherwise
+ * array   onePass: OnePassHistogram per tapped tensor in plan order (one pass); -1 otherwise
  * </pre>
  *
  * <p>It travels as these bytes: Spark's Kryo by {@link QcalKryoRegistrator}'s serializer.
@@ -44,6 +48,7 @@ public final class PassPartial implements java.io.Serializable {
   public long kernelNanos;
   public TensorStats[] stats;
   Histogram[] histograms;
+  OnePassHistogram[] onePass;
   BadRow badRow;
 
   PassPartial() {}
@@ -53,6 +58,16 @@ public final class PassPartial implements java.io.Serializable {
     p.stats = new TensorStats[tensors];
     for (int i = 0; i < tensors; i++) {
       p.stats[i] = new TensorStats();
+    }
+    return p;
+  }
+
+  /** Statistics and one-pass histograms of {@code binsPerSide} bins per side, all empty. */
+  public static PassPartial ofStatsAndHistograms(int tensors, int binsPerSide) {
+    PassPartial p = ofStats(tensors);
+    p.onePass = new OnePassHistogram[tensors];
+    for (int i = 0; i < tensors; i++) {
+      p.onePass[i] = new OnePassHistogram(binsPerSide);
     }
     return p;
   }
@@ -80,6 +95,11 @@ public final class PassPartial implements java.io.Serializable {
         histograms[i].merge(other.histograms[i]);
       }
     }
+    if (onePass != null) {
+      for (int i = 0; i < onePass.length; i++) {
+        onePass[i].merge(other.onePass[i]);
+      }
+    }
     return this;
   }
 
@@ -101,7 +121,7 @@ public final class PassPartial implements java.io.Serializable {
     return new PartialLayout.Writer(PartialLayout.PASS).putLong(rows).putLong(inferenceNanos)
         .putLong(copyNanos).putLong(kernelNanos).badRow(badRow)
         .parts(stats, TensorStats::toByteArray).parts(histograms, Histogram::toByteArray)
-        .toByteArray();
+        .parts(onePass, OnePassHistogram::toByteArray).toByteArray();
   }
 
   /** Reads {@link #toByteArray()}'s layout; malformed bytes give an IllegalArgumentException. */
@@ -115,6 +135,8 @@ public final class PassPartial implements java.io.Serializable {
       p.badRow = in.badRow();
       p.stats = in.partsOrNull(TensorStats::fromByteArray, TensorStats[]::new, "stats");
       p.histograms = in.partsOrNull(Histogram::fromByteArray, Histogram[]::new, "histograms");
+      p.onePass = in.partsOrNull(OnePassHistogram::fromByteArray, OnePassHistogram[]::new,
+          "one-pass histograms");
       return p;
     });
   }
@@ -133,7 +155,18 @@ public final class PassPartial implements java.io.Serializable {
     return stats;
   }
 
+  /**
+   * Per tapped tensor, its histogram: of pass 2, or of the one pass on its final power-of-two
+   * width, trimmed to the used bins; null when neither ran.
+   */
   public Histogram[] histograms() {
-    return histograms;
+    if (histograms != null || onePass == null) {
+      return histograms;
+    }
+    Histogram[] h = new Histogram[onePass.length];
+    for (int i = 0; i < h.length; i++) {
+      h[i] = onePass[i].toHistogram();
+    }
+    return h;
   }
 }

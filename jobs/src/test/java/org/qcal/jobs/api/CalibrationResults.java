@@ -35,7 +35,7 @@ public final class CalibrationResults {
   public static CalibrationParameters parameters(List<String> methods, double percentile,
       int batchSize) {
     List<CalibrationMethod> list = methods.stream().map(CalibrationMethod::parse).toList();
-    return new CalibrationParameters(list, Defaults.BINS,
+    return new CalibrationParameters(list, Defaults.BINS, Defaults.PASSES,
         Recipe.builder().percentile(percentile).build(), ExportChoice.of(list.get(0)),
         batchSize);
   }

@@ -66,7 +66,7 @@ class CalibrationJsonRoundTripTest {
   }
 
   private static CalibrationParameters minmax(Recipe recipe) {
-    return new CalibrationParameters(List.of(CalibrationMethod.MINMAX), 2048, recipe,
+    return new CalibrationParameters(List.of(CalibrationMethod.MINMAX), 2048, 1, recipe,
         ExportChoice.of(CalibrationMethod.MINMAX), 64);
   }
 

@@ -63,6 +63,35 @@ class PassPartialTest {
     assertEquals(7, bytes[1]); // family: PassPartial
   }
 
+  /** The one pass: statistics and one-pass histograms of 16 bins per side, as the sink adds. */
+  private static PassPartial onePass(float... values) {
+    PassPartial p = PassPartial.ofStatsAndHistograms(2, 16);
+    p.stats[0].update(values);
+    p.onePass[0].update(values, 0, values.length, p.stats[0].min(), p.stats[0].max());
+    p.rows = 1;
+    return p;
+  }
+
+  @Test
+  void onePassPartialsRoundTripAndMergeToTheirHistograms() {
+    PassPartial small = onePass(0.5f, -0.25f);
+    PassPartial wide = onePass(30f, -3f);
+    assertArrayEquals(small.toByteArray(), read(small).toByteArray());
+    byte[] merged = onePass(0.5f, -0.25f).merge(onePass(30f, -3f)).toByteArray();
+    assertArrayEquals(merged, read(small).merge(read(wide)).toByteArray());
+    // 30 with 16 bins per side: w = 2 (30 / 2 = 15 < 16; w = 1 would put 30 in bin 30).
+    // -3 -> (-4, -2], -0.25 -> (-2, 0], 0.5 -> [0, 2), 30 -> [30, 32).
+    Histogram h = PassPartial.fromByteArray(merged).histograms()[0];
+    assertEquals(HistogramGrid.ofWidth(2f, 2, 16), h.grid());
+    long[] expected = new long[18];
+    expected[0] = 1;
+    expected[1] = 1;
+    expected[2] = 1;
+    expected[17] = 1;
+    assertArrayEquals(expected, h.counts());
+    assertEquals(4, PassPartial.fromByteArray(merged).stats()[0].count());
+  }
+
   @Test
   void mergeOfReadBackPartialsEqualsMergeOfOriginals() {
     PassPartial a = stats(1f, 2f, -7f);
