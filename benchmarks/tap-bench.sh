@@ -2,6 +2,7 @@
 # The tap model benchmark of issue 13 (see docs/BENCHMARKS.md, "Tap model forward"): ONNX
 # Runtime forwards of the plain model against its tap models, one intra-op thread, batch 64.
 #   benchmarks/tap-bench.sh [ROUNDS=10] [FORWARDS=10] [MODEL.onnx...]
+# TAP_BATCH (default 64) sets the rows per forward of models with a dynamic batch.
 # Without models: the shipped residual CNN, CNN and MLP, and the corpus CNNs (two MobileNetV3
 # variants, the U-Net with fixed H and W, the batch-1 CNN) from target/corpus when it holds them
 # (tools/corpus/ensure_corpus.sh), else the same graphs untrained from benchmarks/corpus-cnns.py.
@@ -25,4 +26,5 @@ if [ ${#models[@]} -eq 0 ]; then
   done
 fi
 exec "$root/benchmarks/run-main.sh" -tbench-taps test-compile \
-  org.qcal.bench.TapForwardBenchmark -Xmx2g -- "$rounds" "$forwards" "${models[@]}"
+  org.qcal.bench.TapForwardBenchmark -Xmx2g -Dqcal.bench.batch="${TAP_BATCH:-64}" -- "$rounds" \
+  "$forwards" "${models[@]}"

@@ -57,7 +57,8 @@ import org.qcal.runtime.OrtEnv;
  * with {@code benchmarks/tap-bench.sh}.
  */
 public final class TapForwardBenchmark {
-  private static final int BATCH = 64;
+  /** Rows per forward where the batch dim is dynamic: 64, or the system property below. */
+  private static final int BATCH = Integer.getInteger("qcal.bench.batch", 64);
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
   public static void main(String[] args) throws Exception {
@@ -148,7 +149,7 @@ public final class TapForwardBenchmark {
     StringBuilder rows = new StringBuilder();
     for (Timed t : timed) {
       rows.append(String.format(Locale.ROOT,
-          "| %s | %s, %s | %d | %.2f | %.2f | %.2f | %.2f | %.2f |%n", path.getFileName(),
+          "| %s | %s, %s | %d | %.3f | %.3f | %.3f | %.2f | %.2f |%n", path.getFileName(),
           t.variant.name, t.variant.level.name().toLowerCase(Locale.ROOT), t.variant.taps,
           t.wall.min(), t.wall.median(), t.cpuMedian(), t.cpuMedian() / plainExtended,
           t.cpuMedian() / plainAll));
