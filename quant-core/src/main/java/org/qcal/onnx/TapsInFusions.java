@@ -16,10 +16,12 @@ import org.qcal.onnx.proto.Onnx.NodeProto;
  * log names it with the fusion it costs.
  *
  * <p>The patterns are ORT's CPU fusions of a producer with its only reader, from ONNX Runtime's
- * graph transformers (onnxruntime/core/optimizer/): Conv + Add or Sum, the NCHWc Conv's sum
- * input at optimization level ALL (nchwc_transformer.cc); Conv + activation
- * (conv_activation_fusion.cc); Gemm + activation (gemm_activation_fusion.cc); MatMul + Add into
- * Gemm (matmul_add_fusion.cc); Conv + BatchNormalization (conv_bn_fusion.cc).
+ * graph transformers (onnxruntime/core/optimizer/): Conv + Add, the NCHWc Conv's sum input at
+ * optimization level ALL (nchwc_transformer.cc; a constant Add becomes the bias at every level,
+ * conv_add_fusion.cc); Conv + activation (conv_activation_fusion.cc); Gemm + activation
+ * (gemm_activation_fusion.cc); MatMul + Add into Gemm (matmul_add_fusion.cc); Conv +
+ * BatchNormalization (conv_bn_fusion.cc). The Conv + Add pattern is checked against ORT's
+ * optimized residual CNN in TapsInFusionsTest.
  */
 public final class TapsInFusions {
   private static final Set<String> ACTIVATIONS =
@@ -27,7 +29,7 @@ public final class TapsInFusions {
 
   /** Producer op type -> the op types of a sole reader ORT fuses it with. */
   private static final Map<String, Set<String>> FUSED_READERS = Map.of(
-      "Conv", union(ACTIVATIONS, Set.of("Add", "Sum", "BatchNormalization")),
+      "Conv", union(ACTIVATIONS, Set.of("Add", "BatchNormalization")),
       "Gemm", ACTIVATIONS,
       "MatMul", Set.of("Add"));
 
