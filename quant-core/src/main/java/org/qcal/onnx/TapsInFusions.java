@@ -29,7 +29,7 @@ public final class TapsInFusions {
 
   /** Producer op type -> the op types of a sole reader ORT fuses it with. */
   private static final Map<String, Set<String>> FUSED_READERS = Map.of(
-      "Conv", union(ACTIVATIONS, Set.of("Add", "BatchNormalization")),
+      "Conv", QuantizableOps.union(ACTIVATIONS, Set.of("Add", "BatchNormalization")),
       "Gemm", ACTIVATIONS,
       "MatMul", Set.of("Add"));
 
@@ -71,11 +71,5 @@ public final class TapsInFusions {
       }
     }
     return fusions;
-  }
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    Set<String> u = new java.util.HashSet<>(a);
-    u.addAll(b);
-    return Set.copyOf(u);
   }
 }
