@@ -14,8 +14,9 @@ import java.util.Map;
  *   <li>{@link #tappedTensors()}: the tensors whose statistics the Spark passes collect, one per
  *       set of tensors that share params. Each is a graph output of the tap model.
  *   <li>{@link #quantizedTensors()}: every tensor that gets QuantizeLinear -> DequantizeLinear;
- *       {@link #paramsSource(String)} names the tapped tensor whose params it uses (itself, or
- *       the input of a chain of sharing ops such as Flatten or MaxPool).
+ *       {@link #paramsSource(String)} names the tapped tensor whose params it uses (itself, the
+ *       input of a chain of sharing ops such as Flatten, or the output of a MaxPool that is the
+ *       only reader of the chain's input: see {@link GraphAnalyzer}).
  *   <li>{@link #foldedTensors()}: outputs of ops whose only reader is a folded Relu/Clip (or a
  *       MatMul's bias Add): not quantized, the fused op writes the group output's params.
  *   <li>{@link #weights()}, {@link #biases()} and {@link #operands()}: constant inputs quantized
@@ -80,19 +81,28 @@ public final class CalibrationPlan implements Serializable {
   }
 
   /**
-   * The tapped tensor whose params {@code tensor} uses: for quantized tensors (itself or the head
-   * of its sharing chain) and for folded ones (the group output); null for any other tensor.
+   * The tapped tensor whose params {@code tensor} uses: for quantized tensors (itself or the
+   * tensor measured for its sharing chain) and for folded ones (the group output's); null for
+   * any other tensor.
    */
   public String paramsSource(String tensor) {
     String s = source.get(tensor);
     return s != null ? s : folded.get(tensor);
   }
 
-  /** Tapped tensor -> every quantized tensor sharing its params (itself first), graph order. */
+  /**
+   * Tapped tensor -> every quantized tensor sharing its params: itself first, then the others in
+   * graph order (a MaxPool output measured for its input comes after that input in the graph).
+   */
   public Map<String, List<String>> aliasGroups() {
     Map<String, List<String>> groups = new LinkedHashMap<>();
+    for (String t : tapped) {
+      groups.put(t, new ArrayList<>(List.of(t)));
+    }
     for (String t : quantized) {
-      groups.computeIfAbsent(source.get(t), k -> new ArrayList<>()).add(t);
+      if (!source.get(t).equals(t)) {
+        groups.get(source.get(t)).add(t);
+      }
     }
     groups.replaceAll((k, v) -> List.copyOf(v));
     return Collections.unmodifiableMap(groups);

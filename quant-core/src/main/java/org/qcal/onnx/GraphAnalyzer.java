@@ -95,10 +95,10 @@ public final class GraphAnalyzer {
     List<String> ordered = graphOrder(qdq);
     Map<String, String> source = new LinkedHashMap<>();
     for (String t : ordered) {
-      source.put(t, root(t));
+      source.put(t, measured(root(t)));
     }
     for (Map.Entry<String, String> e : folded.entrySet()) {
-      e.setValue(root(e.getValue()));
+      e.setValue(measured(root(e.getValue())));
     }
     WeightsAndBiases wb = new WeightsAndBiases(index,
         new ConstantValues(index, classes, model.name()));
@@ -266,6 +266,30 @@ public final class GraphAnalyzer {
       t = p;
     }
     throw new IllegalStateException("cycle in params sharing at " + tensor);
+  }
+
+  /**
+   * The tensor whose statistics give the params of the sharing group headed by {@code head}: the
+   * head, or, while the tensor's only reader is a MaxPool of the group, that MaxPool's output.
+   * Quantization is monotonic, so {@code Q(MaxPool(x)) = MaxPool(Q(x))}: the int8 model depends
+   * on the head's values only through the pool's output, and the pool's statistics are those of
+   * exactly the values the rest of the network sees (the same maximum where the windows cover
+   * the input). Measuring there costs less: the pool output is a fraction of the head's size,
+   * and in ONNX Runtime's NCHWc layout (optimization level ALL) every tapped Conv output is
+   * copied back to NCHW for the graph output, which a MaxPool after it no longer needs.
+   */
+  private String measured(String head) {
+    String tensor = head;
+    for (int reader = soleReader(tensor); reader >= 0; reader = soleReader(tensor)) {
+      NodeProto n = index.node(reader);
+      if (!n.getOpType().equals("MaxPool") || !QuantizableOps.isOnnx(n)
+          || n.getOutputCount() != 1 || !qdq.contains(n.getOutput(0))
+          || !root(n.getOutput(0)).equals(head)) {
+        break;
+      }
+      tensor = n.getOutput(0);
+    }
+    return tensor;
   }
 
   /** Graph inputs first (in input order), then tensors by the position of their producer. */

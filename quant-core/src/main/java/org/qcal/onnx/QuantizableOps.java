@@ -44,7 +44,8 @@ final class QuantizableOps {
 
   private QuantizableOps() {}
 
-  private static Set<String> union(Set<String> a, Set<String> b) {
+  /** The op types of {@code a} and {@code b}, sorted and unmodifiable. */
+  static Set<String> union(Set<String> a, Set<String> b) {
     Set<String> u = new TreeSet<>(a);
     u.addAll(b);
     return Collections.unmodifiableSet(u);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.qcal.onnx.GraphBuilder.intAttr;
+import static org.qcal.onnx.GraphBuilder.intsAttr;
 import static org.qcal.onnx.GraphBuilder.values;
 
 import java.util.List;
@@ -16,21 +17,22 @@ import org.qcal.QcalException;
 class GraphAnalyzerTest {
 
   @Test
-  void convNetTapsTheInputTheFoldedReluAndTheOutput() {
+  void convNetTapsTheInputThePoolAfterTheFoldedReluAndTheOutput() {
     CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
 
-    assertEquals(List.of("input", "relu_out", "logits"), plan.tappedTensors());
+    // The Relu's only reader is the MaxPool, which shares its params: measured at the pool.
+    assertEquals(List.of("input", "pool_out", "logits"), plan.tappedTensors());
     assertEquals(List.of("input", "relu_out", "pool_out", "flat", "logits"),
         plan.quantizedTensors());
   }
 
   @Test
-  void convNetShapeOpsAndMaxPoolShareTheReluParams() {
+  void convNetReluMaxPoolAndFlattenShareThePoolParams() {
     CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
 
-    assertEquals(List.of("relu_out", "pool_out", "flat"), plan.aliasGroups().get("relu_out"));
-    assertEquals("relu_out", plan.paramsSource("pool_out"));
-    assertEquals("relu_out", plan.paramsSource("flat"));
+    assertEquals(List.of("pool_out", "relu_out", "flat"), plan.aliasGroups().get("pool_out"));
+    assertEquals("pool_out", plan.paramsSource("relu_out"));
+    assertEquals("pool_out", plan.paramsSource("flat"));
     assertEquals("logits", plan.paramsSource("logits"));
   }
 
@@ -38,8 +40,9 @@ class GraphAnalyzerTest {
   void convNetFoldsThePreActivationIntoTheRelu() {
     CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"));
 
-    assertEquals(Map.of("conv_out", "relu_out"), plan.foldedTensors());
-    assertEquals("relu_out", plan.paramsSource("conv_out"));
+    // The fused Conv+Relu writes the Relu output with the params measured at the pool.
+    assertEquals(Map.of("conv_out", "pool_out"), plan.foldedTensors());
+    assertEquals("pool_out", plan.paramsSource("conv_out"));
     assertTrue(!plan.quantizedTensors().contains("conv_out"));
   }
 
@@ -73,7 +76,7 @@ class GraphAnalyzerTest {
     CalibrationPlan plan = GraphAnalyzer.analyze(TestGraphs.convNet().model("convnet.onnx"),
         NodeSelection.ALL, false);
 
-    assertEquals(List.of("input", "conv_out", "relu_out", "logits"), plan.tappedTensors());
+    assertEquals(List.of("input", "conv_out", "pool_out", "logits"), plan.tappedTensors());
     assertTrue(plan.foldedTensors().isEmpty());
     assertEquals(List.of("conv", "relu", "fc"), plan.quantizedNodes());
   }
@@ -146,6 +149,64 @@ class GraphAnalyzerTest {
   }
 
   @Test
+  void chainedMaxPoolsAreMeasuredAtTheLastOne() {
+    OnnxModel model = pools(false, false);
+
+    CalibrationPlan plan = GraphAnalyzer.analyze(model);
+
+    assertEquals(List.of("input", "p2", "logits"), plan.tappedTensors());
+    assertEquals(List.of("p2", "relu_out", "p1", "flat"), plan.aliasGroups().get("p2"));
+    assertEquals("p2", plan.paramsSource("conv_out"));
+  }
+
+  @Test
+  void aReluWithAnotherReaderBesidesTheMaxPoolIsMeasuredItself() {
+    // relu_out is also a graph output: the QDQ model's output carries values the pools drop.
+    CalibrationPlan plan = GraphAnalyzer.analyze(pools(true, false));
+
+    assertEquals(List.of("input", "relu_out", "logits"), plan.tappedTensors());
+    assertEquals(List.of("relu_out", "p1", "p2", "flat"), plan.aliasGroups().get("relu_out"));
+  }
+
+  @Test
+  void aMaxPoolWritingItsIndicesIsNotMeasuredThrough() {
+    CalibrationPlan plan = GraphAnalyzer.analyze(pools(false, true));
+
+    assertEquals(List.of("input", "relu_out", "logits"), plan.tappedTensors());
+  }
+
+  /**
+   * input [N,1,4,4] -> Conv(pad 1) -> Relu -> MaxPool(2) -> p1 [N,2,2,2] -> MaxPool(2) -> p2
+   * [N,2,1,1] -> Flatten -> Gemm -> logits [N,3]; optionally relu_out is a graph output too, or
+   * the first MaxPool also writes its Indices.
+   */
+  private static OnnxModel pools(boolean reluIsOutput, boolean indices) {
+    GraphBuilder b = new GraphBuilder()
+        .input("input", ElementType.FLOAT32, -1, 1, 4, 4)
+        .output("logits", ElementType.FLOAT32, -1, 3)
+        .floatInit("W", values(18, 1, 0.5f), 2, 1, 3, 3)
+        .floatInit("B", new float[] {0.1f, -0.2f}, 2)
+        .floatInit("fcW", values(6, 2, 0.4f), 3, 2)
+        .node("Conv", "conv", List.of("input", "W", "B"), List.of("conv_out"),
+            intsAttr("pads", 1, 1, 1, 1), intsAttr("kernel_shape", 3, 3))
+        .node("Relu", "relu", List.of("conv_out"), List.of("relu_out"))
+        .node("MaxPool", "pool1", List.of("relu_out"),
+            indices ? List.of("p1", "p1_indices") : List.of("p1"),
+            intsAttr("kernel_shape", 2, 2), intsAttr("strides", 2, 2))
+        .node("MaxPool", "pool2", List.of("p1"), List.of("p2"),
+            intsAttr("kernel_shape", 2, 2), intsAttr("strides", 2, 2))
+        .node("Flatten", "flatten", List.of("p2"), List.of("flat"), intAttr("axis", 1))
+        .node("Gemm", "fc", List.of("flat", "fcW"), List.of("logits"), intAttr("transB", 1));
+    if (reluIsOutput) {
+      b.output("relu_out", ElementType.FLOAT32, -1, 2, 4, 4);
+    }
+    if (indices) {
+      b.output("p1_indices", ElementType.INT64, -1, 2, 2, 2);
+    }
+    return b.model("pools.onnx");
+  }
+
+  @Test
   void excludedOpTypesAndNodesStayFloat() {
     OnnxModel model = TestGraphs.convNet().model("convnet.onnx");
 
@@ -154,11 +215,11 @@ class GraphAnalyzerTest {
     CalibrationPlan noConv = GraphAnalyzer.analyze(model,
         NodeSelection.ALL.excludeNodes(List.of("conv")), true);
 
-    assertEquals(List.of("input", "relu_out"), noGemm.tappedTensors());
+    assertEquals(List.of("input", "pool_out"), noGemm.tappedTensors());
     assertEquals(List.of("conv"), noGemm.quantizedNodes());
     assertEquals(1, noGemm.weights().size());
     // Without the Conv the Relu is quantized on its own, and the Gemm as before.
-    assertEquals(List.of("conv_out", "relu_out", "logits"), noConv.tappedTensors());
+    assertEquals(List.of("conv_out", "pool_out", "logits"), noConv.tappedTensors());
     assertEquals(List.of("relu", "fc"), noConv.quantizedNodes());
     assertEquals("fcW", noConv.weights().get(0).initializer());
   }

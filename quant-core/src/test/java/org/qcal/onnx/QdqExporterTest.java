@@ -261,7 +261,7 @@ class QdqExporterTest {
         NodeSelection.ALL.excludeNodes(List.of("fc")), true);
     Map<String, QuantParams> params = new HashMap<>();
     params.put("input", QuantParams.of(1f / 255, 0, QuantType.UINT8));
-    params.put("relu_out", QuantParams.of(0.01f, 0, QuantType.UINT8));
+    params.put("pool_out", QuantParams.of(0.01f, 0, QuantType.UINT8));
 
     GraphProto g = QdqExporter.export(model, plan, params, WeightQuantization.DEFAULT)
         .model().graph();

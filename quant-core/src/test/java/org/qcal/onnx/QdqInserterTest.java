@@ -83,10 +83,11 @@ class QdqInserterTest {
 
   @Test
   void eachQuantizedActivationOfTheConvNetGetsOnePairAndItsReadersReadTheDq() {
-    // Tapped: input, relu_out (the Conv's output folded into it) and logits; pool_out (MaxPool)
-    // and flat (Flatten) are quantized with relu_out's params (GraphAnalyzerTest).
+    // Tapped: input, pool_out (measured for relu_out, the Conv's output folded into it) and
+    // logits; relu_out and flat (Flatten) are quantized with pool_out's params
+    // (GraphAnalyzerTest).
     GraphProto g = export(TestGraphs.convNet().model("convnet.onnx"),
-        Map.of("input", INPUT, "relu_out", RELU, "logits", LOGITS));
+        Map.of("input", INPUT, "pool_out", RELU, "logits", LOGITS));
 
     // Five quantized tensors, five Q; their five DQ plus one for each weight (W, fcW) and bias
     // (B, fcB).

@@ -31,11 +31,11 @@ class TapAugmenterTest {
 
     TapModel tap = TapAugmenter.augment(model, plan);
 
-    assertEquals(List.of("logits", "input", "relu_out"), outputNames(tap.model()));
-    ValueInfoProto relu = tap.model().graph().getOutput(2);
-    assertEquals(ElementType.FLOAT32.code(), relu.getType().getTensorType().getElemType());
-    assertFalse(relu.getType().getTensorType().hasShape());
-    assertEquals(List.of("input", "relu_out", "logits"), List.copyOf(tap.tapOutputs().keySet()));
+    assertEquals(List.of("logits", "input", "pool_out"), outputNames(tap.model()));
+    ValueInfoProto pool = tap.model().graph().getOutput(2);
+    assertEquals(ElementType.FLOAT32.code(), pool.getType().getTensorType().getElemType());
+    assertFalse(pool.getType().getTensorType().hasShape());
+    assertEquals(List.of("input", "pool_out", "logits"), List.copyOf(tap.tapOutputs().keySet()));
     assertEquals(List.of("logits"), tap.originalOutputs());
     assertEquals(model.graph().getNodeList(), tap.model().graph().getNodeList());
     assertEquals(List.of("logits"), outputNames(model), "the original is unchanged");
@@ -91,14 +91,15 @@ class TapAugmenterTest {
   }
 
   @Test
-  void cnnReluTapIsNeverNegativeAndIsWhatTheMaxPoolReads() {
+  void cnnPoolTapHasTheRangeOfTheReluItIsMeasuredFor() {
     OnnxModel cnn = OnnxModel.fromBytes("cnn.onnx", OrtSupport.shippedModel("cnn.onnx"));
     CalibrationPlan plan = GraphAnalyzer.analyze(cnn);
-    assertTrue(plan.tappedTensors().contains("/Relu_output_0"));
-    // Tap the plan's tensors plus, as an independent check, the pre-activation and the pool.
+    assertTrue(plan.tappedTensors().contains("/MaxPool_output_0"));
+    assertEquals("/MaxPool_output_0", plan.paramsSource("/Relu_output_0"));
+    // Tap the plan's tensors plus, as an independent check, the pre-activation and the Relu.
     List<String> extra = new ArrayList<>(plan.tappedTensors());
     extra.add("/conv1/Conv_output_0");
-    extra.add("/MaxPool_output_0");
+    extra.add("/Relu_output_0");
     TapModel tap = TapAugmenter.augment(cnn, extra);
 
     ModelOutputs out = OrtSupport.run(tap.toByteArray(), "input", OrtSupport.twoImages(),
@@ -115,7 +116,7 @@ class TapAugmenterTest {
       anyPositive |= relu[i] > 0f;
     }
     assertTrue(anyPositive);
-    // The MaxPool reads the tapped tensor: 2x2 max over it gives the pool output exactly.
+    // The MaxPool reads the Relu: 2x2 max over it gives the tapped pool output exactly.
     for (int nc = 0; nc < 2 * 16; nc++) {
       for (int y = 0; y < 14; y++) {
         for (int xx = 0; xx < 14; xx++) {
@@ -126,6 +127,17 @@ class TapAugmenterTest {
         }
       }
     }
+    // The 2x2 windows with stride 2 tile the 28x28 map, so the pool keeps the Relu's largest
+    // value, and both are >= 0 (a range always contains 0): the same minmax range.
+    assertEquals(largest(relu), largest(pool), 0f);
+  }
+
+  private static float largest(float[] values) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (float v : values) {
+      max = Math.max(max, v);
+    }
+    return max;
   }
 
   @Test

@@ -34,10 +34,12 @@ import org.qcal.jobs.spark.FaultInjection;
 import org.qcal.jobs.spark.PassPartial;
 import org.qcal.jobs.spark.TapPass;
 import org.qcal.jobs.spark.TapProbe;
+import org.qcal.jobs.validate.ValidateJob;
 import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.TapAugmenter;
 import org.qcal.onnx.TapModel;
+import org.qcal.onnx.TapsInFusions;
 import org.qcal.runtime.ModelDigest;
 import org.qcal.runtime.ModelSignature;
 import org.qcal.runtime.ModelSource;
@@ -100,9 +102,12 @@ public final class CalibrateJob {
     OnnxModel model = input.toQuantize();
     CalibrationPlan plan = QuantizedExport.plan(input, parameters.recipe());
     TapModel tap = TapAugmenter.augment(model, plan);
+    logTapsInFusions(settings.model().name(), model, plan);
     byte[] tapBytes = tap.toByteArray();
     String tapDigest = ModelDigest.sha256Hex(tapBytes);
-    RuntimeOptions runtime = RuntimeOptions.withThreads(taskCpus(spark));
+    // The level the plain model runs at in validate and transform: NCHWc Conv kernels make the
+    // tap model's forward cheaper there than at EXTENDED, taps included (docs/BENCHMARKS.md).
+    RuntimeOptions runtime = ValidateJob.runtimeOptions(taskCpus(spark));
     ModelSignature signature =
         SessionCache.signature(ModelSource.of(settings.model().name(), tapDigest, tapBytes),
             runtime);
@@ -188,6 +193,19 @@ public final class CalibrateJob {
           chosen, null, passes, graph, comparison);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
+    }
+  }
+
+  /**
+   * One line naming the tapped tensors that ONNX Runtime would fuse away in the plain model: the
+   * QDQ model quantizes them, so the tap model keeps them and pays for the fusion it loses.
+   */
+  private static void logTapsInFusions(String modelName, OnnxModel model, CalibrationPlan plan) {
+    List<TapsInFusions.Fusion> fusions = TapsInFusions.find(model, plan.tappedTensors());
+    if (!fusions.isEmpty()) {
+      LOG.info("{}: {} tapped tensor(s) lie inside an ONNX Runtime fusion, which the tap model"
+          + " therefore loses; tapped because the QDQ model quantizes them: {}", modelName,
+          fusions.size(), fusions);
     }
   }
 

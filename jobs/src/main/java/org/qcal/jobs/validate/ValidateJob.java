@@ -79,11 +79,11 @@ public final class ValidateJob {
 
   /**
    * The ONNX Runtime settings of validation sessions: {@code spark.task.cpus} threads and all
-   * graph optimizations, ONNX Runtime's own default and so what a deployment runs. Calibration
-   * keeps the extended level (it only taps float tensors); for the int8 candidates the layout
-   * optimizations matter: at the extended level ONNX Runtime runs MaxPool on uint8 with a naive
-   * kernel (three quarters of the shipped CNN's int8 forward), at this level with its NHWC
-   * kernel, about 3x faster in all.
+   * graph optimizations, ONNX Runtime's own default and so what a deployment runs; calibrate's
+   * tap models run at the same level (their NCHWc Conv kernels, docs/BENCHMARKS.md "Tap model
+   * forward"). For the int8 candidates the layout optimizations matter: at the extended level
+   * ONNX Runtime runs MaxPool on uint8 with a naive kernel (three quarters of the shipped CNN's
+   * int8 forward), at this level with its NHWC kernel, about 3x faster in all.
    */
   public static RuntimeOptions runtimeOptions(int taskCpus) {
     return RuntimeOptions.withThreads(taskCpus).withOptLevel(GraphOptLevel.ALL);
