@@ -136,6 +136,6 @@ public final class CalibrateBenchmark {
   private static LiveHeap peakHeap(SparkSession spark, String model, String data)
       throws Exception {
     return LiveHeap.during(() -> calibrate(spark, model, data,
-        List.of("minmax", "percentile", "entropy", "mse"), "entropy"));
+        List.of("minmax", "percentile", "entropy", "mse"), "entropy"), 0);
   }
 }

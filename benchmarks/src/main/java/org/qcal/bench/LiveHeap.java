@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import javax.management.ObjectName;
 
@@ -31,11 +32,18 @@ import javax.management.ObjectName;
  * {@code jcmd PID GC.class_histogram} prints), so a benchmark can show what the peak is made of.
  * In local mode Spark's driver and executors share this JVM.
  *
+ * <p>The work may be repeated until the sampler has taken a number of readings: a peak is the
+ * largest of the readings, and the few readings of a short run tend to miss the largest moments
+ * (all batch buffers and copied outputs in flight at once) that the many readings of a long run
+ * catch; with as many readings on both sides, the peaks compare.
+ *
  * @param peakUsed the largest heap in use read after a forced full collection
  * @param peakLive the largest heap in use at the end of a forced full collection
  * @param histogram the top lines and the total of the class histogram taken at {@code peakLive}
+ * @param runs how many times the work ran
+ * @param readings how many readings the sampler took
  */
-record LiveHeap(long peakUsed, long peakLive, String histogram) {
+record LiveHeap(long peakUsed, long peakLive, String histogram, int runs, int readings) {
   /** Lines of the class histogram kept: its header and the largest classes. */
   private static final int HISTOGRAM_LINES = 14;
 
@@ -44,11 +52,13 @@ record LiveHeap(long peakUsed, long peakLive, String histogram) {
     void run() throws Exception;
   }
 
-  static LiveHeap during(Work work) throws Exception {
+  /** Runs {@code work} once, or again until the sampler has taken {@code minReadings}. */
+  static LiveHeap during(Work work, int minReadings) throws Exception {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long[] peaks = {0, 0};
     String[] atPeak = {""};
     AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger readings = new AtomicInteger();
     Thread sampler = new Thread(() -> {
       while (!done.get()) {
         long[] before = collections();
@@ -59,6 +69,7 @@ record LiveHeap(long peakUsed, long peakLive, String histogram) {
           peaks[1] = live;
           atPeak[0] = classHistogram();
         }
+        readings.incrementAndGet();
         try {
           Thread.sleep(1000);
         } catch (InterruptedException e) {
@@ -68,13 +79,17 @@ record LiveHeap(long peakUsed, long peakLive, String histogram) {
     }, "live-heap-sampler");
     sampler.setDaemon(true);
     sampler.start();
+    int runs = 0;
     try {
-      work.run();
+      do {
+        work.run();
+        runs++;
+      } while (readings.get() < minReadings);
     } finally {
       done.set(true);
       sampler.join();
     }
-    return new LiveHeap(peaks[0], peaks[1], atPeak[0]);
+    return new LiveHeap(peaks[0], peaks[1], atPeak[0], runs, readings.get());
   }
 
   private static long[] collections() {

@@ -16,7 +16,8 @@ import org.qcal.jobs.calibrate.CalibrateJob;
  * The memory benchmark of issue 13 (a command, not a test): the peak live heap of one calibrate
  * run per row count, same model, methods and session ({@code local[2]}, batch 64), over the
  * shipped slice repeated to each count; with the class histogram at each peak, to show what
- * grows; an unmeasured run comes first. Run with {@code benchmarks/memory-bench.sh MODEL METHODS ROWS_PER_FILE ROWS...}; METHODS is
+ * grows; an unmeasured run comes first, and each count runs until the live heap was read at
+ * least {@link #MIN_READINGS} times. Run with {@code benchmarks/memory-bench.sh MODEL METHODS ROWS_PER_FILE ROWS...}; METHODS is
  * {@code minmax}, {@code all} or a comma list; ROWS_PER_FILE the Parquet layout of every count
  * (Parquet readers hold a file's row group, so the same layout keeps that cost out of the
  * comparison), 0 for 8 files at every count. The data of each count is written once under {@code
@@ -24,6 +25,11 @@ import org.qcal.jobs.calibrate.CalibrateJob;
  */
 public final class MemoryBenchmark {
   private static final int BATCH = 64;
+  /**
+   * Readings of the live heap (one a second) each count takes at least, repeating its
+   * calibration as often as needed (see LiveHeap): a million rows take more on their own.
+   */
+  private static final int MIN_READINGS = 200;
 
   public static void main(String[] args) throws Exception {
     String model = TestPaths.model(args[0]);
@@ -38,8 +44,9 @@ public final class MemoryBenchmark {
     }
     StringBuilder report = new StringBuilder(String.format(Locale.ROOT,
         "%s, methods %s, batch %d, local[2], max heap %d MB, data: %s%n%n| rows | partitions |"
-        + " seconds | peak live heap MB | ratio | peak in use after System.gc() MB | ratio |%n"
-        + "|---:|---:|---:|---:|---:|---:|---:|%n", args[0], methods, BATCH,
+        + " runs | readings | seconds per run | peak live heap MB | ratio |"
+        + " peak in use after System.gc() MB | ratio |%n|---:|---:|---:|---:|---:|---:|---:|---:|"
+        + "---:|%n", args[0], methods, BATCH,
         Runtime.getRuntime().maxMemory() >> 20, rowsPerFile == 0 ? "8 files at every count"
             : "files of " + rowsPerFile + " rows"));
     StringBuilder histograms = new StringBuilder();
@@ -52,12 +59,14 @@ public final class MemoryBenchmark {
       CalibrateSettings settings = settings(model, path, methods);
       long start = System.nanoTime();
       CalibrationResult[] result = new CalibrationResult[1];
-      LiveHeap heap = LiveHeap.during(() -> result[0] = CalibrateJob.calibrate(spark, settings));
-      double seconds = (System.nanoTime() - start) / 1e9;
+      LiveHeap heap = LiveHeap.during(() -> result[0] = CalibrateJob.calibrate(spark, settings),
+          MIN_READINGS);
+      double seconds = (System.nanoTime() - start) / 1e9 / heap.runs();
       first = i == 0 ? heap : first;
       int partitions = spark.read().parquet(path).javaRDD().getNumPartitions();
-      report.append(String.format(Locale.ROOT, "| %d | %d | %.0f | %.0f | %.2f | %.0f | %.2f |%n",
-          result[0].samples(), partitions, seconds, heap.peakLive() / 1e6,
+      report.append(String.format(Locale.ROOT,
+          "| %d | %d | %d | %d | %.0f | %.0f | %.2f | %.0f | %.2f |%n", result[0].samples(),
+          partitions, heap.runs(), heap.readings(), seconds, heap.peakLive() / 1e6,
           (double) heap.peakLive() / first.peakLive(), heap.peakUsed() / 1e6,
           (double) heap.peakUsed() / first.peakUsed()));
       histograms.append(String.format(Locale.ROOT, "%nclass histogram at the peak, %d rows:%n%s%n",
