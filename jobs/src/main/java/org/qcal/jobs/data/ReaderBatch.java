@@ -26,9 +26,9 @@ final class ReaderBatch {
   static final List<String> SETTINGS = List.of("spark.sql.parquet.columnarReaderBatchSize",
       "spark.sql.orc.columnarReaderBatchSize");
   /**
-   * The fewest rows a reader batch is capped to: below this the readers' per-batch work shows
-   * (batches of 1 for a model with a fixed batch of 1), and 64 rows of even a large tensor are
-   * what the pass's own batch holds anyway.
+   * The fewest rows a reader batch is capped to: a model with a fixed batch of 1 should not make
+   * the readers pay their fixed cost per batch and column for every row, and 64 rows are what
+   * the pass's default batch holds anyway.
    */
   static final int MIN_ROWS = 64;
 
