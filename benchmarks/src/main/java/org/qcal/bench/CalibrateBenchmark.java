@@ -1,6 +1,5 @@
 package org.qcal.bench;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +23,8 @@ import org.qcal.jobs.validate.ValidateJob;
  * (a) plain FP32 inference of the original model through the same runtime and job shape,
  * (b) calibrate with minmax only, (c) calibrate with all methods in one pass (the default), (d)
  * all methods in two passes ({@code --passes 2}); then peak heap at 10% vs 100%
- * of the rows, and local[2] vs local[1]. Run with {@code benchmarks/calibrate-bench.sh}.
+ * of the rows (benchmarks/memory-bench.sh measures it at any row counts), and local[2] vs
+ * local[1]. Run with {@code benchmarks/calibrate-bench.sh}.
  */
 public final class CalibrateBenchmark {
   private static final int BATCH = 64;
@@ -71,11 +71,14 @@ public final class CalibrateBenchmark {
       System.out.println(report);
     }
     String residual = TestPaths.model("residual.onnx");
-    long smallPeak = peakHeap(spark, residual, small);
-    long largePeak = peakHeap(spark, residual, data);
+    LiveHeap smallPeak = peakHeap(spark, residual, small);
+    LiveHeap largePeak = peakHeap(spark, residual, data);
     report.append(String.format(Locale.ROOT, "%npeak heap, residual, all methods: %d rows %.0f MB,"
-        + " %d rows %.0f MB, ratio %.2f%n", rows / 10, smallPeak / 1e6, rows, largePeak / 1e6,
-        (double) largePeak / smallPeak));
+        + " %d rows %.0f MB, ratio %.2f (in use after System.gc(), see LiveHeap; at the end of"
+        + " the collection: %.0f MB, %.0f MB, ratio %.2f)%n", rows / 10, smallPeak.peakUsed() / 1e6,
+        rows, largePeak.peakUsed() / 1e6, (double) largePeak.peakUsed() / smallPeak.peakUsed(),
+        smallPeak.peakLive() / 1e6, largePeak.peakLive() / 1e6,
+        (double) largePeak.peakLive() / smallPeak.peakLive()));
     spark.stop();
     if (memoryOnly) {
       System.out.println("\n=== RESULT ===\n" + report);
@@ -144,36 +147,9 @@ public final class CalibrateBenchmark {
     return new Run(result.samples() / seconds, result);
   }
 
-  /**
-   * The peak of the live heap during a calibration: a sampler thread forces a full collection
-   * every second and reads the heap in use right after it, so the reading is what the job keeps
-   * alive, not when the collector last ran. In local mode the driver and the executors share
-   * this JVM.
-   */
-  private static long peakHeap(SparkSession spark, String model, String data)
-      throws InterruptedException {
-    java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-    Thread sampler = new Thread(() -> {
-      while (!done.get()) {
-        System.gc();
-        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "live-heap-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
-    try {
-      calibrate(spark, model, data, ALL, "entropy");
-    } finally {
-      done.set(true);
-      sampler.join();
-    }
-    return peak.get();
+  /** The peak of the live heap during a calibration with all methods ({@link LiveHeap}). */
+  private static LiveHeap peakHeap(SparkSession spark, String model, String data)
+      throws Exception {
+    return LiveHeap.during(() -> calibrate(spark, model, data, ALL, "entropy"), 0);
   }
 }

@@ -35,10 +35,15 @@ public final class TestPaths {
 
   /** The slice repeated to {@code rows} rows, written as Parquet in 8 files (benchmarks). */
   public static String repeatSlice(SparkSession spark, long rows, String out) {
+    return repeatSlice(spark, rows, 8, out);
+  }
+
+  /** The slice repeated to {@code rows} rows, written as Parquet in {@code files} files. */
+  public static String repeatSlice(SparkSession spark, long rows, int files, String out) {
     Dataset<Row> slice = spark.read().parquet(slice());
     long times = (rows + slice.count() - 1) / slice.count();
     slice.withColumn("copy", explode(sequence(lit(1), lit(times)))).drop("copy")
-        .limit((int) rows).repartition(8).write().parquet(out);
+        .limit((int) rows).repartition(files).write().parquet(out);
     return out;
   }
 }

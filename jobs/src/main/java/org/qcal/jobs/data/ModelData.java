@@ -22,9 +22,17 @@ public final class ModelData {
    * checked, at most its limit of rows (the first ones, in data order), in {@code partitions}
    * partitions (or spread over the task slots when the data has fewer). A path's rows carry
    * their positions (file, block, row) for messages and hash samples; a caller's Dataset's do
-   * not.
+   * not. Spark's columnar readers decode at most {@code max(batchSize, 64)} rows at a time for
+   * these rows ({@link ReaderBatch}).
    */
   public static PassData load(SparkSession spark, ModelSignature signature, DataSource source,
+      String label, int batchSize, Integer partitions) {
+    // The emptiness check and the RDD below plan scans: cap their reader batches (ReaderBatch).
+    return ReaderBatch.capped(spark.conf(), batchSize,
+        () -> open(spark, signature, source, label, batchSize, partitions));
+  }
+
+  private static PassData open(SparkSession spark, ModelSignature signature, DataSource source,
       String label, int batchSize, Integer partitions) {
     String where = source.describe();
     Dataset<Row> data = source.path() == null ? source.rows() : new DatasetLoader(spark)
