@@ -109,8 +109,9 @@ class StandaloneClusterTest {
   }
 
   /**
-   * 16 files read as 16 partitions: 2 x 16 pass tasks over two executors, and each executor
-   * loads the tap model once; the driver (client mode) loads it once more for its signature.
+   * 16 files read as 16 partitions, calibrated in two passes ({@code --passes 2}): 2 x 16 pass
+   * tasks over two executors, and each executor loads the tap model once for both passes; the
+   * driver (client mode) loads it once more for its signature.
    */
   @Test
   void eachExecutorLoadsTheModelOncePerDigestWhateverTheNumberOfTasks() throws IOException {
@@ -118,7 +119,7 @@ class StandaloneClusterTest {
     // A fixed --choose: --choose auto's validation pass would load five more models, which
     // ChooseAutoTest covers; here only the calibration passes' tap model is counted.
     String[] args = {"calibrate", "--model", ClusterBuild.model("cnn.onnx"), "--data", data,
-        "--choose", "mse"};
+        "--choose", "mse", "--passes", "2"};
     Submission run = cluster.run(RUN_TIMEOUT,
         Map.of("spark.sql.files.openCostInBytes", LocalSpark.ONE_PARTITION_PER_FILE),
         with(args, "--out", tmp.resolve("16-cluster").toString()));
