@@ -133,8 +133,9 @@ public class ObserversBenchmark {
   /**
    * A little-endian float32, C-order .npy file, which is what numpy.save writes for such an array:
    * magic "\x93NUMPY", version, header length, a Python dict literal, then the data. Anything else
-   * is refused: a benchmark's reader, not qcal's (org.qcal.jobs.data.NpyReader reads Spark
-   * streams).
+   * is refused. qcal's own header parser (org.qcal.jobs.data.NpyHeader) lives in the jobs
+   * module, which the JMH jar leaves out (benchmarks/pom.xml: quant-core and JMH only), so the
+   * benchmark reads the few fields it needs itself.
    */
   record Npy(long[] shape, float[] values) {
     private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']*)'");

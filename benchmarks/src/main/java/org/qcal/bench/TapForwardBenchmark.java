@@ -283,7 +283,7 @@ public final class TapForwardBenchmark {
         options.setIntraOpNumThreads(1);
         options.setInterOpNumThreads(1);
         options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-        options.setOptimizationLevel(ortLevel(variant.level));
+        options.setOptimizationLevel(variant.level.toOrt());
         this.session = env.createSession(variant.bytes, options);
       }
     }
@@ -309,14 +309,6 @@ public final class TapForwardBenchmark {
       cpu.add((THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6);
     }
 
-    private static OrtSession.SessionOptions.OptLevel ortLevel(GraphOptLevel level) {
-      return switch (level) {
-        case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
-        case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
-        case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
-        case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
-      };
-    }
 
     double cpuMedian() {
       return cpu.median();

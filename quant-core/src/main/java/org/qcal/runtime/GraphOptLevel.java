@@ -25,7 +25,8 @@ public enum GraphOptLevel {
     this.ort = ort;
   }
 
-  OptLevel toOrt() {
+  /** ONNX Runtime's own constant for this level. */
+  public OptLevel toOrt() {
     return ort;
   }
 

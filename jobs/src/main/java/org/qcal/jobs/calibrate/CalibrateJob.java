@@ -154,10 +154,9 @@ public final class CalibrateJob {
                 : ""));
       }
       logNonFinite(taps, first.stats());
-      requireFinite(first.stats(), taps);
       Histogram[] histograms = first.histograms();
       if (parameters.needsHistograms() && !onePass) {
-        HistogramGrid[] grids = grids(first.stats(), bins);
+        HistogramGrid[] grids = grids(first.stats(), taps, bins);
         histograms = timed("pass 2 (histograms)", taps.size(),
             () -> CalibrationPasses.histograms(rows, pass, grids), passes).histograms();
       }
@@ -256,15 +255,10 @@ public final class CalibrateJob {
     return new TapPass.Group(broadcast, ModelDigest.sha256Hex(bytes), outputs, members);
   }
 
-  private static void requireFinite(TensorStats[] stats, List<String> taps) {
-    for (int i = 0; i < stats.length; i++) {
-      TensorCalibration.requireFinite(taps.get(i), stats[i]);
-    }
-  }
-
-  private static HistogramGrid[] grids(TensorStats[] stats, int bins) {
+  private static HistogramGrid[] grids(TensorStats[] stats, List<String> taps, int bins) {
     HistogramGrid[] grids = new HistogramGrid[stats.length];
     for (int i = 0; i < stats.length; i++) {
+      TensorCalibration.requireFinite(taps.get(i), stats[i]);
       grids[i] = HistogramGrid.of(stats[i], bins);
     }
     return grids;
