@@ -85,7 +85,7 @@ public final class MemoryBenchmark {
    * The slice repeated to {@code rows} rows in files of {@code rowsPerFile} rows (0: in 8 files,
    * as the calibrate benchmark writes them), written on first use.
    */
-  private static String dataOf(SparkSession spark, long rows, int rowsPerFile, Path store)
+  static String dataOf(SparkSession spark, long rows, int rowsPerFile, Path store)
       throws Exception {
     int files = rowsPerFile == 0 ? 8 : (int) ((rows + rowsPerFile - 1) / rowsPerFile);
     Path dir = store.resolve(rowsPerFile == 0 ? "rows-" + rows : "rows-" + rows + "-per-file-"

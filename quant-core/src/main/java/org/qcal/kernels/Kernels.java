@@ -10,9 +10,11 @@ import org.qcal.Check;
  *
  * <p>{@link VectorKernels} is chosen when the {@code jdk.incubator.vector} module is loaded
  * ({@code --add-modules=jdk.incubator.vector}) and the machine's preferred float and int vectors
- * have at least 256 bits; otherwise {@link ScalarKernels}, with one log line saying why. The
+ * have at least 256 bits, each kernel served by its scalar twin until the JIT has compiled it
+ * ({@link WarmingKernels}); otherwise {@link ScalarKernels}, with one log line saying why. The
  * system property {@code qcal.kernels=scalar|vector} forces a choice (tests, benchmarks, or a JIT
- * that misbehaves). Both give bit-identical results, so the choice only changes speed.
+ * that misbehaves; {@code vector} without the warm-up). Both give bit-identical results, so the
+ * choice only changes speed.
  */
 public final class Kernels {
   /** The system property that forces an implementation: {@code scalar} or {@code vector}. */
@@ -80,7 +82,8 @@ public final class Kernels {
         return new Choice(SCALAR, level, "preferred vectors have " + bits + " bits, need "
             + MIN_VECTOR_BITS);
       }
-      return new Choice((TensorKernels) type.getConstructor().newInstance(), Level.DEBUG, null);
+      TensorKernels vector = (TensorKernels) type.getConstructor().newInstance();
+      return new Choice(forced ? vector : new WarmingKernels(vector, SCALAR), Level.DEBUG, null);
     } catch (ReflectiveOperationException | LinkageError e) {
       return new Choice(SCALAR, level, "vector kernels failed to load: " + e);
     }

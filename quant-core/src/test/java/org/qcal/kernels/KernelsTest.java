@@ -43,7 +43,8 @@ class KernelsTest {
   void automaticChoiceFollowsThePreferredVectorSize() {
     Kernels.Choice choice = Kernels.select(null);
     if (VectorKernels.preferredBitSize() >= Kernels.MIN_VECTOR_BITS) {
-      assertInstanceOf(VectorKernels.class, choice.kernels());
+      assertInstanceOf(WarmingKernels.class, choice.kernels());
+      assertEquals(new VectorKernels().name(), choice.kernels().name());
       assertNull(choice.reason());
     } else {
       assertInstanceOf(ScalarKernels.class, choice.kernels());
