@@ -39,6 +39,8 @@ public class KernelsBenchmark {
   @State(Scope.Benchmark)
   public static class Data {
     float[] values;
+    /** max(0, values): a Relu output, half of it exact zeros. */
+    float[] reluValues;
     float[] fakeQuantized;
     byte[] quantized;
     float scale;
@@ -55,6 +57,10 @@ public class KernelsBenchmark {
         values[i] = random.nextInt(10_000) == 0
             ? (random.nextBoolean() ? 1 : -1) * (20 + 30 * random.nextFloat())
             : (float) (0.5 + random.nextGaussian());
+      }
+      reluValues = new float[SIZE];
+      for (int i = 0; i < SIZE; i++) {
+        reluValues[i] = Math.max(0f, values[i] - 0.5f);
       }
       RangeScan range = new RangeScan();
       new ScalarKernels().scan(values, 0, SIZE, range);
@@ -104,6 +110,13 @@ public class KernelsBenchmark {
   @Benchmark
   public long[] histogram(Data d, Kernel k) {
     k.kernels.histogram(d.values, 0, SIZE, d.invWidth, d.negBins, d.posBins, k.counts);
+    return k.counts;
+  }
+
+  /** The same grid over the Relu output: the counting of many equal bins (zeros). */
+  @Benchmark
+  public long[] histogramRelu(Data d, Kernel k) {
+    k.kernels.histogram(d.reluValues, 0, SIZE, d.invWidth, d.negBins, d.posBins, k.counts);
     return k.counts;
   }
 

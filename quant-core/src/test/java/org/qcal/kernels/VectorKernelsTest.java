@@ -73,6 +73,37 @@ class VectorKernelsTest {
     }
   }
 
+  /**
+   * Relu-like arrays, a third to all of them zeros of either sign, long enough for several
+   * chunks: the vector kernel counts such zeros apart (see its histogram) and must still give
+   * the scalar counts.
+   */
+  @Test
+  void histogramOfMostlyZerosEqualsScalar() {
+    Random random = new Random(17);
+    for (Object[] g : GRIDS) {
+      float invWidth = (float) g[0];
+      int negBins = (int) g[1];
+      int posBins = (int) g[2];
+      for (int trial = 0; trial < 40; trial++) {
+        int len = random.nextInt(5000);
+        double zeroShare = trial % 4 == 0 ? 1 : 0.3 + 0.6 * random.nextDouble();
+        float[] a = Values.mixed(random, len + PAD, 0.25f, invWidth);
+        for (int i = 0; i < a.length; i++) {
+          if (random.nextDouble() < zeroShare) {
+            a[i] = random.nextInt(8) == 0 ? -0f : 0f;
+          }
+        }
+        int off = random.nextInt(PAD);
+        long[] want = new long[negBins + posBins];
+        long[] got = new long[negBins + posBins];
+        scalar.histogram(a, off, len, invWidth, negBins, posBins, want);
+        vector.histogram(a, off, len, invWidth, negBins, posBins, got);
+        assertArrayEquals(want, got, () -> "grid " + Arrays.toString(g) + " len " + len);
+      }
+    }
+  }
+
   @Test
   void quantizeToBytesEqualsScalar() {
     for (Object[] p : BYTE_PARAMS) {
