@@ -7,7 +7,8 @@
 #   benchmarks/ptq-compare.sh [OUT_DIR] [CORPUS_DIR]
 #
 # OUT_DIR (default target/ptq) receives rows/ (the slice rows as JSON lines), pytorch.json
-# (benchmarks/ptq/eager_ptq.py), qcal/NAME/ (each tune's outputs, stdout, stderr, exit code)
+# (benchmarks/ptq/eager_ptq.py), qcal/NAME/ (each tune's outputs in out/, calibrate's in
+# calibrate/, their stdout, stderr and tune's exit code)
 # and table.md (benchmarks/ptq/table.py). CORPUS_DIR defaults to target/corpus and is built
 # when its manifest is missing (tools/corpus/ensure_corpus.sh). Needs Debian's python3-torch,
 # python3-onnx and dataset-fashion-mnist. One heavy process at a time: PyTorch first, then
@@ -39,8 +40,16 @@ while IFS='|' read -r name model calib heldout qargs; do
     --label label --out "$dir/out" $qargs >"$dir/tune.out" 2>"$dir/tune.err" || rc=$?
   echo "$rc" >"$dir/tune.rc"
   # Exit code 3 is a tune that found no candidate within its budget: still a result to report.
-  tail -1 "$dir/tune.err"
+  grep -h '^qcal:' "$dir/tune.out" "$dir/tune.err" || true
   [ "$rc" = 0 ] || [ "$rc" = 3 ] || { echo "qcal tune failed on $name (exit $rc)" >&2; exit 1; }
+  # tune picks its winner on the held-out rows it is measured on; calibrate's default choice
+  # (--choose auto) sees the calibration rows only: the table looks its export up among tune's
+  # candidates (same sha256) for a measurement free of that selection.
+  echo "== qcal calibrate: $name"
+  # shellcheck disable=SC2086
+  "$root/bin/qcal" calibrate --model "$model" --data "$calib" --out "$dir/calibrate" $qargs \
+    >"$dir/calibrate.out" 2>"$dir/calibrate.err"
+  grep -h '^qcal:' "$dir/calibrate.out" "$dir/calibrate.err" || true
 done < <("$py" "$root/benchmarks/ptq/comparison.py" "$out/rows" "$corpus")
 
 "$py" "$root/benchmarks/ptq/table.py" "$out" | tee "$out/table.md"
