@@ -66,8 +66,8 @@ def verdicts(fp32_top1, torch_result, qcal):
 
 
 def print_table(out_dir, pytorch, backend):
-    print(f"PyTorch eager PTQ with get_default_qconfig('{backend}'): "
-          f"{pytorch['qconfigs'][backend]}")
+    print(f"PyTorch eager PTQ with `get_default_qconfig('{backend}')`: "
+          f"`{pytorch['qconfigs'][backend]}`")
     print()
     print("| model | FP32 top-1 | PyTorch PTQ top-1 | agreement | SQNR | float in PyTorch "
           "| qcal tune top-1 | agreement | SQNR | chosen | within 0.3 pt of FP32? "
@@ -89,8 +89,8 @@ def print_table(out_dir, pytorch, backend):
 
 def print_selection_free(out_dir, pytorch):
     backends = list(pytorch["qconfigs"])
-    print("Without selection on the held-out rows: calibrate's default export (--choose auto, "
-          "chosen on the calibration rows), measured on the held-out rows")
+    print("Without selection on the held-out rows: calibrate's default export (`--choose auto`, "
+          "chosen on the calibration rows), measured on the held-out rows:")
     print()
     print("| model | chosen | top-1 | agreement | SQNR | within 0.3 pt of FP32? | "
           + " | ".join(f"better than PyTorch {b}?" for b in backends) + " |")
