@@ -33,7 +33,7 @@ import comparison  # noqa: E402
 import eager_models  # noqa: E402
 import onnx_weights  # noqa: E402
 
-CALIBRATION_BATCH = 64  # rows per calibration forward (HistogramObserver merges per batch)
+CALIBRATION_BATCH = 64  # rows per calibration forward, as qcal's default --batch-size (qcal.conf)
 REFERENCE_TOLERANCE = 1e-4  # max |torch eager - reference| on the reference logits
 # The "default qconfig" is FBGEMM's; oneDNN's (1.13: the same but reduce_range=False,
 # 8-bit activations like qcal's uint8) is the default of the engine that runs here, measured too
