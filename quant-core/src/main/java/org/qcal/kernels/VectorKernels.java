@@ -114,7 +114,7 @@ public final class VectorKernels implements TensorKernels {
    * Relu output is a third to a half exact zeros, and counting them one after the other into
    * the same counter makes every increment wait for the one before (store-to-load forwarding):
    * 1.1 ns per element against 0.54 without zeros (docs/BENCHMARKS.md, "Kernels"). So when the
-   * first chunk of a call is at least an eighth zeros, each zero in lane {@code i} is counted
+   * first chunk of a call is at least a quarter zeros, each zero in lane {@code i} is counted
    * into bin {@code i} instead, eight counters apart, and afterwards each bin {@code i} gives
    * back the zeros of its lane to the bin zero belongs to: the same counts, exactly.
    */
@@ -136,8 +136,9 @@ public final class VectorKernels implements TensorKernels {
           zerosPerLane[lane] += (long) laneZeros[lane];
           zeros += (long) laneZeros[lane];
         }
-        // Decided on the first chunk: without many zeros the spreading costs more than it saves.
-        spreadZeros = start > 0 || zeros * 8 >= n;
+        // Decided on the first chunk: spreading costs about 0.1 ns per element and saves the
+        // chain's cost, which outweighs it from about a fifth zeros (docs/BENCHMARKS.md).
+        spreadZeros = start > 0 || zeros * 4 >= n;
       }
       count(bins, n, skipped, counts);
     }
