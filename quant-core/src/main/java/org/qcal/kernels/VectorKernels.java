@@ -51,6 +51,26 @@ public final class VectorKernels implements TensorKernels {
   private static final float[] LANE_INDEX = {0, 1, 2, 3, 4, 5, 6, 7};
   private static final ScalarKernels TAIL = new ScalarKernels();
 
+  /** False only in {@link #countingZerosInPlace()}. */
+  private final boolean zeroSpreading;
+
+  public VectorKernels() {
+    this(true);
+  }
+
+  private VectorKernels(boolean zeroSpreading) {
+    this.zeroSpreading = zeroSpreading;
+  }
+
+  /**
+   * The same kernels with the histogram's zeros always counted in place, as before zero
+   * spreading (see {@link #histogram}): the same counts, for the side-by-side benchmark of the
+   * two (KernelsBenchmark).
+   */
+  public static VectorKernels countingZerosInPlace() {
+    return new VectorKernels(false);
+  }
+
   static {
     if (FLOATS.length() != LANES) {
       throw new AssertionError("float species has " + FLOATS.length() + " lanes, want " + LANES);
@@ -125,7 +145,7 @@ public final class VectorKernels implements TensorKernels {
     int[] bins = BIN_SCRATCH.get();
     float[] laneZeros = LANE_ZEROS.get();
     long[] zerosPerLane = new long[LANES];
-    boolean spreadZeros = negBins + posBins >= LANES;
+    boolean spreadZeros = zeroSpreading && negBins + posBins >= LANES;
     for (int start = 0; start < body; start += BIN_CHUNK) {
       int n = Math.min(BIN_CHUNK, body - start);
       boolean skipped = bins(a, off + start, n, invWidth, negBins, posBins, spreadZeros, bins,
@@ -142,7 +162,7 @@ public final class VectorKernels implements TensorKernels {
       }
       count(bins, n, skipped, counts);
     }
-    if (negBins + posBins >= LANES) {
+    if (zeroSpreading && negBins + posBins >= LANES) {
       long zeros = 0;
       for (int lane = 0; lane < LANES; lane++) {
         counts[lane] -= zerosPerLane[lane];
