@@ -79,14 +79,23 @@ public final class EntropyCalibrator implements Calibrator {
           + " bins on |x| (the target levels), got " + bins.length + " on "
           + histogram.grid());
     }
-    bins[0] = bins.length > 1 ? bins[1] : bins[0];
     int target = levels;
     if (!symmetric && unsignedTarget && stats.min() >= 0 && bins.length >= 2 * levels) {
       target = 2 * levels;
     }
-    int best = bestCandidate(bins, target);
+    int best = search(bins, target);
     double t = (double) best * folded.grid().width();
     return HistogramInputs.fromThreshold(t, stats, symmetric);
+  }
+
+  /**
+   * The whole search on the |x| histogram {@code folded} (modified: the zero spike replaced):
+   * the candidate {@code i} whose threshold is the edge {@code i w}. What
+   * tools/entropy_reference.py checks against pytorch-quantization's search.
+   */
+  static int search(long[] folded, int levels) {
+    folded[0] = folded.length > 1 ? folded[1] : folded[0];
+    return bestCandidate(folded, levels);
   }
 
   /** The candidate {@code i} in {@code [levels, bins.length]} of least divergence, last on ties. */
