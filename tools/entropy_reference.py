@@ -102,16 +102,16 @@ def pytorch_quantization_curve(hist, num_bits=8, unsigned=False, start_bin=128, 
     return np.array(tried), np.array(kls)
 
 
-def pytorch_quantization_candidate(hist, **options):
-    """The candidate `_compute_amax_entropy` picks: the last minimum of the curve."""
-    tried, kls = pytorch_quantization_curve(hist, **options)
+def pytorch_quantization_candidate(hist, curve=None, **options):
+    """The candidate `_compute_amax_entropy` picks: the last minimum of the curve (`curve`, when
+    given, is this histogram's pytorch_quantization_curve with these options)."""
+    tried, kls = curve if curve is not None else pytorch_quantization_curve(hist, **options)
     return int(tried[len(kls) - 1 - np.argmin(kls[::-1])])
 
 
-def near_minimum_span(hist, **options):
-    """How wide the flat bottom of the curve is: the spread of the candidates whose divergence
-    is within 1 % of the minimum, in bins. A grid change moves the optimum inside it."""
-    tried, kls = pytorch_quantization_curve(hist, **options)
+def near_minimum_span(tried, kls):
+    """How wide the flat bottom of a curve is: the spread of the candidates whose divergence is
+    within 1 % of the minimum, in bins. A grid change moves the optimum inside it."""
     near = tried[kls <= 1.01 * kls.min()]
     return int(near.max() - near.min())
 
@@ -193,12 +193,12 @@ def one_nonempty_bin(hist, candidate):
     return bool(np.count_nonzero(bins[:candidate]) == 1)
 
 
-def candidates(folded):
+def candidates(folded, smoothed_curve=None):
     """The references' candidates on one |x| histogram, in the configurations qcal uses: 128
     levels (int8, symmetric) and 256 levels (unsigned target, candidates from 256)."""
     row = {
         "pytorch_128": pytorch_quantization_candidate(folded),
-        "smoothed_128": pytorch_quantization_candidate(folded, smoothing=True),
+        "smoothed_128": pytorch_quantization_candidate(folded, smoothed_curve, smoothing=True),
     }
     row["pytorch_rules_out_smoothed_128"] = pytorch_rules_out(folded, row["smoothed_128"])
     row["pytorch_128_one_bin"] = one_nonempty_bin(folded, row["pytorch_128"])
@@ -221,12 +221,13 @@ def audit(tensor):
            "qcal_128": tensor.get("qcalSymmetricInt8"),
            "qcal_asym": tensor.get("qcalAsymmetricUint8"),
            "never_negative": tensor["min"] >= 0}
-    row.update(candidates(folded))
+    curve = pytorch_quantization_curve(folded, smoothing=True)
+    row.update(candidates(folded, curve))
     # ORT on qcal's grid made symmetric about 0: its default 128 levels over both signs, and
     # 256 (128 a side, as qcal); its upper threshold is the edge i + 1.
     row["absmax_bins"] = max(-tensor["min"], tensor["max"]) / tensor["width"]
     row["width"] = tensor["width"]
-    row["near_min_span_128"] = near_minimum_span(folded, smoothing=True)
+    row["near_min_span_128"] = near_minimum_span(*curve)
     row["ort_128"] = onnxruntime_candidate(signed, 128)
     row["ort_256"] = onnxruntime_candidate(signed, 256) if len(signed) // 2 >= 128 else None
     return row
