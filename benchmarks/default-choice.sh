@@ -7,12 +7,8 @@
 # the mean SQNR and how often it collapses (output SQNR more than 10 dB below the model's best).
 #   benchmarks/default-choice.sh [OUT_DIR]   (needs target/corpus: tools/corpus/ensure_corpus.sh)
 set -euo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-out=${1:-$(mktemp -d)}
-mkdir -p "$out"
-corpus=$root/target/corpus
-models=$root/quant-core/src/test/resources/models
-slice=$root/jobs/src/test/resources/data/fashion-mnist-slice.parquet
+# shellcheck source=benchmarks/quality-paths.sh
+. "$(dirname "${BASH_SOURCE[0]}")/quality-paths.sh"
 qcal() { "$root/bin/qcal" "$@"; }
 # run NAME MODEL CALIB HELDOUT [ARGS... -- VALIDATE_ARGS...]
 run() {

@@ -6,12 +6,8 @@
 # the entropy ones beside the best of the others.
 #   benchmarks/entropy-variants.sh [OUT_DIR]   (needs target/corpus)
 set -uo pipefail
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-out=${1:-$(mktemp -d)}
-mkdir -p "$out"
-c=$root/target/corpus
-m=$root/quant-core/src/test/resources/models
-slice=$root/jobs/src/test/resources/data/fashion-mnist-slice.parquet
+# shellcheck source=benchmarks/quality-paths.sh
+. "$(dirname "${BASH_SOURCE[0]}")/quality-paths.sh"
 tune() {
   local name=$1
   shift
@@ -20,14 +16,14 @@ tune() {
   [ "$code" = 0 ] || [ "$code" = 3 ] || { echo "tune $name: exit $code" >&2; exit 1; }
 }
 for n in residual cnn mlp; do
-  tune "$n" --model "$m/$n.onnx" --calib-data "$slice" --val-data "$slice" --label label
+  tune "$n" --model "$models/$n.onnx" --calib-data "$slice" --val-data "$slice" --label label
 done
 for n in mobilenetv3_op17_init vit_op17_init tinycnn_b1_op13_init; do
-  tune "$n" --model "$c/models/$n.onnx" --calib-data "$c/data/fmnist_calib.jsonl" \
-    --val-data "$c/data/fmnist_heldout.jsonl" --input input=input --label label
+  tune "$n" --model "$corpus/models/$n.onnx" --calib-data "$corpus/data/fmnist_calib.jsonl" \
+    --val-data "$corpus/data/fmnist_heldout.jsonl" --input input=input --label label
 done
-tune bert_op17_layernorm --model "$c/models/bert_op17_layernorm.onnx" \
-  --calib-data "$c/data/text_calib.jsonl" --val-data "$c/data/text_heldout.jsonl" \
+tune bert_op17_layernorm --model "$corpus/models/bert_op17_layernorm.onnx" \
+  --calib-data "$corpus/data/text_calib.jsonl" --val-data "$corpus/data/text_heldout.jsonl" \
   --input input_ids=input_ids --input attention_mask=attention_mask --metric sqnr
 /usr/bin/python3 - "$out" <<'PY'
 import json, os, sys
