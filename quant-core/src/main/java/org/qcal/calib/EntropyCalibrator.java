@@ -46,6 +46,13 @@ import org.qcal.stats.TensorStats;
  * requantized to {@code 2 L} levels (when the histogram has that many bins): the divergence then
  * measures the rounding the exported model really does.
  *
+ * <p><b>Against pytorch-quantization</b> (docs/BENCHMARKS.md, "Entropy audit";
+ * {@code EntropyReferenceTest} against tools/entropy_reference.py): without the smoothing this
+ * is its search bin for bin, 2L levels included (its {@code unsigned=True}). The smoothing is
+ * the one departure: pytorch-quantization scores +Inf a candidate whose last bin is empty but
+ * holds the outliers, and scores 0 a candidate below which a single bin is non-empty, which
+ * clipped a HardSigmoid output to its minimum on the corpus; qcal keeps the smoothing.
+ *
  * <p>A folded histogram with fewer than {@code L} bins cannot be requantized to L levels and is
  * refused.
  */
