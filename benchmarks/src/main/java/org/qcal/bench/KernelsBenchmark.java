@@ -34,6 +34,7 @@ import org.qcal.kernels.VectorKernels;
 public class KernelsBenchmark {
   static final int SIZE = 1 << 20;
   static final int BINS_PER_SIDE = 2048;
+  static final int ONE_PASS_BINS = 4096;
 
   /** The input tensor, its quantization parameters and histogram grid, shared by all runs. */
   @State(Scope.Benchmark)
@@ -48,6 +49,11 @@ public class KernelsBenchmark {
     float invWidth;
     int negBins;
     int posBins;
+    /**
+     * The one-pass grid of the Relu output (OnePassHistogram, 4096 bins per side): a
+     * power-of-two width at which its absmax falls in the upper half of the positive side.
+     */
+    float onePassInvWidth;
 
     @Setup
     public void setUp() {
@@ -63,6 +69,9 @@ public class KernelsBenchmark {
         reluValues[i] = Math.max(0f, values[i] - 0.5f);
       }
       RangeScan range = new RangeScan();
+      new ScalarKernels().scan(reluValues, 0, SIZE, range);
+      int exponent = Math.getExponent(range.max) + 1 - 12; // absMax / 2^e in [2048, 4096)
+      onePassInvWidth = Math.scalb(1f, -exponent);
       new ScalarKernels().scan(values, 0, SIZE, range);
       float min = Math.min(range.min, 0f);
       float max = Math.max(range.max, 0f);
@@ -84,24 +93,20 @@ public class KernelsBenchmark {
   /** One implementation and the output buffers of one benchmark thread. */
   @State(Scope.Thread)
   public static class Kernel {
-    /** vector-zeros-in-place: the vector kernels without the histogram's zero spreading. */
-    @Param({"vector", "scalar", "vector-zeros-in-place"})
+    @Param({"vector", "scalar"})
     String impl;
 
     TensorKernels kernels;
     RangeScan scan = new RangeScan();
     long[] counts;
+    long[] onePassCounts = new long[2 * ONE_PASS_BINS];
     byte[] bytes = new byte[SIZE];
     float[] floats = new float[SIZE];
     double[] sums = new double[4];
 
     @Setup
     public void setUp(Data data) {
-      kernels = switch (impl) {
-        case "vector" -> new VectorKernels();
-        case "vector-zeros-in-place" -> VectorKernels.countingZerosInPlace();
-        default -> new ScalarKernels();
-      };
+      kernels = "vector".equals(impl) ? new VectorKernels() : new ScalarKernels();
       counts = new long[data.negBins + data.posBins];
     }
   }
@@ -123,6 +128,14 @@ public class KernelsBenchmark {
   public long[] histogramRelu(Data d, Kernel k) {
     k.kernels.histogram(d.reluValues, 0, SIZE, d.invWidth, d.negBins, d.posBins, k.counts);
     return k.counts;
+  }
+
+  /** The Relu output on its own one-pass grid, as calibrate bins it. */
+  @Benchmark
+  public long[] histogramReluOnePass(Data d, Kernel k) {
+    k.kernels.histogram(d.reluValues, 0, SIZE, d.onePassInvWidth, ONE_PASS_BINS, ONE_PASS_BINS,
+        k.onePassCounts);
+    return k.onePassCounts;
   }
 
   @Benchmark

@@ -44,32 +44,7 @@ public final class VectorKernels implements TensorKernels {
   private static final int BIN_CHUNK = 1024;
   private static final ThreadLocal<int[]> BIN_SCRATCH =
       ThreadLocal.withInitial(() -> new int[BIN_CHUNK]);
-  /** Zeros per lane of one chunk, as floats (exact: at most BIN_CHUNK / LANES each). */
-  private static final ThreadLocal<float[]> LANE_ZEROS =
-      ThreadLocal.withInitial(() -> new float[LANES]);
-  /** 0, 1, ..., 7: the bin a zero in each lane is counted into while zeros are spread. */
-  private static final float[] LANE_INDEX = {0, 1, 2, 3, 4, 5, 6, 7};
   private static final ScalarKernels TAIL = new ScalarKernels();
-
-  /** False only in {@link #countingZerosInPlace()}. */
-  private final boolean zeroSpreading;
-
-  public VectorKernels() {
-    this(true);
-  }
-
-  private VectorKernels(boolean zeroSpreading) {
-    this.zeroSpreading = zeroSpreading;
-  }
-
-  /**
-   * The same kernels with the histogram's zeros always counted in place, as before zero
-   * spreading (see {@link #histogram}): the same counts, for the side-by-side benchmark of the
-   * two (KernelsBenchmark).
-   */
-  public static VectorKernels countingZerosInPlace() {
-    return new VectorKernels(false);
-  }
 
   static {
     if (FLOATS.length() != LANES) {
@@ -127,93 +102,41 @@ public final class VectorKernels implements TensorKernels {
     return v.abs().lt(Double.POSITIVE_INFINITY).allTrue();
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>The bins are computed eight at a time into a scratch array, then counted one by one. A
-   * Relu output is a third to a half exact zeros, and counting them one after the other into
-   * the same counter makes every increment wait for the one before (store-to-load forwarding):
-   * 1.1 ns per element against 0.54 without zeros (docs/BENCHMARKS.md, "Kernels"). So when the
-   * first chunk of a call is at least a quarter zeros, each zero in lane {@code i} is counted
-   * into bin {@code i} instead, eight counters apart, and afterwards each bin {@code i} gives
-   * back the zeros of its lane to the bin zero belongs to: the same counts, exactly.
-   */
   @Override
   public void histogram(float[] a, int off, int len, float invWidth, int negBins, int posBins,
       long[] counts) {
     int body = FLOATS.loopBound(len);
     int[] bins = BIN_SCRATCH.get();
-    float[] laneZeros = LANE_ZEROS.get();
-    long[] zerosPerLane = new long[LANES];
-    boolean spreadZeros = zeroSpreading && negBins + posBins >= LANES;
-    for (int start = 0; start < body; start += BIN_CHUNK) {
-      int n = Math.min(BIN_CHUNK, body - start);
-      boolean skipped = bins(a, off + start, n, invWidth, negBins, posBins, spreadZeros, bins,
-          laneZeros);
-      if (spreadZeros) {
-        long zeros = 0;
-        for (int lane = 0; lane < LANES; lane++) {
-          zerosPerLane[lane] += (long) laneZeros[lane];
-          zeros += (long) laneZeros[lane];
-        }
-        // Decided on the first chunk: spreading costs about 0.1 ns per element and saves the
-        // chain's cost, which outweighs it from about a fifth zeros (docs/BENCHMARKS.md).
-        spreadZeros = start > 0 || zeros * 4 >= n;
-      }
-      count(bins, n, skipped, counts);
-    }
-    if (zeroSpreading && negBins + posBins >= LANES) {
-      long zeros = 0;
-      for (int lane = 0; lane < LANES; lane++) {
-        counts[lane] -= zerosPerLane[lane];
-        zeros += zerosPerLane[lane];
-      }
-      counts[posBins > 0 ? negBins : negBins - 1] += zeros; // where the contract bins 0 and -0
-    }
-    TAIL.histogram(a, off + body, len - body, invWidth, negBins, posBins, counts);
-  }
-
-  /**
-   * The bins of {@code a[from, from + n)} ({@code n} a multiple of eight) into {@code bins}, -1
-   * for a non-finite value; true when there was one. With {@code spreadZeros}, a zero in lane
-   * {@code i} gets bin {@code i} and {@code laneZeros[i]} counts them.
-   */
-  private static boolean bins(float[] a, int from, int n, float invWidth, int negBins,
-      int posBins, boolean spreadZeros, int[] bins, float[] laneZeros) {
     // Bin arithmetic stays in float, where it is exact for whole numbers below 2^22.
     FloatVector inv = FloatVector.broadcast(FLOATS, invWidth);
     FloatVector firstPositive = FloatVector.broadcast(FLOATS, negBins);
     FloatVector lastNegative = FloatVector.broadcast(FLOATS, negBins - 1);
     FloatVector lastPositive = FloatVector.broadcast(FLOATS, posBins - 1);
-    FloatVector laneIndex = FloatVector.fromArray(FLOATS, LANE_INDEX, 0);
-    FloatVector zeros = FloatVector.zero(FLOATS);
-    boolean skipped = false;
-    for (int j = 0; j < n; j += LANES) {
-      FloatVector v = FloatVector.fromArray(FLOATS, a, from + j);
-      FloatVector magnitude = v.abs();
-      VectorMask<Float> negative = v.lt(0f);
-      // m = min(trunc(|x| * invWidth), side - 1); an empty side has m = -1, which lands in
-      // the nearest bin of the other side.
-      FloatVector last = lastPositive.blend(lastNegative, negative);
-      FloatVector t = magnitude.mul(inv);
-      t = t.blend(last, t.compare(VectorOperators.GT, last));
-      FloatVector m = roundHalfEven(t);
-      m = m.blend(m.sub(1f), m.compare(VectorOperators.GT, t));
-      FloatVector bin = firstPositive.add(m).blend(lastNegative.sub(m), negative);
-      if (spreadZeros) {
-        VectorMask<Float> zero = magnitude.eq(0f);
-        bin = bin.blend(laneIndex, zero);
-        zeros = zeros.add(1f, zero);
+    for (int start = 0; start < body; start += BIN_CHUNK) {
+      int n = Math.min(BIN_CHUNK, body - start);
+      boolean skipped = false;
+      for (int j = 0; j < n; j += LANES) {
+        FloatVector v = FloatVector.fromArray(FLOATS, a, off + start + j);
+        FloatVector magnitude = v.abs();
+        VectorMask<Float> negative = v.lt(0f);
+        // m = min(trunc(|x| * invWidth), side - 1); an empty side has m = -1, which lands in
+        // the nearest bin of the other side.
+        FloatVector last = lastPositive.blend(lastNegative, negative);
+        FloatVector t = magnitude.mul(inv);
+        t = t.blend(last, t.compare(VectorOperators.GT, last));
+        FloatVector m = roundHalfEven(t);
+        m = m.blend(m.sub(1f), m.compare(VectorOperators.GT, t));
+        FloatVector bin = firstPositive.add(m).blend(lastNegative.sub(m), negative);
+        VectorMask<Float> finite = magnitude.lt(Float.POSITIVE_INFINITY);
+        if (!finite.allTrue()) {
+          bin = bin.blend(-1f, finite.not());
+          skipped = true;
+        }
+        wholeToInt(bin).intoArray(bins, j);
       }
-      VectorMask<Float> finite = magnitude.lt(Float.POSITIVE_INFINITY);
-      if (!finite.allTrue()) {
-        bin = bin.blend(-1f, finite.not());
-        skipped = true;
-      }
-      wholeToInt(bin).intoArray(bins, j);
+      count(bins, n, skipped, counts);
     }
-    zeros.intoArray(laneZeros, 0);
-    return skipped;
+    TAIL.histogram(a, off + body, len - body, invWidth, negBins, posBins, counts);
   }
 
   /** Counts the first {@code n} bins; with {@code skipped}, negative bins mark skipped values. */
