@@ -35,6 +35,7 @@ import org.qcal.jobs.spark.PassPartial;
 import org.qcal.jobs.spark.TapPass;
 import org.qcal.jobs.spark.TapProbe;
 import org.qcal.jobs.validate.ValidateJob;
+import org.qcal.onnx.BiasCorrection;
 import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.TapAugmenter;
@@ -166,9 +167,13 @@ public final class CalibrateJob {
         tensors.add(TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
             first.stats()[i], histograms == null ? null : histograms[i], parameters));
       }
+      LoadedInputModel toExport = parameters.biasCorrection()
+          ? biasCorrected(input, plan, parameters, rows, batchPlan, runtime,
+              settings.model().name(), jsc)
+          : input;
       List<QuantizedExport> exports = new ArrayList<>();
       for (CalibrationMethod method : parameters.methods()) {
-        exports.add(QuantizedExport.derive(method.id(), input, tensors,
+        exports.add(QuantizedExport.derive(method.id(), toExport, tensors,
             parameters.recipe(method)));
       }
       MethodComparison comparison = null;
@@ -193,6 +198,28 @@ public final class CalibrateJob {
     } finally {
       broadcasts.forEach(Broadcast::destroy);
     }
+  }
+
+  /**
+   * {@code input} with each quantized Conv's and Gemm's mean output shift under weight
+   * quantization, measured in one more pass over the calibration rows, folded into its bias.
+   * The shifts depend on the weights alone, not on the activation method, so every method's
+   * export shares them.
+   */
+  private static LoadedInputModel biasCorrected(LoadedInputModel input, CalibrationPlan plan,
+      CalibrationParameters parameters, JavaRDD<Row> rows, BatchPlan batchPlan,
+      RuntimeOptions runtime, String modelName, JavaSparkContext jsc) {
+    long start = System.nanoTime();
+    BiasShifts shifts = BiasShifts.measure(input.toQuantize(), plan,
+        parameters.recipe().weightQuantization(), rows, batchPlan, runtime, modelName, jsc);
+    List<String> notes = new ArrayList<>();
+    OnnxModel corrected = BiasCorrection.apply(input.toQuantize(), shifts.byNode(), notes);
+    notes.forEach(note -> LOG.info("{}: {}", modelName, note));
+    LOG.info(String.format(java.util.Locale.ROOT,
+        "%s: bias correction of %d Conv/Gemm nodes (%d channels), largest |shift| %.3g, in %.1f s",
+        modelName, shifts.byNode().size(), shifts.channels(), shifts.maxAbsShift(),
+        (System.nanoTime() - start) / 1e9));
+    return input.withToQuantize(corrected);
   }
 
   /**

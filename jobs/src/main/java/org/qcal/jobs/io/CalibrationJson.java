@@ -111,6 +111,7 @@ public final class CalibrationJson {
     p.methods().forEach(m -> methods.add(m.id()));
     s.put("binsPerSide", p.bins());
     s.put("passes", p.passes());
+    s.put("biasCorrection", p.biasCorrection());
     s.put("batchSize", p.batchSize());
     s.put("choose", p.choose().id());
     // The recipe every method's export shares; the exports' own are under "recipes".

@@ -37,6 +37,6 @@ public final class CalibrationResults {
     List<CalibrationMethod> list = methods.stream().map(CalibrationMethod::parse).toList();
     return new CalibrationParameters(list, Defaults.BINS, Defaults.PASSES,
         Recipe.builder().percentile(percentile).build(), ExportChoice.of(list.get(0)),
-        batchSize);
+        batchSize, false);
   }
 }

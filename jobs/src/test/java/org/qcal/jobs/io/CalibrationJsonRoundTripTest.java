@@ -67,7 +67,7 @@ class CalibrationJsonRoundTripTest {
 
   private static CalibrationParameters minmax(Recipe recipe) {
     return new CalibrationParameters(List.of(CalibrationMethod.MINMAX), 2048, 1, recipe,
-        ExportChoice.of(CalibrationMethod.MINMAX), 64);
+        ExportChoice.of(CalibrationMethod.MINMAX), 64, false);
   }
 
   private static GraphSummary graph(LoadedInputModel fp32, QuantizedExport export) {
