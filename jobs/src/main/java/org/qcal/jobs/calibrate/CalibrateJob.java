@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.BiasShifts;
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.CalibrationResult;
@@ -35,7 +36,6 @@ import org.qcal.jobs.spark.PassPartial;
 import org.qcal.jobs.spark.TapPass;
 import org.qcal.jobs.spark.TapProbe;
 import org.qcal.jobs.validate.ValidateJob;
-import org.qcal.onnx.BiasCorrection;
 import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.TapAugmenter;
@@ -167,14 +167,14 @@ public final class CalibrateJob {
         tensors.add(TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
             first.stats()[i], histograms == null ? null : histograms[i], parameters));
       }
-      LoadedInputModel toExport = parameters.biasCorrection()
-          ? biasCorrected(input, plan, parameters, rows, batchPlan, runtime,
+      BiasShifts shifts = parameters.biasCorrection()
+          ? biasShifts(input, plan, parameters, rows, batchPlan, runtime,
               settings.model().name(), jsc)
-          : input;
+          : BiasShifts.NONE;
       List<QuantizedExport> exports = new ArrayList<>();
       for (CalibrationMethod method : parameters.methods()) {
-        exports.add(QuantizedExport.derive(method.id(), toExport, tensors,
-            parameters.recipe(method)));
+        exports.add(QuantizedExport.derive(method.id(), input, tensors,
+            parameters.recipe(method), shifts));
       }
       MethodComparison comparison = null;
       CalibrationMethod method = parameters.choose().auto() ? parameters.methods().get(0)
@@ -194,32 +194,28 @@ public final class CalibrateJob {
       return new CalibrationResult(settings.model().name(), input.digest(),
           settings.data().describe(),
           data.format(), data.inputColumns(), first.rows(), parameters, tensors, exports,
-          chosen, null, passes, graph, comparison);
+          chosen, null, passes, graph, comparison, shifts);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
     }
   }
 
   /**
-   * {@code input} with each quantized Conv's and Gemm's mean output shift under weight
-   * quantization, measured in one more pass over the calibration rows, folded into its bias.
-   * The shifts depend on the weights alone, not on the activation method, so every method's
-   * export shares them.
+   * Each quantized Conv's and Gemm's mean output shift under weight quantization, measured in
+   * one more pass over the calibration rows. The shifts depend on the weights and the FP32
+   * inputs alone, not on the activation method, so every method's export shares them.
    */
-  private static LoadedInputModel biasCorrected(LoadedInputModel input, CalibrationPlan plan,
+  private static BiasShifts biasShifts(LoadedInputModel input, CalibrationPlan plan,
       CalibrationParameters parameters, JavaRDD<Row> rows, BatchPlan batchPlan,
       RuntimeOptions runtime, String modelName, JavaSparkContext jsc) {
     long start = System.nanoTime();
-    BiasShifts shifts = BiasShifts.measure(input.toQuantize(), plan,
+    BiasShifts shifts = BiasShiftPass.measure(input.toQuantize(), plan,
         parameters.recipe().weightQuantization(), rows, batchPlan, runtime, modelName, jsc);
-    List<String> notes = new ArrayList<>();
-    OnnxModel corrected = BiasCorrection.apply(input.toQuantize(), shifts.byNode(), notes);
-    notes.forEach(note -> LOG.info("{}: {}", modelName, note));
     LOG.info(String.format(java.util.Locale.ROOT,
         "%s: bias correction of %d Conv/Gemm nodes (%d channels), largest |shift| %.3g, in %.1f s",
         modelName, shifts.byNode().size(), shifts.channels(), shifts.maxAbsShift(),
         (System.nanoTime() - start) / 1e9));
-    return input.withToQuantize(corrected);
+    return shifts;
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.qcal.jobs.calibrate;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +7,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Row;
+import org.qcal.jobs.api.BiasShifts;
 import org.qcal.jobs.data.BatchPlan;
 import org.qcal.jobs.spark.CalibrationPasses;
 import org.qcal.jobs.spark.FaultInjection;
@@ -26,21 +26,19 @@ import org.qcal.stats.TensorStats;
  * and returns each corrected node's mean output shift per channel. Each channel's shifts go
  * through the passes' per-tensor statistics, whose sums are exact ({@code ExactSum}), so the
  * shifts are the same bytes whatever the partitioning.
- *
- * @param byNode node index (in the graph qcal quantizes) to its shift per output channel
- * @param labels node index to the node's label, for calibration.json and the log
  */
-public record BiasShifts(Map<Integer, float[]> byNode, Map<Integer, String> labels) {
+final class BiasShiftPass {
+  private BiasShiftPass() {}
 
   /** Measures the shifts of the Conv and Gemm nodes whose weights {@code plan} quantizes. */
-  public static BiasShifts measure(OnnxModel model, CalibrationPlan plan,
+  static BiasShifts measure(OnnxModel model, CalibrationPlan plan,
       WeightQuantization weights, JavaRDD<Row> rows, BatchPlan batchPlan, RuntimeOptions runtime,
       String modelName, JavaSparkContext jsc) {
     BiasShiftModel shiftModel = BiasShiftModel.build(model, plan, weights);
     Map<Integer, float[]> byNode = new LinkedHashMap<>();
     Map<Integer, String> labels = new LinkedHashMap<>();
     if (shiftModel.sites().isEmpty()) {
-      return new BiasShifts(byNode, labels);
+      return BiasShifts.NONE;
     }
     byte[] bytes = shiftModel.model().toByteArray();
     List<String> outputs = shiftModel.outputs();
@@ -68,28 +66,5 @@ public record BiasShifts(Map<Integer, float[]> byNode, Map<Integer, String> labe
       broadcast.destroy();
     }
     return new BiasShifts(byNode, labels);
-  }
-
-  /** The largest |shift| of any channel, for the log. */
-  public double maxAbsShift() {
-    double max = 0;
-    for (float[] s : byNode.values()) {
-      for (float v : s) {
-        max = Math.max(max, Math.abs(v));
-      }
-    }
-    return max;
-  }
-
-  /** Node label to its shifts, for calibration.json. */
-  public Map<String, float[]> byLabel() {
-    Map<String, float[]> out = new LinkedHashMap<>();
-    byNode.forEach((node, shift) -> out.put(labels.get(node), shift));
-    return out;
-  }
-
-  /** The count of channels corrected. */
-  public int channels() {
-    return new ArrayList<>(byNode.values()).stream().mapToInt(s -> s.length).sum();
   }
 }
