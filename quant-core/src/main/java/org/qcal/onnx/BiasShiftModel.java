@@ -103,6 +103,9 @@ public final class BiasShiftModel {
       }
       sites.add(new Site(spec.node(), index.label(spec.node()), outputs));
     }
+    if (sites.isEmpty()) {
+      return new BiasShiftModel(model, sites); // a graph without outputs is no ONNX model
+    }
     return new BiasShiftModel(model.derive(model.proto().toBuilder().setGraph(g).build()),
         sites);
   }
@@ -135,6 +138,7 @@ public final class BiasShiftModel {
     return Math.toIntExact(weight.getDims(0));
   }
 
+  /** The shift model; {@code model} itself when there is no site (nothing to run). */
   public OnnxModel model() {
     return model;
   }

@@ -66,6 +66,33 @@ class BiasShiftModelTest {
     assertEquals(List.of("x", "W"), conv.getInputList().subList(0, 2));
   }
 
+  @Test
+  void gemmBiasTakesTheShiftDividedByBeta() {
+    // Gemm adds beta * C, so C moves by shift / beta: [1, 1] - [0.2, -0.4] / 2 = [0.9, 1.2].
+    OnnxModel model = new GraphBuilder().opset(13)
+        .input("x", ElementType.FLOAT32, -1, 2).output("y", ElementType.FLOAT32, -1, 2)
+        .floatInit("W", WEIGHT, 2, 2).floatInit("C", new float[] {1f, 1f}, 1, 2)
+        .node("Gemm", "fc", List.of("x", "W", "C"), List.of("y"),
+            GraphBuilder.intAttr("transB", 1), GraphBuilder.floatAttr("beta", 2f))
+        .model("gemm-beta");
+    OnnxModel corrected = BiasCorrection.apply(model,
+        Map.of(0, new float[] {0.2f, -0.4f}), new ArrayList<>());
+    assertArrayEquals(new float[] {1f - 0.2f / 2f, 1f + 0.4f / 2f}, biasOf(corrected, "fc"), 0f);
+  }
+
+  @Test
+  void matMulHasNoBiasToCorrect() {
+    OnnxModel model = new GraphBuilder().opset(13)
+        .input("x", ElementType.FLOAT32, -1, 2).output("y", ElementType.FLOAT32, -1, 2)
+        .floatInit("W", WEIGHT, 2, 2)
+        .node("MatMul", "mm", List.of("x", "W"), List.of("y"))
+        .model("matmul");
+    BiasShiftModel shiftModel = BiasShiftModel.build(model, GraphAnalyzer.analyze(model),
+        WeightQuantization.DEFAULT);
+    assertEquals(List.of(), shiftModel.sites());
+    assertEquals(List.of(), shiftModel.outputs());
+  }
+
   /** Runs the shift model over {@code x} and averages each channel output, as the pass does. */
   private static float[] measure(OnnxModel model, float[] x, long... shape) {
     CalibrationPlan plan = GraphAnalyzer.analyze(model);
