@@ -16,10 +16,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Map;
+import org.qcal.calib.CalibrationMethod;
 import org.qcal.jobs.api.CalibrationRun;
+import org.qcal.jobs.api.TuneSettings;
 import org.qcal.jobs.api.ValidateSettings;
 import org.qcal.jobs.api.ValidationRun;
 import org.qcal.jobs.validate.CandidateResult;
+import org.qcal.jobs.validate.ValidationMetric;
 
 /**
  * Bias correction end to end on the shipped CNN: slice rows 0..999 calibrate, rows 1000..1999 are
@@ -87,6 +91,31 @@ class BiasCorrectionJobTest {
     }
     assertTrue(!java.util.Arrays.equals(off.calibration().quantizedModel(),
         on.calibration().quantizedModel()), "the correction changes the exported model");
+  }
+
+  /**
+   * tune with bias correction, its budget out of reach (output SQNR of 60 dB, the CNN reaches
+   * about 41) so that the float fallback adds two steps: every candidate it wrote into
+   * calibration.json, fallback steps included, is rebuilt by validate with the same sha256.
+   */
+  @Test
+  void tuneCandidatesWithFloatNodesAreRebuiltTheSame() throws Exception {
+    Path out = tmp.resolve("tuned");
+    TuneSettings.builder()
+        .calibration(b -> b.model(TestPaths.model("cnn.onnx")).data(calibration)
+            .methods(CalibrationMethod.MINMAX).biasCorrection(true))
+        .validation(b -> b.data(heldOut).metric(ValidationMetric.SQNR).minSqnrDb(60))
+        .maxFloatTensors(2).output(out.toString()).run(spark);
+    JsonNode json = OutputFiles.json(out);
+    Map<String, String> written = new java.util.LinkedHashMap<>();
+    json.path("recipes").forEach(r -> written.put(r.get("name").asText(),
+        r.get("sha256").asText()));
+    assertTrue(written.keySet().stream().anyMatch(n -> n.contains("+float")), written.toString());
+    ValidationRun rebuilt = validate("tuned");
+    for (CandidateResult c : rebuilt.report().candidates()) {
+      assertEquals(written.get(c.name()), c.sha256(), c.name());
+    }
+    assertEquals(written.size(), rebuilt.report().candidates().size());
   }
 
   private static ValidationRun validate(String calibrationDir) {
