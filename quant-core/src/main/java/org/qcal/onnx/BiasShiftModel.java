@@ -80,12 +80,19 @@ public final class BiasShiftModel {
       String deltaName = Names.unique(spec.initializer() + "_quant_error", used);
       g.addInitializer(TensorData.floats(deltaName, w.getDimsList(), delta));
       String shift = Names.unique(index.label(spec.node()) + "_weight_shift", used);
-      // Same op and attributes, the weight error instead of the weight, no bias (Gemm's beta
-      // then scales nothing).
-      g.addNode(NodeProto.newBuilder().setOpType(node.getOpType()).setDomain(node.getDomain())
-          .setName(Names.unique(shift, used)).addInput(node.getInput(0)).addInput(deltaName)
-          .addOutput(shift).addAllAttribute(node.getAttributeList()).build());
       int channels = outputChannels(node, w);
+      // Same op and attributes, the weight error instead of the weight, no bias. Gemm needs its
+      // C input below opset 11: a zero one, which beta then scales to nothing.
+      NodeProto.Builder shiftNode = NodeProto.newBuilder().setOpType(node.getOpType())
+          .setDomain(node.getDomain()).setName(Names.unique(shift, used))
+          .addInput(node.getInput(0)).addInput(deltaName).addOutput(shift)
+          .addAllAttribute(node.getAttributeList());
+      if (node.getOpType().equals("Gemm")) {
+        String zero = Names.unique(shift + "_zero_bias", used);
+        g.addInitializer(TensorData.floats(zero, List.of((long) channels), new float[channels]));
+        shiftNode.addInput(zero);
+      }
+      g.addNode(shiftNode.build());
       List<String> outputs = new ArrayList<>();
       for (int c = 0; c < channels; c++) {
         while (channelIndices.size() <= c) {

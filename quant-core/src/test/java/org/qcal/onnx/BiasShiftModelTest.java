@@ -67,6 +67,20 @@ class BiasShiftModelTest {
   }
 
   @Test
+  void gemmOfOpset9WhoseCInputIsRequiredIsMeasured() {
+    // Gemm-9 requires C: the shift node gets a zero one, and the shifts are those above.
+    OnnxModel model = new GraphBuilder().opset(9)
+        .input("x", ElementType.FLOAT32, -1, 2).output("y", ElementType.FLOAT32, -1, 2)
+        .floatInit("W", WEIGHT, 2, 2).floatInit("b", new float[] {0.1f, -0.2f}, 2)
+        .node("Gemm", "fc", List.of("x", "W", "b"), List.of("y"),
+            GraphBuilder.intAttr("transB", 1))
+        .model("gemm9");
+    float[] shifts = measure(model, new float[] {1, 7, 3, -5}, 2, 2);
+    assertEquals(SHIFT_0, shifts[0], TOLERANCE);
+    assertEquals(SHIFT_1, shifts[1], TOLERANCE);
+  }
+
+  @Test
   void gemmBiasTakesTheShiftDividedByBeta() {
     // Gemm adds beta * C, so C moves by shift / beta: [1, 1] - [0.2, -0.4] / 2 = [0.9, 1.2].
     OnnxModel model = new GraphBuilder().opset(13)
