@@ -84,7 +84,8 @@ public class KernelsBenchmark {
   /** One implementation and the output buffers of one benchmark thread. */
   @State(Scope.Thread)
   public static class Kernel {
-    @Param({"vector", "scalar"})
+    /** vector-zeros-in-place: the vector kernels without the histogram's zero spreading. */
+    @Param({"vector", "scalar", "vector-zeros-in-place"})
     String impl;
 
     TensorKernels kernels;
@@ -96,7 +97,11 @@ public class KernelsBenchmark {
 
     @Setup
     public void setUp(Data data) {
-      kernels = "vector".equals(impl) ? new VectorKernels() : new ScalarKernels();
+      kernels = switch (impl) {
+        case "vector" -> new VectorKernels();
+        case "vector-zeros-in-place" -> VectorKernels.countingZerosInPlace();
+        default -> new ScalarKernels();
+      };
       counts = new long[data.negBins + data.posBins];
     }
   }

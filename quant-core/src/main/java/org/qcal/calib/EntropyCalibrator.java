@@ -46,6 +46,13 @@ import org.qcal.stats.TensorStats;
  * requantized to {@code 2 L} levels (when the histogram has that many bins): the divergence then
  * measures the rounding the exported model really does.
  *
+ * <p><b>Against pytorch-quantization</b> (docs/BENCHMARKS.md, "Entropy audit";
+ * {@code EntropyReferenceTest} against tools/entropy_reference.py): without the smoothing this
+ * is its search bin for bin, 2L levels included (its {@code unsigned=True}). The smoothing is
+ * the one departure: pytorch-quantization scores +Inf a candidate whose last bin is empty but
+ * holds the outliers, and scores 0 a candidate below which a single bin is non-empty, which
+ * clipped a HardSigmoid output to its minimum on the corpus; qcal keeps the smoothing.
+ *
  * <p>A folded histogram with fewer than {@code L} bins cannot be requantized to L levels and is
  * refused.
  */
@@ -79,14 +86,23 @@ public final class EntropyCalibrator implements Calibrator {
           + " bins on |x| (the target levels), got " + bins.length + " on "
           + histogram.grid());
     }
-    bins[0] = bins.length > 1 ? bins[1] : bins[0];
     int target = levels;
     if (!symmetric && unsignedTarget && stats.min() >= 0 && bins.length >= 2 * levels) {
       target = 2 * levels;
     }
-    int best = bestCandidate(bins, target);
+    int best = search(bins, target);
     double t = (double) best * folded.grid().width();
     return HistogramInputs.fromThreshold(t, stats, symmetric);
+  }
+
+  /**
+   * The whole search on the |x| histogram {@code folded} (modified: the zero spike replaced):
+   * the candidate {@code i} whose threshold is the edge {@code i w}. What
+   * tools/entropy_reference.py checks against pytorch-quantization's search.
+   */
+  static int search(long[] folded, int levels) {
+    folded[0] = folded.length > 1 ? folded[1] : folded[0];
+    return bestCandidate(folded, levels);
   }
 
   /** The candidate {@code i} in {@code [levels, bins.length]} of least divergence, last on ties. */

@@ -51,6 +51,26 @@ public final class VectorKernels implements TensorKernels {
   private static final float[] LANE_INDEX = {0, 1, 2, 3, 4, 5, 6, 7};
   private static final ScalarKernels TAIL = new ScalarKernels();
 
+  /** False only in {@link #countingZerosInPlace()}. */
+  private final boolean zeroSpreading;
+
+  public VectorKernels() {
+    this(true);
+  }
+
+  private VectorKernels(boolean zeroSpreading) {
+    this.zeroSpreading = zeroSpreading;
+  }
+
+  /**
+   * The same kernels with the histogram's zeros always counted in place, as before zero
+   * spreading (see {@link #histogram}): the same counts, for the side-by-side benchmark of the
+   * two (KernelsBenchmark).
+   */
+  public static VectorKernels countingZerosInPlace() {
+    return new VectorKernels(false);
+  }
+
   static {
     if (FLOATS.length() != LANES) {
       throw new AssertionError("float species has " + FLOATS.length() + " lanes, want " + LANES);
@@ -114,7 +134,7 @@ public final class VectorKernels implements TensorKernels {
    * Relu output is a third to a half exact zeros, and counting them one after the other into
    * the same counter makes every increment wait for the one before (store-to-load forwarding):
    * 1.1 ns per element against 0.54 without zeros (docs/BENCHMARKS.md, "Kernels"). So when the
-   * first chunk of a call is at least an eighth zeros, each zero in lane {@code i} is counted
+   * first chunk of a call is at least a quarter zeros, each zero in lane {@code i} is counted
    * into bin {@code i} instead, eight counters apart, and afterwards each bin {@code i} gives
    * back the zeros of its lane to the bin zero belongs to: the same counts, exactly.
    */
@@ -125,7 +145,7 @@ public final class VectorKernels implements TensorKernels {
     int[] bins = BIN_SCRATCH.get();
     float[] laneZeros = LANE_ZEROS.get();
     long[] zerosPerLane = new long[LANES];
-    boolean spreadZeros = negBins + posBins >= LANES;
+    boolean spreadZeros = zeroSpreading && negBins + posBins >= LANES;
     for (int start = 0; start < body; start += BIN_CHUNK) {
       int n = Math.min(BIN_CHUNK, body - start);
       boolean skipped = bins(a, off + start, n, invWidth, negBins, posBins, spreadZeros, bins,
@@ -136,12 +156,13 @@ public final class VectorKernels implements TensorKernels {
           zerosPerLane[lane] += (long) laneZeros[lane];
           zeros += (long) laneZeros[lane];
         }
-        // Decided on the first chunk: without many zeros the spreading costs more than it saves.
-        spreadZeros = start > 0 || zeros * 8 >= n;
+        // Decided on the first chunk: spreading costs about 0.1 ns per element and saves the
+        // chain's cost, which outweighs it from about a fifth zeros (docs/BENCHMARKS.md).
+        spreadZeros = start > 0 || zeros * 4 >= n;
       }
       count(bins, n, skipped, counts);
     }
-    if (negBins + posBins >= LANES) {
+    if (zeroSpreading && negBins + posBins >= LANES) {
       long zeros = 0;
       for (int lane = 0; lane < LANES; lane++) {
         counts[lane] -= zerosPerLane[lane];

@@ -100,6 +100,10 @@ class VectorKernelsTest {
         scalar.histogram(a, off, len, invWidth, negBins, posBins, want);
         vector.histogram(a, off, len, invWidth, negBins, posBins, got);
         assertArrayEquals(want, got, () -> "grid " + Arrays.toString(g) + " len " + len);
+        long[] inPlace = new long[negBins + posBins];
+        VectorKernels.countingZerosInPlace().histogram(a, off, len, invWidth, negBins, posBins,
+            inPlace);
+        assertArrayEquals(want, inPlace, () -> "in place, grid " + Arrays.toString(g));
       }
     }
   }

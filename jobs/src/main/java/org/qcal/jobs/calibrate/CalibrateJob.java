@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -161,12 +162,8 @@ public final class CalibrateJob {
         histograms = timed("pass 2 (histograms)", taps.size(),
             () -> CalibrationPasses.histograms(rows, pass, grids), passes).histograms();
       }
-      List<TensorCalibration> tensors = new ArrayList<>();
-      Map<String, List<String>> aliases = plan.aliasGroups();
-      for (int i = 0; i < taps.size(); i++) {
-        tensors.add(TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
-            first.stats()[i], histograms == null ? null : histograms[i], parameters));
-      }
+      List<TensorCalibration> tensors =
+          deriveAll(taps, plan.aliasGroups(), first.stats(), histograms, parameters);
       BiasShifts shifts = parameters.biasCorrection()
           ? biasShifts(input, plan, parameters, rows, batchPlan, runtime,
               settings.model().name(), jsc)
@@ -216,6 +213,37 @@ public final class CalibrateJob {
         modelName, shifts.byNode().size(), shifts.channels(), shifts.maxAbsShift(),
         (System.nanoTime() - start) / 1e9));
     return shifts;
+  }
+
+  /**
+   * Every method's range of every tensor. The tensors are independent and their searches
+   * (entropy and mse over up to 4096 bins per side) were most of the driver's time after the
+   * pass (docs/BENCHMARKS.md, "Calibrate"), so they run in parallel; the list keeps the taps'
+   * order, and the first failing tensor in that order is the one reported, as when run one by
+   * one.
+   */
+  private static List<TensorCalibration> deriveAll(List<String> taps,
+      Map<String, List<String>> aliases, TensorStats[] stats, Histogram[] histograms,
+      CalibrationParameters parameters) {
+    for (int i = 0; i < taps.size(); i++) {
+      TensorCalibration.requireFinite(taps.get(i), stats[i]);
+    }
+    List<Object> derived = IntStream.range(0, taps.size()).parallel().mapToObj(i -> {
+      try {
+        return (Object) TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
+            stats[i], histograms == null ? null : histograms[i], parameters);
+      } catch (RuntimeException e) {
+        return e;
+      }
+    }).toList();
+    List<TensorCalibration> tensors = new ArrayList<>();
+    for (Object d : derived) {
+      if (d instanceof RuntimeException e) {
+        throw e;
+      }
+      tensors.add((TensorCalibration) d);
+    }
+    return tensors;
   }
 
   /**

@@ -13,7 +13,10 @@ import org.qcal.jobs.validate.ValidationReport;
 
 /**
  * {@code tune.json}, schema {@value #SCHEMA}: the verdict a scheduler acts on (passed or not,
- * the same as the exit code), the chosen candidate, and the fallback's steps.
+ * the same as the exit code), the chosen candidate, and the fallback's steps. Each result
+ * carries the gate metric and the primary output's SQNR against FP32 ({@code outputSqnrDb}, as
+ * validation.json writes numbers): tune breaks a lead within the metric's noise by that SQNR,
+ * so both are reported.
  */
 public final class TuneJson {
   static final String SCHEMA = "qcal.tune/1";
@@ -34,6 +37,7 @@ public final class TuneJson {
     c.put("sha256", chosen.sha256());
     c.put("value", chosen.value());
     c.put("drop", chosen.drop());
+    ValidationJson.number(c, "outputSqnrDb", chosen.primaryOutput().sqnrDb());
     ArrayNode kept = root.putArray("floatTensors");
     floated.forEach(kept::add);
     ArrayNode fallback = root.putArray("fallbackSteps");
@@ -45,6 +49,7 @@ public final class TuneJson {
       step.put("floatTensor", floated.get(i));
       step.put("value", r.value());
       step.put("drop", r.drop());
+      ValidationJson.number(step, "outputSqnrDb", r.primaryOutput().sqnrDb());
       step.put("passed", r.passed());
     }
     try {

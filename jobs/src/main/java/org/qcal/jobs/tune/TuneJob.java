@@ -232,14 +232,18 @@ public final class TuneJob {
     return out.target().toString();
   }
 
-  /** "top1 91.30 %, drop 0.40 points (budget 1.00)" or "sqnr 41.9 dB (minimum 20.0)". */
+  /**
+   * "top1 91.30 %, drop 0.40 points (budget 1.00), output SQNR 31.20 dB" or "sqnr 41.90 dB
+   * (minimum 20.00)": the metric and the agreement with FP32 that breaks its ties.
+   */
   public static String describe(CandidateResult r, Gate gate) {
     if (gate.metric() == org.qcal.jobs.validate.ValidationMetric.SQNR) {
       return String.format(Locale.ROOT, "sqnr %.2f dB (minimum %.2f)", r.value(),
           gate.minSqnrDb());
     }
-    return String.format(Locale.ROOT, "%s %.2f %%, drop %.2f points (budget %.2f)",
-        gate.metric().id(), r.value(), r.drop(), gate.maxDrop());
+    return String.format(Locale.ROOT, "%s %.2f %%, drop %.2f points (budget %.2f), output SQNR"
+        + " %.2f dB", gate.metric().id(), r.value(), r.drop(), gate.maxDrop(),
+        r.primaryOutput().sqnrDb());
   }
 
   private static CandidateRow row(CandidateResult r, ValidationReport report, boolean chosen,

@@ -1,7 +1,6 @@
 package org.qcal.jobs.validate;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,14 +15,14 @@ import org.qcal.metrics.OutputAgreement;
  * the gate metric, and the verdict. Built on the driver from the merged sums only, so equal sums
  * give an equal report whatever the partitioning.
  *
- * <p>Ranking: candidates within the budget first, by the primary output's SQNR, highest first
- * (then the metric's value); then the others by the metric's value, highest first (then the
- * SQNR); then the name. NaN ranks last. Why SQNR among the passing ones: every one of them is
- * accurate enough, and a difference of a few rows in top-1 or agreement on a few hundred rows is
- * noise (one row of 256 is 0.39 points), while the SQNR sums every element of every row; on the
- * corpus (docs/MODELS.md) the top-1 winner by one row had 16.8 dB where another passing method
- * had 28.6. The run passes when any candidate passes; {@link #best()} is the first-ranked one
- * that passes.
+ * <p>Ranking ({@link CandidateRanking}): candidates within the budget first, by the primary
+ * output's SQNR; then the others by the metric's value, where a lead within the metric's noise
+ * (one standard error of the difference, {@link MetricNoise}) is decided by the SQNR. Why SQNR:
+ * a difference of a few rows in top-1 or agreement on a few hundred rows is noise (one row of
+ * 256 is 0.39 points), while the SQNR sums every element of every row; on the corpus
+ * (docs/MODELS.md) the top-1 winner by one row had 16.8 dB where another passing method had
+ * 28.6. The run passes when any candidate passes; {@link #best()} is the first-ranked one that
+ * passes.
  */
 public final class ValidationReport {
   private final String modelPath;
@@ -100,26 +99,13 @@ public final class ValidationReport {
   public static ValidationReport of(String modelPath, String modelSha256, PassData data,
       long samples, Gate gate, String classOutput, ClassificationCounts reference,
       List<String> outputs, List<String> tensors, List<CandidateResult> results, Timing timing) {
-    List<CandidateResult> sorted = new ArrayList<>(results);
-    sorted.sort(RANKING);
+    List<CandidateResult> sorted = CandidateRanking.rank(results, gate.metric());
     List<CandidateResult> ranked = new ArrayList<>();
     for (int i = 0; i < sorted.size(); i++) {
       ranked.add(sorted.get(i).ranked(i + 1, sorted.get(i).passed()));
     }
     return new ValidationReport(modelPath, modelSha256, data, samples, gate, classOutput,
         reference, outputs, tensors, ranked, timing);
-  }
-
-  /** The order of the class comment. */
-  static final Comparator<CandidateResult> RANKING = Comparator
-      .comparing((CandidateResult r) -> !r.passed())
-      .thenComparingDouble(r -> descendingKey(r.passed() ? r.primaryOutput().sqnrDb() : r.value()))
-      .thenComparingDouble(r -> descendingKey(r.passed() ? r.value() : r.primaryOutput().sqnrDb()))
-      .thenComparing(CandidateResult::name);
-
-  /** Higher is better, NaN worst: the key of an ascending sort. */
-  private static double descendingKey(double v) {
-    return Double.isNaN(v) ? Double.POSITIVE_INFINITY : -v;
   }
 
   /** The gate metric's value for a candidate (not the output agreements). */

@@ -15,7 +15,8 @@ import org.qcal.jobs.validate.ValidationReport;
 /**
  * tune.json written from hand-made results ({@link ValidationFixture}) and parsed back: a tune
  * whose every candidate missed the top-1 budget of 1 point and whose fallback kept relu_out, then
- * conv_out in float; the second step is back to FP32's predictions and passes.
+ * conv_out in float; the second step is back to FP32's predictions and passes (its output equals
+ * FP32's: SQNR +Infinity, written "Infinity"; the first step's is 10 log10(25 / 2) dB).
  */
 class TuneJsonTest {
   private static final List<String> FLOATED = List.of("relu_out", "conv_out");
@@ -50,13 +51,13 @@ class TuneJsonTest {
     assertEquals(parse("""
         {"schema": "qcal.tune/1", "status": "passed", "metric": "top1", "maxDrop": 1.0,
          "chosen": {"name": "entropy-asym+2", "sha256": "entropy-asym+2-sha256", "value": 75.0,
-                    "drop": 0.0},
+                    "drop": 0.0, "outputSqnrDb": "Infinity"},
          "floatTensors": ["relu_out", "conv_out"],
          "fallbackSteps": [
            {"step": 1, "candidate": "entropy-asym+1", "floatTensor": "relu_out", "value": 50.0,
-            "drop": 25.0, "passed": false},
+            "drop": 25.0, "outputSqnrDb": 10.969100130080564, "passed": false},
            {"step": 2, "candidate": "entropy-asym+2", "floatTensor": "conv_out", "value": 75.0,
-            "drop": 0.0, "passed": true}]}"""), root);
+            "drop": 0.0, "outputSqnrDb": "Infinity", "passed": true}]}"""), root);
   }
 
   @Test
