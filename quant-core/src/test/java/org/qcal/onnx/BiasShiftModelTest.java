@@ -28,18 +28,28 @@ class BiasShiftModelTest {
   /** Float rounding of the weight error and of ONNX Runtime's sums, far below the shifts. */
   private static final double TOLERANCE = 1e-6;
 
-  @Test
-  void gemmShiftIsTheWeightErrorTimesTheMeanInput() {
-    OnnxModel model = new GraphBuilder().opset(13)
+  /** A Gemm of the weights above, transB 1, bias [0.1, -0.2], at {@code opset}. */
+  private static OnnxModel gemm(long opset) {
+    return new GraphBuilder().opset(opset)
         .input("x", ElementType.FLOAT32, -1, 2).output("y", ElementType.FLOAT32, -1, 2)
         .floatInit("W", WEIGHT, 2, 2).floatInit("b", new float[] {0.1f, -0.2f}, 2)
         .node("Gemm", "fc", List.of("x", "W", "b"), List.of("y"),
             GraphBuilder.intAttr("transB", 1))
-        .model("gemm");
-    // Input 0 is 1 and 3 (mean 2); input 1 is anything, its weights are exact.
+        .model("gemm" + opset);
+  }
+
+  /** Two rows whose input 0 is 1 and 3 (mean 2); input 1 is anything, its weights are exact. */
+  private static float[] gemmShifts(OnnxModel model) {
     float[] shifts = measure(model, new float[] {1, 7, 3, -5}, 2, 2);
     assertEquals(SHIFT_0, shifts[0], TOLERANCE);
     assertEquals(SHIFT_1, shifts[1], TOLERANCE);
+    return shifts;
+  }
+
+  @Test
+  void gemmShiftIsTheWeightErrorTimesTheMeanInput() {
+    OnnxModel model = gemm(13);
+    float[] shifts = gemmShifts(model);
 
     OnnxModel corrected = BiasCorrection.apply(model, Map.of(0, shifts), new ArrayList<>());
     assertArrayEquals(new float[] {0.1f - shifts[0], -0.2f - shifts[1]},
@@ -69,15 +79,7 @@ class BiasShiftModelTest {
   @Test
   void gemmOfOpset9WhoseCInputIsRequiredIsMeasured() {
     // Gemm-9 requires C: the shift node gets a zero one, and the shifts are those above.
-    OnnxModel model = new GraphBuilder().opset(9)
-        .input("x", ElementType.FLOAT32, -1, 2).output("y", ElementType.FLOAT32, -1, 2)
-        .floatInit("W", WEIGHT, 2, 2).floatInit("b", new float[] {0.1f, -0.2f}, 2)
-        .node("Gemm", "fc", List.of("x", "W", "b"), List.of("y"),
-            GraphBuilder.intAttr("transB", 1))
-        .model("gemm9");
-    float[] shifts = measure(model, new float[] {1, 7, 3, -5}, 2, 2);
-    assertEquals(SHIFT_0, shifts[0], TOLERANCE);
-    assertEquals(SHIFT_1, shifts[1], TOLERANCE);
+    gemmShifts(gemm(9));
   }
 
   @Test
