@@ -8,6 +8,7 @@ import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.BiasShifts;
 import org.qcal.jobs.api.CalibrationResult;
 import org.qcal.jobs.api.CalibrationRun;
 import org.qcal.jobs.api.QuantizedExport;
@@ -45,7 +46,7 @@ final class ValidateTestSupport {
       params.put(t.name(), QuantParams.of(p.scale() / 100, p.zeroPoint(), p.type()));
     }
     QuantizedExport bad = QuantizedExport.withParams("bad", fp32,
-        calibration.parameters().recipe(method), params);
+        calibration.parameters().recipe(method), params, BiasShifts.NONE);
     Files.write(file, bad.bytes());
     return file;
   }

@@ -55,6 +55,7 @@ public record CalibrateSettings(
     private Recipe recipe = Recipe.builder().build();
     private ExportChoice choose = Defaults.CHOOSE;
     private int tapMemoryMb = Defaults.TAP_MEMORY_MB;
+    private boolean biasCorrection = Defaults.BIAS_CORRECTION;
 
     private Builder() {}
 
@@ -111,9 +112,20 @@ public record CalibrateSettings(
       return this;
     }
 
+    /**
+     * Folds the mean output shift that weight quantization causes in each quantized Conv and
+     * Gemm, measured on the calibration rows in one more pass, into its bias (default off;
+     * docs/DESIGN.md, "Bias correction").
+     */
+    public Builder biasCorrection(boolean on) {
+      this.biasCorrection = on;
+      return this;
+    }
+
     public CalibrateSettings build() {
       return new CalibrateSettings(requireModel(), dataSource(),
-          new CalibrationParameters(methods, bins, passes, recipe, choose, batchSize), tapMemoryMb, out,
+          new CalibrationParameters(methods, bins, passes, recipe, choose, batchSize,
+              biasCorrection), tapMemoryMb, out,
           overwrite);
     }
 

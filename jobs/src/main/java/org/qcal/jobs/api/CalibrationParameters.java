@@ -22,6 +22,8 @@ import org.qcal.calib.CalibrationOptions;
  * @param recipe the shared recipe; its method is replaced by each of {@code methods}
  * @param choose the exported method, or auto
  * @param batchSize rows per forward
+ * @param biasCorrection fold each quantized Conv's and Gemm's mean output shift, measured on the
+ *     calibration rows, into its bias (docs/DESIGN.md, "Bias correction")
  */
 public record CalibrationParameters(
     List<CalibrationMethod> methods,
@@ -29,7 +31,8 @@ public record CalibrationParameters(
     int passes,
     Recipe recipe,
     ExportChoice choose,
-    int batchSize) implements Serializable {
+    int batchSize,
+    boolean biasCorrection) implements Serializable {
 
   /** TensorRT's entropy algorithm quantizes the |x| histogram to 128 levels: it needs more bins. */
   public static final int ENTROPY_MIN_BINS = 128;
@@ -57,7 +60,8 @@ public record CalibrationParameters(
 
   /** These parameters exporting {@code choice}'s parameters. */
   public CalibrationParameters withChoice(ExportChoice choice) {
-    return new CalibrationParameters(methods, bins, passes, recipe, choice, batchSize);
+    return new CalibrationParameters(methods, bins, passes, recipe, choice, batchSize,
+        biasCorrection);
   }
 
   /** The recipe of {@code method}: the shared one with that method. */

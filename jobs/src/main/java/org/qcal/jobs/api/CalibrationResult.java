@@ -28,6 +28,8 @@ import org.qcal.quant.QuantParams;
  * @param graph what is tapped and quantized and which nodes stay float
  * @param comparison how {@code --choose auto} chose the exported method, or null when the
  *     method was given
+ * @param biasShifts the output shifts every export folds into its biases (bias correction);
+ *     {@link BiasShifts#NONE} without
  */
 public record CalibrationResult(
     String modelPath,
@@ -43,7 +45,8 @@ public record CalibrationResult(
     KernelCensus kernels,
     List<PassSummary> passes,
     GraphSummary graph,
-    MethodComparison comparison) {
+    MethodComparison comparison,
+    BiasShifts biasShifts) {
 
   public CalibrationResult {
     exports = List.copyOf(exports);
@@ -55,13 +58,14 @@ public record CalibrationResult(
   /** This result describing the int8 kernels of its chosen export. */
   public CalibrationResult withKernels(KernelCensus census) {
     return new CalibrationResult(modelPath, modelDigest, dataPath, dataFormat, inputColumns,
-        samples, parameters, tensors, exports, chosen, census, passes, graph, comparison);
+        samples, parameters, tensors, exports, chosen, census, passes, graph, comparison,
+        biasShifts);
   }
 
   /** This result with other exports and choice (tune's candidates and winner). */
   public CalibrationResult withExports(List<QuantizedExport> all, QuantizedExport choice) {
     return new CalibrationResult(modelPath, modelDigest, dataPath, dataFormat, inputColumns,
-        samples, parameters, tensors, all, choice, null, passes, graph, comparison);
+        samples, parameters, tensors, all, choice, null, passes, graph, comparison, biasShifts);
   }
 
   /** The chosen QDQ model's bytes. */

@@ -41,6 +41,7 @@ public final class Defaults {
   public static final boolean PER_CHANNEL = flag("per-channel");
   public static final int BATCH_SIZE = integer("batch-size");
   public static final int TAP_MEMORY_MB = integer("tap-memory-mb");
+  public static final boolean BIAS_CORRECTION = flag("bias-correction");
   public static final double MAX_DROP = number("max-drop");
   public static final double MIN_SQNR_DB = number("min-sqnr");
   public static final int MAX_FLOAT_TENSORS = integer("max-float-tensors");

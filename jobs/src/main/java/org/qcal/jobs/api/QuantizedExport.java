@@ -41,6 +41,16 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
   /** Derives each quantized tensor's range and parameters from {@code tensors} and exports. */
   public static QuantizedExport derive(String name, LoadedInputModel fp32,
       List<TensorCalibration> tensors, Recipe recipe) {
+    return derive(name, fp32, tensors, recipe, BiasShifts.NONE);
+  }
+
+  /**
+   * As {@link #derive(String, LoadedInputModel, List, Recipe)}, with {@code shifts} folded into
+   * the biases of the nodes whose weights the recipe quantizes (bias correction).
+   */
+  public static QuantizedExport derive(String name, LoadedInputModel fp32,
+      List<TensorCalibration> tensors, Recipe recipe, BiasShifts shifts) {
+    fp32 = corrected(fp32, recipe, shifts);
     CalibrationPlan plan = plan(fp32, recipe);
     Map<String, TensorCalibration> byName = new LinkedHashMap<>();
     tensors.forEach(t -> byName.put(t.name(), t));
@@ -59,9 +69,13 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
     return export(name, fp32, recipe, plan, params, ranges);
   }
 
-  /** Exports {@code recipe} with parameters read back (calibration.json), nothing derived. */
+  /**
+   * Exports {@code recipe} with parameters (and bias shifts) read back from calibration.json,
+   * nothing derived.
+   */
   public static QuantizedExport withParams(String name, LoadedInputModel fp32, Recipe recipe,
-      Map<String, QuantParams> params) {
+      Map<String, QuantParams> params, BiasShifts shifts) {
+    fp32 = corrected(fp32, recipe, shifts);
     CalibrationPlan plan = plan(fp32, recipe);
     Map<String, QuantParams> ordered = new LinkedHashMap<>();
     for (String tensor : plan.tappedTensors()) {
@@ -73,6 +87,12 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
       ordered.put(tensor, p);
     }
     return export(name, fp32, recipe, plan, ordered, Map.of());
+  }
+
+  /** {@code fp32} with the shifts of the nodes whose weights {@code recipe} quantizes folded. */
+  private static LoadedInputModel corrected(LoadedInputModel fp32, Recipe recipe,
+      BiasShifts shifts) {
+    return shifts.isEmpty() ? fp32 : shifts.applyTo(fp32, plan(fp32, recipe));
   }
 
   private static QuantizedExport export(String name, LoadedInputModel fp32, Recipe recipe,

@@ -14,6 +14,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.BiasShifts;
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.CalibrationResult;
@@ -163,10 +164,14 @@ public final class CalibrateJob {
       }
       List<TensorCalibration> tensors =
           deriveAll(taps, plan.aliasGroups(), first.stats(), histograms, parameters);
+      BiasShifts shifts = parameters.biasCorrection()
+          ? biasShifts(input, plan, parameters, rows, batchPlan, runtime,
+              settings.model().name(), jsc)
+          : BiasShifts.NONE;
       List<QuantizedExport> exports = new ArrayList<>();
       for (CalibrationMethod method : parameters.methods()) {
         exports.add(QuantizedExport.derive(method.id(), input, tensors,
-            parameters.recipe(method)));
+            parameters.recipe(method), shifts));
       }
       MethodComparison comparison = null;
       CalibrationMethod method = parameters.choose().auto() ? parameters.methods().get(0)
@@ -186,10 +191,28 @@ public final class CalibrateJob {
       return new CalibrationResult(settings.model().name(), input.digest(),
           settings.data().describe(),
           data.format(), data.inputColumns(), first.rows(), parameters, tensors, exports,
-          chosen, null, passes, graph, comparison);
+          chosen, null, passes, graph, comparison, shifts);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
     }
+  }
+
+  /**
+   * Each quantized Conv's and Gemm's mean output shift under weight quantization, measured in
+   * one more pass over the calibration rows. The shifts depend on the weights and the FP32
+   * inputs alone, not on the activation method, so every method's export shares them.
+   */
+  private static BiasShifts biasShifts(LoadedInputModel input, CalibrationPlan plan,
+      CalibrationParameters parameters, JavaRDD<Row> rows, BatchPlan batchPlan,
+      RuntimeOptions runtime, String modelName, JavaSparkContext jsc) {
+    long start = System.nanoTime();
+    BiasShifts shifts = BiasShiftPass.measure(input.toQuantize(), plan,
+        parameters.recipe().weightQuantization(), rows, batchPlan, runtime, modelName, jsc);
+    LOG.info(String.format(java.util.Locale.ROOT,
+        "%s: bias correction of %d Conv/Gemm nodes (%d channels), largest |shift| %.3g, in %.1f s",
+        modelName, shifts.byNode().size(), shifts.channels(), shifts.maxAbsShift(),
+        (System.nanoTime() - start) / 1e9));
+    return shifts;
   }
 
   /**

@@ -82,6 +82,12 @@ public final class QuantizationOptions {
           + " ${DEFAULT-VALUE}); more taps run as several forwards of the same batch.")
   int tapMemoryMb;
 
+  @Option(names = "--bias-correction", arity = "0..1", fallbackValue = "true",
+      paramLabel = "BOOL", description = "Fold the mean output shift that weight quantization"
+          + " causes in each quantized Conv and Gemm, measured on the calibration rows in one"
+          + " more pass, into its bias (default: ${DEFAULT-VALUE}).")
+  boolean biasCorrection;
+
   /** Sets these options on {@code b}; their errors name the options. */
   void applyTo(CalibrateSettings.Builder b) {
     List<CalibrationMethod> list = new ArrayList<>();
@@ -89,6 +95,7 @@ public final class QuantizationOptions {
       list.add(parse("--methods", () -> CalibrationMethod.parse(id)));
     }
     b.methods(list).bins(bins).passes(passes).batchSize(batchSize).tapMemoryMb(tapMemoryMb)
+        .biasCorrection(biasCorrection)
         .choose(ExportChoice.parse(choose, chooseRows))
         .recipe(Recipe.builder()
             .percentile(percentile)

@@ -15,6 +15,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.qcal.QcalException;
+import org.qcal.jobs.api.BiasShifts;
 import org.qcal.jobs.api.Recipe;
 import org.qcal.quant.QuantParams;
 import org.qcal.quant.QuantType;
@@ -30,7 +31,7 @@ import org.qcal.quant.QuantType;
  * @param chosen the name of the export written as model.int8.onnx
  */
 public record CalibrationFile(String path, String modelSha256, List<StoredExport> exports,
-    String chosen) {
+    String chosen, BiasShifts biasShifts) {
 
   /** The file read from a calibrate or tune output folder. */
   public static final String FILE = CalibrationOutputs.CALIBRATION_JSON;
@@ -109,7 +110,30 @@ public record CalibrationFile(String path, String modelSha256, List<StoredExport
           params.getOrDefault(name, Map.of())));
     }
     return new CalibrationFile(path, sha, List.copyOf(exports),
-        RecipeJson.text(root, "chosen", path));
+        RecipeJson.text(root, "chosen", path), biasShifts(root.path("biasShifts"), path));
+  }
+
+  /** Bias correction's shifts as CalibrationJson writes them; none when absent. */
+  private static BiasShifts biasShifts(JsonNode nodes, String path) {
+    if (nodes.isMissingNode()) {
+      return BiasShifts.NONE;
+    }
+    Map<Integer, float[]> byNode = new LinkedHashMap<>();
+    Map<Integer, String> labels = new LinkedHashMap<>();
+    for (JsonNode n : nodes) {
+      if (!n.path("node").isInt() || !n.path("shift").isArray()) {
+        throw new QcalException(path + ": biasShifts entries need a node index and a shift array");
+      }
+      int node = n.get("node").asInt();
+      JsonNode values = n.get("shift");
+      float[] shift = new float[values.size()];
+      for (int c = 0; c < shift.length; c++) {
+        shift[c] = values.get(c).decimalValue().floatValue();
+      }
+      byNode.put(node, shift);
+      labels.put(node, n.path("name").asText());
+    }
+    return new BiasShifts(byNode, labels);
   }
 
   private static QuantParams param(JsonNode node, String path, String tensor, String export) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.Range;
+import org.qcal.jobs.api.BiasShifts;
 import org.qcal.jobs.api.CalibrationResult;
 import org.qcal.jobs.api.GraphSummary;
 import org.qcal.jobs.api.MethodComparison;
@@ -64,6 +65,9 @@ public final class CalibrationJson {
     }
     root.set("weights", params(result.weightParams()));
     root.set("biases", params(result.biasParams()));
+    if (!result.biasShifts().isEmpty()) {
+      root.set("biasShifts", biasShifts(result.biasShifts()));
+    }
     ArrayNode notes = root.putArray("notes");
     result.notes().forEach(notes::add);
     if (result.kernels() != null) {
@@ -80,6 +84,24 @@ public final class CalibrationJson {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write calibration.json", e);
     }
+  }
+
+  /**
+   * Bias correction's shift per output channel of each corrected node (its index in the graph
+   * qcal quantizes, and its label), which every export subtracts from that node's bias.
+   */
+  private static ArrayNode biasShifts(BiasShifts shifts) {
+    ArrayNode nodes = MAPPER.createArrayNode();
+    shifts.byNode().forEach((node, shift) -> {
+      ObjectNode n = nodes.addObject();
+      n.put("node", node);
+      n.put("name", shifts.labels().get(node));
+      ArrayNode values = n.putArray("shift");
+      for (float v : shift) {
+        values.add(v);
+      }
+    });
+    return nodes;
   }
 
   /** How the exported method was chosen: given, or measured by {@code --choose auto}. */
@@ -111,6 +133,7 @@ public final class CalibrationJson {
     p.methods().forEach(m -> methods.add(m.id()));
     s.put("binsPerSide", p.bins());
     s.put("passes", p.passes());
+    s.put("biasCorrection", p.biasCorrection());
     s.put("batchSize", p.batchSize());
     s.put("choose", p.choose().id());
     // The recipe every method's export shares; the exports' own are under "recipes".

@@ -67,6 +67,15 @@ public record LoadedInputModel(OnnxModel model, String digest, BatchNormFolding.
     return folding.model();
   }
 
+  /**
+   * This model with {@code corrected} as the graph to quantize (the same graph with other
+   * constant values, e.g. corrected biases); validation still compares with the user's model.
+   */
+  public LoadedInputModel withToQuantize(OnnxModel corrected) {
+    return new LoadedInputModel(model, digest,
+        new BatchNormFolding.Result(corrected, folding.foldedNodes()));
+  }
+
   /** {@code selection} of {@link #toQuantize()}: it may name the nodes folded away. */
   public NodeSelection selection(NodeSelection selection) {
     return selection.withRemovedNodes(folding.foldedNodes());

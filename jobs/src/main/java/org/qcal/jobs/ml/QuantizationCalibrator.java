@@ -55,7 +55,8 @@ import org.qcal.runtime.SessionCache;
  * line's): {@code modelPath} (any Hadoop file system) or {@code modelBytes}, one of them;
  * {@code methods}; {@code percentile}; {@code activationType}; {@code weightType}; {@code
  * symmetricActivations}; {@code perChannel}; {@code excludeNodes} and {@code excludeOpTypes}
- * (kept in float); {@code choose} (a method id or {@code auto}) and {@code chooseRows}; and the
+ * (kept in float); {@code choose} (a method id or {@code auto}) and {@code chooseRows};
+ * {@code biasCorrection}; and the
  * {@link InferenceParams}. Setters refuse a value out of its domain with a {@link BadArgument}
  * naming the param; {@code fit} checks values set any other way (a {@code ParamMap}, a load).
  *
@@ -80,6 +81,7 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
   private final StringArrayParam excludeOpTypes;
   private final Param<String> choose;
   private final IntParam chooseRows;
+  private final BooleanParam biasCorrection;
   /** The FP32 model's signature, and what it was read from (a path, or the bytes). */
   private transient ModelSignature signature;
   private transient Object signatureOf;
@@ -112,6 +114,9 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
         + " SQNR against FP32 on a sample of the rows");
     chooseRows = new IntParam(this, "chooseRows", "about how many rows auto compares on",
         ParamValidators.gtEq(1));
+    biasCorrection = new BooleanParam(this, "biasCorrection", "fold each quantized Conv's and"
+        + " Gemm's mean output shift under weight quantization into its bias");
+    setDefault(biasCorrection, Defaults.BIAS_CORRECTION);
     setDefault(methods, ids(Defaults.METHODS.toArray(new CalibrationMethod[0])));
     setDefault(percentile, Defaults.PERCENTILE);
     setDefault(activationType, Defaults.ACTIVATION_TYPE.toString());
@@ -168,6 +173,10 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
 
   public BooleanParam perChannel() {
     return perChannel;
+  }
+
+  public BooleanParam biasCorrection() {
+    return biasCorrection;
   }
 
   public StringArrayParam excludeNodes() {
@@ -241,6 +250,11 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     return this;
   }
 
+  public QuantizationCalibrator setBiasCorrection(boolean on) {
+    set(biasCorrection, on);
+    return this;
+  }
+
   public QuantizationCalibrator setExcludeNodes(String[] names) {
     set(excludeNodes, names.clone());
     return this;
@@ -297,6 +311,10 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     return (Boolean) getOrDefault(perChannel);
   }
 
+  public boolean getBiasCorrection() {
+    return (Boolean) getOrDefault(biasCorrection);
+  }
+
   public String[] getExcludeNodes() {
     return getOrDefault(excludeNodes);
   }
@@ -339,6 +357,7 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
         .methods(parseMethods(getMethods()))
         .recipe(recipe())
         .choose(ExportChoice.parse(getChoose(), getChooseRows()))
+        .biasCorrection(getBiasCorrection())
         .batchSize(getBatchSize());
     byte[] bytes = getModelBytes();
     if (bytes != null) {

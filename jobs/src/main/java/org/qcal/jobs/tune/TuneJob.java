@@ -111,7 +111,7 @@ public final class TuneJob {
         floated.add(tensor);
         excluded.addAll(producers(tensor, nodes));
         QuantizedExport next = floatCandidate(base.name() + "+float" + step,
-            byName.get(base.name()).recipe(), excluded, fp32, calibration.tensors());
+            byName.get(base.name()).recipe(), excluded, fp32, calibration);
         if (next == null) {
           floated.remove(floated.size() - 1); // nothing left that could be kept in float
           break;
@@ -151,7 +151,8 @@ public final class TuneJob {
       for (CalibrationMethod method : p.methods()) {
         Recipe recipe = p.recipe(method).toBuilder().symmetricActivations(symmetric).build();
         String name = method.id() + (symmetric ? "-sym" : "-asym");
-        candidates.add(QuantizedExport.derive(name, fp32, calibration.tensors(), recipe));
+        candidates.add(QuantizedExport.derive(name, fp32, calibration.tensors(), recipe,
+            calibration.biasShifts()));
       }
     }
     return candidates;
@@ -185,7 +186,8 @@ public final class TuneJob {
    * producer joins the float nodes too. Null when nothing is left to quantize.
    */
   private static QuantizedExport floatCandidate(String name, Recipe base, Set<String> excluded,
-      LoadedInputModel fp32, List<TensorCalibration> tensors) {
+      LoadedInputModel fp32, CalibrationResult calibration) {
+    List<TensorCalibration> tensors = calibration.tensors();
     Set<String> calibrated = new java.util.HashSet<>();
     tensors.forEach(t -> calibrated.add(t.name()));
     List<NodeProto> nodes = fp32.toQuantize().graph().getNodeList();
@@ -199,7 +201,7 @@ public final class TuneJob {
       plan.tappedTensors().stream().filter(t -> !calibrated.contains(t))
           .forEach(t -> more.addAll(producers(t, nodes)));
       if (more.isEmpty()) {
-        return QuantizedExport.derive(name, fp32, tensors, recipe);
+        return QuantizedExport.derive(name, fp32, tensors, recipe, calibration.biasShifts());
       }
       if (!excluded.addAll(more)) {
         return null;

@@ -35,7 +35,7 @@ public final class CalibrationCandidates {
     List<Candidate> candidates = new ArrayList<>();
     for (CalibrationFile.StoredExport stored : file.exports()) {
       QuantizedExport export = QuantizedExport.withParams(stored.name(), fp32, stored.recipe(),
-          stored.params());
+          stored.params(), file.biasShifts());
       if (!export.sha256().equals(stored.sha256())) {
         // Another qcal version exports differently; the parameters are still the file's.
         LOG.warn("{}: export {} rebuilt with sha256 {}, the file records {}", file.path(),

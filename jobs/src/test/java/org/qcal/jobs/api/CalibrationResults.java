@@ -28,7 +28,8 @@ public final class CalibrationResults {
     QuantizedExport chosen = new QuantizedExport(method.id(), parameters.recipe(method), null,
         null, new byte[0], "", Map.of(), Map.of());
     return new CalibrationResult(MODEL, MODEL_SHA256, DATA, "parquet", Map.of("input", "pixels"),
-        SAMPLES, parameters, tensors, List.of(chosen), chosen, null, List.of(), null, null);
+        SAMPLES, parameters, tensors, List.of(chosen), chosen, null, List.of(), null, null,
+        BiasShifts.NONE);
   }
 
   /** Parameters of {@code methods} (ids), default recipe, the first method exported. */
@@ -37,6 +38,6 @@ public final class CalibrationResults {
     List<CalibrationMethod> list = methods.stream().map(CalibrationMethod::parse).toList();
     return new CalibrationParameters(list, Defaults.BINS, Defaults.PASSES,
         Recipe.builder().percentile(percentile).build(), ExportChoice.of(list.get(0)),
-        batchSize);
+        batchSize, false);
   }
 }

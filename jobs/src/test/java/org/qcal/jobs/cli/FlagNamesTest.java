@@ -34,7 +34,8 @@ class FlagNamesTest {
     for (String setting : java.util.List.of("batchSize", "tapMemoryMb", "chooseRows",
         "minSqnrDb", "maxDrop", "floatNodes", "floatOpTypes", "imagePreprocessing", "limit",
         "partitions", "methods", "bins", "percentile", "activationType", "weightType",
-        "choose", "metric", "input", "inputShape", "maxFloatTensors", "symmetricActivations")) {
+        "choose", "metric", "input", "inputShape", "maxFloatTensors", "symmetricActivations",
+        "biasCorrection")) {
       assertEquals(true, flags.contains(FlagNames.flag(setting)), setting + " -> "
           + FlagNames.flag(setting) + " is not among " + flags);
     }

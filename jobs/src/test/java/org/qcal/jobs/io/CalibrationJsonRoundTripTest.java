@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.jobs.TestPaths;
+import org.qcal.jobs.api.BiasShifts;
 import org.qcal.jobs.api.CalibrationParameters;
 import org.qcal.jobs.api.CalibrationResult;
 import org.qcal.jobs.api.ExportChoice;
@@ -67,7 +68,7 @@ class CalibrationJsonRoundTripTest {
 
   private static CalibrationParameters minmax(Recipe recipe) {
     return new CalibrationParameters(List.of(CalibrationMethod.MINMAX), 2048, 1, recipe,
-        ExportChoice.of(CalibrationMethod.MINMAX), 64);
+        ExportChoice.of(CalibrationMethod.MINMAX), 64, false);
   }
 
   private static GraphSummary graph(LoadedInputModel fp32, QuantizedExport export) {
@@ -91,7 +92,7 @@ class CalibrationJsonRoundTripTest {
         QuantizedExport.derive("minmax-asym+float1", fp32, tensors, floating));
     CalibrationResult result = new CalibrationResult("cnn.onnx", fp32.digest(), "rows",
         "dataset", Map.of("input", "pixels"), 101, parameters, tensors, exports, exports.get(1),
-        null, List.of(), graph(fp32, exports.get(0)), null);
+        null, List.of(), graph(fp32, exports.get(0)), null, BiasShifts.NONE);
 
     CalibrationFile file = CalibrationFile.parse(JSON.readTree(CalibrationJson.write(result)),
         "calibration.json");
@@ -106,7 +107,7 @@ class CalibrationJsonRoundTripTest {
       assertEquals(original.sha256(), stored.sha256(), stored.name());
       assertEquals(original.activations(), stored.params(), stored.name());
       QuantizedExport rebuilt = QuantizedExport.withParams(stored.name(), fp32, stored.recipe(),
-          stored.params());
+          stored.params(), file.biasShifts());
       assertArrayEquals(original.bytes(), rebuilt.bytes(), stored.name());
     }
     assertFalse(file.exports().get(2).params().isEmpty());
@@ -124,7 +125,7 @@ class CalibrationJsonRoundTripTest {
       QuantizedExport export = QuantizedExport.derive("minmax", fp32, tensors, recipe);
       written[run] = CalibrationJson.write(new CalibrationResult("cnn.onnx", fp32.digest(),
           "rows", "dataset", Map.of(), 101, parameters, tensors, List.of(export), export, null,
-          List.of(), graph(fp32, export), null));
+          List.of(), graph(fp32, export), null, BiasShifts.NONE));
     }
     assertArrayEquals(written[0], written[1]);
   }
