@@ -47,4 +47,17 @@ public final class QdqModel {
   public List<String> notes() {
     return notes;
   }
+
+  /**
+   * The same export with {@code earlier} notes first: what was done to the model before the
+   * export (a bias correction left out for a node, ...), reported with the exporter's own.
+   */
+  public QdqModel withNotesBefore(List<String> earlier) {
+    if (earlier.isEmpty()) {
+      return this;
+    }
+    List<String> all = new java.util.ArrayList<>(earlier);
+    all.addAll(notes);
+    return new QdqModel(model, weightParams, biasParams, all);
+  }
 }

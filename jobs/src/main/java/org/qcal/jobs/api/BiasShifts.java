@@ -1,7 +1,6 @@
 package org.qcal.jobs.api;
 
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,9 +35,11 @@ public record BiasShifts(Map<Integer, float[]> byNode, Map<Integer, String> labe
 
   /**
    * {@code fp32} with the shifts of the nodes whose weights {@code plan} quantizes folded into
-   * their biases; a node kept in float keeps its bias, since its output has no shift.
+   * their biases; a node kept in float keeps its bias, since its output has no shift. A node
+   * whose bias cannot be corrected is left as it is, with a line in {@code notes}.
    */
-  public LoadedInputModel applyTo(LoadedInputModel fp32, CalibrationPlan plan) {
+  public LoadedInputModel applyTo(LoadedInputModel fp32, CalibrationPlan plan,
+      List<String> notes) {
     if (isEmpty()) {
       return fp32;
     }
@@ -49,7 +50,6 @@ public record BiasShifts(Map<Integer, float[]> byNode, Map<Integer, String> labe
         quantized.put(w.node(), shift);
       }
     }
-    List<String> notes = new ArrayList<>();
     return fp32.withToQuantize(BiasCorrection.apply(fp32.toQuantize(), quantized, notes));
   }
 

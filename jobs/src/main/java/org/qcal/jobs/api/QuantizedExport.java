@@ -1,5 +1,6 @@
 package org.qcal.jobs.api;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,7 +51,8 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
    */
   public static QuantizedExport derive(String name, LoadedInputModel fp32,
       List<TensorCalibration> tensors, Recipe recipe, BiasShifts shifts) {
-    fp32 = corrected(fp32, recipe, shifts);
+    List<String> notes = new ArrayList<>();
+    fp32 = corrected(fp32, recipe, shifts, notes);
     CalibrationPlan plan = plan(fp32, recipe);
     Map<String, TensorCalibration> byName = new LinkedHashMap<>();
     tensors.forEach(t -> byName.put(t.name(), t));
@@ -66,7 +68,7 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
       ranges.put(tensor, range);
       params.put(tensor, recipe.params(range));
     }
-    return export(name, fp32, recipe, plan, params, ranges);
+    return export(name, fp32, recipe, plan, params, ranges, notes);
   }
 
   /**
@@ -75,7 +77,8 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
    */
   public static QuantizedExport withParams(String name, LoadedInputModel fp32, Recipe recipe,
       Map<String, QuantParams> params, BiasShifts shifts) {
-    fp32 = corrected(fp32, recipe, shifts);
+    List<String> notes = new ArrayList<>();
+    fp32 = corrected(fp32, recipe, shifts, notes);
     CalibrationPlan plan = plan(fp32, recipe);
     Map<String, QuantParams> ordered = new LinkedHashMap<>();
     for (String tensor : plan.tappedTensors()) {
@@ -86,19 +89,23 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
       }
       ordered.put(tensor, p);
     }
-    return export(name, fp32, recipe, plan, ordered, Map.of());
+    return export(name, fp32, recipe, plan, ordered, Map.of(), notes);
   }
 
-  /** {@code fp32} with the shifts of the nodes whose weights {@code recipe} quantizes folded. */
+  /**
+   * {@code fp32} with the shifts of the nodes whose weights {@code recipe} quantizes folded;
+   * nodes left uncorrected go into {@code notes}, which the export reports with its own.
+   */
   private static LoadedInputModel corrected(LoadedInputModel fp32, Recipe recipe,
-      BiasShifts shifts) {
-    return shifts.isEmpty() ? fp32 : shifts.applyTo(fp32, plan(fp32, recipe));
+      BiasShifts shifts, List<String> notes) {
+    return shifts.isEmpty() ? fp32 : shifts.applyTo(fp32, plan(fp32, recipe), notes);
   }
 
   private static QuantizedExport export(String name, LoadedInputModel fp32, Recipe recipe,
-      CalibrationPlan plan, Map<String, QuantParams> params, Map<String, Range> ranges) {
+      CalibrationPlan plan, Map<String, QuantParams> params, Map<String, Range> ranges,
+      List<String> notes) {
     QdqModel qdq = QdqExporter.export(fp32.toQuantize(), plan, params,
-        recipe.weightQuantization());
+        recipe.weightQuantization()).withNotesBefore(notes);
     byte[] bytes = qdq.toByteArray();
     return new QuantizedExport(name, recipe, plan, qdq, bytes, ModelDigest.sha256Hex(bytes),
         Collections.unmodifiableMap(params), Collections.unmodifiableMap(ranges));

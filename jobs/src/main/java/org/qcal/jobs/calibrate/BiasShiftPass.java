@@ -35,11 +35,11 @@ final class BiasShiftPass {
       WeightQuantization weights, JavaRDD<Row> rows, BatchPlan batchPlan, RuntimeOptions runtime,
       String modelName, JavaSparkContext jsc) {
     BiasShiftModel shiftModel = BiasShiftModel.build(model, plan, weights);
-    Map<Integer, float[]> byNode = new LinkedHashMap<>();
-    Map<Integer, String> labels = new LinkedHashMap<>();
     if (shiftModel.sites().isEmpty()) {
       return BiasShifts.NONE;
     }
+    Map<Integer, float[]> byNode = new LinkedHashMap<>();
+    Map<Integer, String> labels = new LinkedHashMap<>();
     byte[] bytes = shiftModel.model().toByteArray();
     List<String> outputs = shiftModel.outputs();
     int[] tensors = new int[outputs.size()];

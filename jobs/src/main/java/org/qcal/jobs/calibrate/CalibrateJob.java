@@ -3,6 +3,7 @@ package org.qcal.jobs.calibrate;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
@@ -208,7 +209,7 @@ public final class CalibrateJob {
     long start = System.nanoTime();
     BiasShifts shifts = BiasShiftPass.measure(input.toQuantize(), plan,
         parameters.recipe().weightQuantization(), rows, batchPlan, runtime, modelName, jsc);
-    LOG.info(String.format(java.util.Locale.ROOT,
+    LOG.info(String.format(Locale.ROOT,
         "%s: bias correction of %d Conv/Gemm nodes (%d channels), largest |shift| %.3g, in %.1f s",
         modelName, shifts.byNode().size(), shifts.channels(), shifts.maxAbsShift(),
         (System.nanoTime() - start) / 1e9));
@@ -356,7 +357,7 @@ public final class CalibrateJob {
     double seconds = (System.nanoTime() - start) / 1e9;
     passes.add(new CalibrationResult.PassSummary(pass, result.rows(), seconds,
         result.inferenceNanos / 1e9, result.copyNanos / 1e9, result.kernelNanos / 1e9));
-    LOG.info(String.format(java.util.Locale.ROOT,
+    LOG.info(String.format(Locale.ROOT,
         "%s: %d rows, %d tensors in %.1f s (%.0f rows/s); %s", pass, result.rows(), tensors,
         seconds, result.rows() / Math.max(seconds, 1e-9), result.timeSplit()));
     return result;
