@@ -35,15 +35,32 @@ import org.qcal.stats.TensorStats;
  * Ties go to the smaller threshold (finer steps). This follows pytorch-quantization's {@code
  * _compute_amax_mse}, which scores bin centres as well but takes its candidates at centres from
  * bin 128 up.
+ *
+ * <p>Scoring every candidate over every bin costs the square of the bins, most of it on
+ * candidates that clip far too much. A candidate is skipped, without changing the result, when
+ * the error of its clipped tails alone already exceeds the best error so far by more than any
+ * rounding of the two sums could explain (docs/DESIGN.md, "The mse search's bound").
  */
 public final class MseCalibrator implements Calibrator {
   private final QuantType type;
   private final QuantRule rule;
 
+  private final boolean pruned;
+
   public MseCalibrator(CalibrationOptions options) {
+    this(options, true);
+  }
+
+  /** The same search scoring every candidate: the reference the skipping is tested against. */
+  public static MseCalibrator exhaustive(CalibrationOptions options) {
+    return new MseCalibrator(options, false);
+  }
+
+  private MseCalibrator(CalibrationOptions options, boolean pruned) {
     Check.notNull(options, "calibration options");
     this.type = options.type();
     this.rule = options.rule();
+    this.pruned = pruned;
   }
 
   @Override
@@ -57,7 +74,7 @@ public final class MseCalibrator implements Calibrator {
     if (shortcut != null) {
       return shortcut;
     }
-    Scorer scorer = new Scorer(histogram, type);
+    Scorer scorer = new Scorer(histogram, type, pruned);
     HistogramGrid grid = histogram.grid();
     float w = grid.width();
     if (rule.symmetric()) {
@@ -83,7 +100,11 @@ public final class MseCalibrator implements Calibrator {
     double bestErr = scorer.error(paramsOf.apply(extreme));
     for (int k = bins - 1; k >= 1; k--) {
       double a = (double) k * w;
-      double err = scorer.error(paramsOf.apply(a));
+      QuantParams p = paramsOf.apply(a);
+      if (scorer.exceedsSurely(p, bestErr)) {
+        continue;
+      }
+      double err = scorer.error(p);
       if (err <= bestErr) {
         bestErr = err;
         best = a;
@@ -100,8 +121,10 @@ public final class MseCalibrator implements Calibrator {
     private final int qmin;
     private final int qmax;
     private final TensorKernels kernels = Kernels.get();
+    /** Null when not pruning. */
+    private final TailSums tails;
 
-    Scorer(Histogram h, QuantType type) {
+    Scorer(Histogram h, QuantType type, boolean pruned) {
       long[] all = h.counts();
       int n = 0;
       for (long c : all) {
@@ -118,6 +141,22 @@ public final class MseCalibrator implements Calibrator {
       }
       qmin = (int) type.fullMin();
       qmax = (int) type.fullMax();
+      tails = pruned ? new TailSums(centres, counts) : null;
+    }
+
+    /**
+     * Whether {@link #error} of {@code p} is certainly above {@code bestErr}. No value
+     * dequantizes above {@code (qmax - z) s} or below {@code (qmin - z) s} (the kernel's
+     * dequantization is monotone in q), so every centre beyond those values errs by at least
+     * its distance to them: the tails' error is a lower bound of the whole error.
+     */
+    boolean exceedsSurely(QuantParams p, double bestErr) {
+      if (tails == null) {
+        return false;
+      }
+      float hi = (float) (qmax - p.zeroPoint()) * p.scale();
+      float lo = (float) (qmin - p.zeroPoint()) * p.scale();
+      return tails.surelyAbove(lo, hi, bestErr);
     }
 
     double error(QuantParams p) {

@@ -229,6 +229,7 @@ public final class CalibrateJob {
     for (int i = 0; i < taps.size(); i++) {
       TensorCalibration.requireFinite(taps.get(i), stats[i]);
     }
+    long start = System.nanoTime();
     List<Object> derived = IntStream.range(0, taps.size()).parallel().mapToObj(i -> {
       try {
         return (Object) TensorCalibration.derive(taps.get(i), aliases.get(taps.get(i)),
@@ -244,6 +245,9 @@ public final class CalibrateJob {
       }
       tensors.add((TensorCalibration) d);
     }
+    LOG.info(String.format(Locale.ROOT, "ranges of %d tensors by %s in %.2f s", taps.size(),
+        parameters.methods().stream().map(CalibrationMethod::id).toList(),
+        (System.nanoTime() - start) / 1e9));
     return tensors;
   }
 
