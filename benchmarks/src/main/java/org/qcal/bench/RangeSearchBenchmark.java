@@ -10,6 +10,7 @@ import org.apache.spark.sql.SparkSession;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.CalibrationOptions;
 import org.qcal.calib.Calibrator;
+import org.qcal.calib.EntropyCalibrator;
 import org.qcal.calib.MseCalibrator;
 import org.qcal.calib.Range;
 import org.qcal.jobs.JobsTestSpark;
@@ -22,9 +23,9 @@ import org.qcal.stats.Histogram;
  * The driver's range searches after the pass (docs/BENCHMARKS.md, "Range searches"): calibrates
  * each model once (one pass, every method) for its merged statistics and histograms, then times
  * each method's search over all the model's tensors on one thread, round after round in the same
- * JVM, with mse both as calibrate runs it (candidates that cannot win skipped) and scoring every
- * candidate. Prints the median of the rounds after the first, the first round apart (a fresh
- * JVM's cost), and checks that both mse searches give the same ranges.
+ * JVM, with entropy and mse both as calibrate runs them (candidates that cannot win skipped)
+ * and scoring every candidate. Prints the median of the rounds after the first, the first round
+ * apart (a fresh JVM's cost), and checks that both searches of each give the same ranges.
  *
  * <pre>
  * benchmarks/run-main.sh -bench test-compile org.qcal.bench.RangeSearchBenchmark -- \
@@ -59,6 +60,7 @@ public final class RangeSearchBenchmark {
     for (CalibrationMethod m : CalibrationMethod.values()) {
       searches.put(m.id(), m.create(options));
     }
+    searches.put("entropy, every candidate", EntropyCalibrator.exhaustive(options));
     searches.put("mse, every candidate", MseCalibrator.exhaustive(options));
     System.out.println("| model | tensors | bins (median) | search | first round ms | median ms"
         + " of later rounds |");
@@ -79,8 +81,11 @@ public final class RangeSearchBenchmark {
           ranges.put(s.getKey(), out);
         }
       }
-      if (!ranges.get("mse").equals(ranges.get("mse, every candidate"))) {
-        throw new IllegalStateException(model.getKey() + ": the two mse searches differ");
+      for (String method : List.of("entropy", "mse")) {
+        if (!ranges.get(method).equals(ranges.get(method + ", every candidate"))) {
+          throw new IllegalStateException(model.getKey() + ": the two " + method
+              + " searches differ");
+        }
       }
       int[] bins = tensors.stream().map(TensorCalibration::histogram)
           .mapToInt(Histogram::bins).sorted().toArray();

@@ -60,12 +60,23 @@ public final class EntropyCalibrator implements Calibrator {
   private final boolean symmetric;
   private final boolean unsignedTarget;
   private final int levels;
+  private final boolean pruned;
 
   public EntropyCalibrator(CalibrationOptions options) {
+    this(options, true);
+  }
+
+  /** The same search scoring every candidate: what the benchmark compares the bound with. */
+  public static EntropyCalibrator exhaustive(CalibrationOptions options) {
+    return new EntropyCalibrator(options, false);
+  }
+
+  private EntropyCalibrator(CalibrationOptions options, boolean pruned) {
     Check.notNull(options, "calibration options");
     this.symmetric = options.symmetric();
     this.unsignedTarget = !options.type().isSigned();
     this.levels = Check.atLeast(options.entropyLevels(), 2, "entropy levels");
+    this.pruned = pruned;
   }
 
   @Override
@@ -90,7 +101,7 @@ public final class EntropyCalibrator implements Calibrator {
     if (!symmetric && unsignedTarget && stats.min() >= 0 && bins.length >= 2 * levels) {
       target = 2 * levels;
     }
-    int best = search(bins, target);
+    int best = search(bins, target, pruned);
     double t = (double) best * folded.grid().width();
     return HistogramInputs.fromThreshold(t, stats, symmetric);
   }
@@ -101,23 +112,40 @@ public final class EntropyCalibrator implements Calibrator {
    * tools/entropy_reference.py checks against pytorch-quantization's search.
    */
   static int search(long[] folded, int levels) {
-    folded[0] = folded.length > 1 ? folded[1] : folded[0];
-    return bestCandidate(folded, levels);
+    return search(folded, levels, true);
   }
 
-  /** The candidate {@code i} in {@code [levels, bins.length]} of least divergence, last on ties. */
+  private static int search(long[] folded, int levels, boolean pruned) {
+    folded[0] = folded.length > 1 ? folded[1] : folded[0];
+    return bestCandidate(folded, levels, pruned);
+  }
+
+  /**
+   * The candidate {@code i} in {@code [levels, bins.length]} of least divergence, last on ties.
+   * Scored from the last down, so that a candidate whose {@link LevelDivergenceBound} is
+   * already no better than the best so far can be skipped: it could not win, since a later
+   * (larger) candidate wins ties.
+   */
   static int bestCandidate(long[] bins, int levels) {
+    return bestCandidate(bins, levels, true);
+  }
+
+  private static int bestCandidate(long[] bins, int levels, boolean pruned) {
     long[] suffix = new long[bins.length + 1];
     for (int j = bins.length - 1; j >= 0; j--) {
       suffix[j] = suffix[j + 1] + bins[j];
     }
+    LevelDivergenceBound bound = pruned ? new LevelDivergenceBound(bins, levels) : null;
     double[] p = new double[bins.length];
     double[] q = new double[bins.length];
     double bestKl = Double.POSITIVE_INFINITY;
     int best = bins.length;
-    for (int i = levels; i <= bins.length; i++) {
+    for (int i = bins.length; i >= levels; i--) {
+      if (bound != null && bound.surelyNotBelow(i, suffix[i], bestKl)) {
+        continue;
+      }
       double kl = divergence(bins, suffix[i], i, levels, p, q);
-      if (kl <= bestKl) {
+      if (kl < bestKl) {
         bestKl = kl;
         best = i;
       }
@@ -199,8 +227,20 @@ public final class EntropyCalibrator implements Calibrator {
       sp += p[j];
       sq += q[j];
     }
+    // Every bin empty in both (a quarter of real histograms' bins) has the same term: one
+    // logarithm for all of them, added in its place as before.
+    double eps = CalibrationDefaults.ENTROPY_SMOOTHING;
+    double emptyTerm = Double.NaN;
     double kl = 0;
     for (int j = 0; j < n; j++) {
+      if (p[j] == eps && q[j] == eps) {
+        if (Double.isNaN(emptyTerm)) {
+          double pj = eps / sp;
+          emptyTerm = pj * StrictMath.log(pj / (eps / sq));
+        }
+        kl += emptyTerm;
+        continue;
+      }
       double pj = p[j] / sp;
       kl += pj * StrictMath.log(pj / (q[j] / sq));
     }

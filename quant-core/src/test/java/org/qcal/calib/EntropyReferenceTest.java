@@ -136,13 +136,13 @@ class EntropyReferenceTest {
     assertTrue(checked >= 3, "never-negative fixtures checked: " + checked);
   }
 
-  private static List<Path> fixtures() throws IOException {
+  static List<Path> fixtures() throws IOException {
     try (Stream<Path> s = Files.list(FIXTURES)) {
       return s.filter(p -> p.toString().endsWith(".json")).sorted().toList();
     }
   }
 
-  private static long[] folded(Path fixture) throws IOException {
+  static long[] folded(Path fixture) throws IOException {
     Matcher m = FOLDED.matcher(Files.readString(fixture));
     assertTrue(m.find(), fixture + " has no folded counts");
     String[] parts = m.group(1).split(",");
