@@ -1,7 +1,10 @@
 package org.qcal.calib;
 
+import java.util.Arrays;
 import org.qcal.Check;
 import org.qcal.QcalException;
+import org.qcal.kernels.Kernels;
+import org.qcal.kernels.TensorKernels;
 import org.qcal.stats.Histogram;
 import org.qcal.stats.TensorStats;
 
@@ -121,10 +124,13 @@ public final class EntropyCalibrator implements Calibrator {
   }
 
   /**
-   * The candidate {@code i} in {@code [levels, bins.length]} of least divergence, last on ties.
-   * Scored from the last down, so that a candidate whose {@link LevelDivergenceBound} is
-   * already no better than the best so far can be skipped: it could not win, since a later
-   * (larger) candidate wins ties.
+   * The candidate {@code i} in {@code [levels, bins.length]} of least divergence, last on ties
+   * (docs/DESIGN.md, "The entropy search's bound"): every candidate is first scored with the
+   * kernels' fast {@link TensorKernels#divergenceEstimate}, from the last down, skipping those
+   * whose {@link LevelDivergenceBound} shows they cannot win; then only the candidates whose
+   * estimate is within the estimates' error of the smallest are scored exactly ({@code
+   * StrictMath}) and the least exact divergence wins, the last one on ties. Any candidate left
+   * out scores strictly more than one kept, so the pick is the exhaustive search's.
    */
   static int bestCandidate(long[] bins, int levels) {
     return bestCandidate(bins, levels, true);
@@ -135,13 +141,43 @@ public final class EntropyCalibrator implements Calibrator {
     for (int j = bins.length - 1; j >= 0; j--) {
       suffix[j] = suffix[j + 1] + bins[j];
     }
-    LevelDivergenceBound bound = pruned ? new LevelDivergenceBound(bins, levels) : null;
     double[] p = new double[bins.length];
     double[] q = new double[bins.length];
+    if (!pruned) {
+      return exactBest(bins, levels, suffix, null, 0, p, q);
+    }
+    TensorKernels kernels = Kernels.get();
+    LevelDivergenceBound bound = new LevelDivergenceBound(bins, levels);
+    // |estimate - exact score| <= 2 err: each is within err of the exact terms' sum.
+    double err = TensorKernels.divergenceEstimateError(bins.length);
+    double[] estimate = new double[bins.length + 1];
+    Arrays.fill(estimate, Double.POSITIVE_INFINITY);
+    double bestEstimate = Double.POSITIVE_INFINITY;
+    for (int i = bins.length; i >= levels; i--) {
+      // Skipped: its exact score is above the bound, so above bestEstimate + 2 err, which is
+      // at least the exact score of the candidate that gave bestEstimate.
+      if (bound.surelyNotBelow(i, suffix[i], bestEstimate + 3 * err)) {
+        continue;
+      }
+      if (smoothedPair(bins, suffix[i], i, levels, p, q)) {
+        estimate[i] = kernels.divergenceEstimate(p, q, i);
+        bestEstimate = Math.min(bestEstimate, estimate[i]);
+      }
+    }
+    return exactBest(bins, levels, suffix, estimate, bestEstimate + 4 * err, p, q);
+  }
+
+  /**
+   * The candidate of least exact divergence, the last on ties, scoring only those whose {@code
+   * estimate} is at most {@code within} (all when {@code estimate} is null); the last candidate
+   * when none scores finite.
+   */
+  private static int exactBest(long[] bins, int levels, long[] suffix, double[] estimate,
+      double within, double[] p, double[] q) {
     double bestKl = Double.POSITIVE_INFINITY;
     int best = bins.length;
     for (int i = bins.length; i >= levels; i--) {
-      if (bound != null && bound.surelyNotBelow(i, suffix[i], bestKl)) {
+      if (estimate != null && !(estimate[i] <= within)) {
         continue;
       }
       double kl = divergence(bins, suffix[i], i, levels, p, q);
@@ -156,28 +192,35 @@ public final class EntropyCalibrator implements Calibrator {
   /** KL(P || Q) of candidate {@code i}; {@code p} and {@code q} are scratch of length >= i. */
   static double divergence(long[] bins, long outliers, int i, int levels, double[] p,
       double[] q) {
+    return smoothedPair(bins, outliers, i, levels, p, q) ? kl(p, q, i)
+        : Double.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The smoothed P and Q of candidate {@code i} into {@code p} and {@code q}; false when the
+   * smoothing is impossible (the candidate scores +Inf).
+   */
+  private static boolean smoothedPair(long[] bins, long outliers, int i, int levels, double[] p,
+      double[] q) {
     for (int j = 0; j < i; j++) {
       p[j] = bins[j];
     }
     p[i - 1] += outliers;
     expandLevels(bins, i, levels, q);
-    if (!smooth(p, i) || !smooth(q, i)) {
-      return Double.POSITIVE_INFINITY;
-    }
-    return kl(p, q, i);
+    return smooth(p, i) && smooth(q, i);
   }
 
   /** Q: the levels' counts spread evenly over their non-empty bins. */
   private static void expandLevels(long[] bins, int i, int levels, double[] q) {
     int start = 0;
     for (int level = 0; level < levels; level++) {
-      int end = start;
+      // Bin j is in level floor(j L / i), so this level ends before ceil((level + 1) i / L).
+      int end = (int) (((long) (level + 1) * i + levels - 1) / levels);
       long sum = 0;
       int nonEmpty = 0;
-      while (end < i && (long) end * levels / i == level) {
-        sum += bins[end];
-        nonEmpty += bins[end] != 0 ? 1 : 0;
-        end++;
+      for (int j = start; j < end; j++) {
+        sum += bins[j];
+        nonEmpty += bins[j] != 0 ? 1 : 0;
       }
       double each = nonEmpty == 0 ? 0 : (double) sum / nonEmpty;
       for (int j = start; j < end; j++) {

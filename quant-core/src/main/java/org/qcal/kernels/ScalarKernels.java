@@ -182,4 +182,20 @@ public final class ScalarKernels implements TensorKernels {
       }
     }
   }
+
+  @Override
+  public double divergenceEstimate(double[] p, double[] q, int n) {
+    double sp = 0;
+    double sq = 0;
+    for (int j = 0; j < n; j++) {
+      sp += p[j];
+      sq += q[j];
+    }
+    double kl = 0;
+    for (int j = 0; j < n; j++) {
+      double pj = p[j] / sp;
+      kl += pj * Math.log(pj / (q[j] / sq));
+    }
+    return kl;
+  }
 }

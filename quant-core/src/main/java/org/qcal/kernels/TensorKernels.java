@@ -6,7 +6,7 @@ package org.qcal.kernels;
  * for bit.
  *
  * <p>Every method reads {@code a[off, off + len)} and must give bit-identical results in every
- * implementation. Floating-point sums are therefore defined with a fixed logical layout that does
+ * implementation, except {@link #divergenceEstimate}, an estimate within a stated error. Floating-point sums are therefore defined with a fixed logical layout that does
  * not depend on the hardware's vector width: {@value #LANES} double-precision lanes, element
  * {@code off + i} of the first {@code len - len % LANES} elements goes to lane {@code i % LANES};
  * the lanes are then combined in the fixed order {@code ((l0 + l1) + (l2 + l3)) + ((l4 + l5) +
@@ -91,4 +91,29 @@ public interface TensorKernels {
    * squared and rounded, then added) and then added to {@code out}.
    */
   void errorSums(float[] x, int xOff, float[] y, int yOff, int len, double[] out);
+
+  /**
+   * An estimate of {@code KL(p || q)} of the normalized distributions, {@code sum over j < n of
+   * (p_j / sp) ln((p_j / sp) / (q_j / sq))} with {@code sp} and {@code sq} the sums of {@code p}
+   * and {@code q}, all positive. Not bit-identical between implementations: the vector
+   * logarithm is not {@link StrictMath#log}'s, and the sums are reassociated. Every
+   * implementation is within {@link #divergenceEstimateError(int)} of the sum of the exact
+   * terms, so a caller that needs the exact divergence uses it to rule out what cannot be the
+   * smallest and computes the rest exactly.
+   */
+  double divergenceEstimate(double[] p, double[] q, int n);
+
+  /**
+   * A bound of {@link #divergenceEstimate}'s error for {@code n} terms with {@code p_j / sp} and
+   * {@code q_j / sq} at least {@code 2^-63 * 10^-4} (counts up to {@code 2^63}, smoothed with
+   * {@code 10^-4}), so {@code |ln| < 64}: the bound of a reassociated sum, {@code gamma_m sum
+   * |terms|} with {@code gamma_m = m u / (1 - m u)} (Higham, "Accuracy and Stability of
+   * Numerical Algorithms", eq. 4.4), four times over for the few roundings of each term, plus
+   * {@code 2^-40} for the logarithms (each within one ulp of its value, below {@code 2^-46}).
+   */
+  static double divergenceEstimateError(int n) {
+    int m = n + 16;
+    double u = 0x1p-53;
+    return 4 * 64 * (m * u / (1 - m * u)) + 0x1p-40;
+  }
 }

@@ -258,4 +258,35 @@ public final class VectorKernels implements TensorKernels {
       return roundHalfEven(clamped(x)).mul(scale);
     }
   }
+
+  @Override
+  public double divergenceEstimate(double[] p, double[] q, int n) {
+    int body = DOUBLES.loopBound(n);
+    DoubleVector vp = DoubleVector.zero(DOUBLES);
+    DoubleVector vq = DoubleVector.zero(DOUBLES);
+    for (int j = 0; j < body; j += DOUBLES.length()) {
+      vp = vp.add(DoubleVector.fromArray(DOUBLES, p, j));
+      vq = vq.add(DoubleVector.fromArray(DOUBLES, q, j));
+    }
+    double sp = vp.reduceLanes(VectorOperators.ADD);
+    double sq = vq.reduceLanes(VectorOperators.ADD);
+    for (int j = body; j < n; j++) {
+      sp += p[j];
+      sq += q[j];
+    }
+    double invSp = 1 / sp;
+    double invSq = 1 / sq;
+    DoubleVector kl = DoubleVector.zero(DOUBLES);
+    for (int j = 0; j < body; j += DOUBLES.length()) {
+      DoubleVector pj = DoubleVector.fromArray(DOUBLES, p, j).mul(invSp);
+      DoubleVector qj = DoubleVector.fromArray(DOUBLES, q, j).mul(invSq);
+      kl = pj.fma(pj.div(qj).lanewise(VectorOperators.LOG), kl);
+    }
+    double sum = kl.reduceLanes(VectorOperators.ADD);
+    for (int j = body; j < n; j++) {
+      double pj = p[j] * invSp;
+      sum += pj * Math.log(pj / (q[j] * invSq));
+    }
+    return sum;
+  }
 }

@@ -22,7 +22,8 @@ import java.util.Map;
 final class WarmingKernels implements TensorKernels {
   /** The kernels of {@link TensorKernels}, each warmed apart (the JIT compiles them apart). */
   enum Kernel {
-    SCAN, HISTOGRAM, QUANTIZE_BYTES, QUANTIZE_SHORTS, DEQUANTIZE, FAKE_QUANTIZE, ERROR_SUMS
+    SCAN, HISTOGRAM, QUANTIZE_BYTES, QUANTIZE_SHORTS, DEQUANTIZE, FAKE_QUANTIZE, ERROR_SUMS,
+    DIVERGENCE_ESTIMATE
   }
 
   private final TensorKernels vector;
@@ -93,5 +94,10 @@ final class WarmingKernels implements TensorKernels {
   @Override
   public void errorSums(float[] x, int xOff, float[] y, int yOff, int len, double[] out) {
     serving(Kernel.ERROR_SUMS).errorSums(x, xOff, y, yOff, len, out);
+  }
+
+  @Override
+  public double divergenceEstimate(double[] p, double[] q, int n) {
+    return serving(Kernel.DIVERGENCE_ESTIMATE).divergenceEstimate(p, q, n);
   }
 }

@@ -19,6 +19,8 @@ final class WarmupWorkload {
   private final short[] shorts = new short[SIZE];
   private final long[] counts = new long[2 * BINS_PER_SIDE];
   private final double[] sums = new double[4];
+  private final double[] p = new double[SIZE];
+  private final double[] q = new double[SIZE];
   private final RangeScan scan = new RangeScan();
 
   WarmupWorkload() {
@@ -26,6 +28,8 @@ final class WarmupWorkload {
     for (int i = 0; i < SIZE; i++) {
       double x = random.nextGaussian();
       values[i] = (float) (i % 3 == 0 ? Math.max(0, x) : i % 1000 == 1 ? 20 * x : x);
+      p[i] = Math.abs(values[i]) + 1e-4;
+      q[i] = p[i] * (1 + 0.1 * random.nextDouble());
     }
   }
 
@@ -46,6 +50,7 @@ final class WarmupWorkload {
       case DEQUANTIZE -> impl.dequantize(bytes, 0, SIZE, true, SCALE, ZERO_POINT, out, 0);
       case FAKE_QUANTIZE -> impl.fakeQuantize(values, 0, SIZE, SCALE, ZERO_POINT, 0, 255, out, 0);
       case ERROR_SUMS -> impl.errorSums(values, 0, out, 0, SIZE, sums);
+      case DIVERGENCE_ESTIMATE -> sums[0] = impl.divergenceEstimate(p, q, SIZE);
       default -> throw new AssertionError(kernel);
     }
   }

@@ -95,6 +95,16 @@ class WarmingKernelsTest {
       assertEquals(Double.doubleToRawLongBits(wantSums[k]), Double.doubleToRawLongBits(gotSums[k]),
           "error sum " + k + at);
     }
+
+    // The one kernel that is an estimate: within its error, not bit for bit.
+    double[] p = new double[len];
+    double[] q = new double[len];
+    for (int i = 0; i < len; i++) {
+      p[i] = Math.abs(a[off + i]) + 1e-4;
+      q[i] = Math.abs(wantFloats[i]) + 1e-4;
+    }
+    assertEquals(scalar.divergenceEstimate(p, q, len), warming.divergenceEstimate(p, q, len),
+        2 * TensorKernels.divergenceEstimateError(len), "divergence estimate" + at);
   }
 
   private static int[] bits(float[] a) {
