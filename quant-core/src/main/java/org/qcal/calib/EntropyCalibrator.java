@@ -143,11 +143,12 @@ public final class EntropyCalibrator implements Calibrator {
     }
     double[] p = new double[bins.length];
     double[] q = new double[bins.length];
+    CandidateDistributions dist = new CandidateDistributions(bins, levels);
     if (!pruned) {
-      return exactBest(bins, levels, suffix, null, 0, p, q);
+      return exactBest(dist, suffix, null, 0, p, q);
     }
     TensorKernels kernels = Kernels.get();
-    LevelDivergenceBound bound = new LevelDivergenceBound(bins, levels);
+    LevelDivergenceBound bound = new LevelDivergenceBound(dist);
     // |estimate - exact score| <= 2 err: each is within err of the exact terms' sum.
     double err = TensorKernels.divergenceEstimateError(bins.length);
     double[] estimate = new double[bins.length + 1];
@@ -159,12 +160,12 @@ public final class EntropyCalibrator implements Calibrator {
       if (bound.surelyNotBelow(i, suffix[i], bestEstimate + 3 * err)) {
         continue;
       }
-      if (smoothedPair(bins, suffix[i], i, levels, p, q)) {
+      if (dist.fill(i, suffix[i], p, q)) {
         estimate[i] = kernels.divergenceEstimate(p, q, i);
         bestEstimate = Math.min(bestEstimate, estimate[i]);
       }
     }
-    return exactBest(bins, levels, suffix, estimate, bestEstimate + 4 * err, p, q);
+    return exactBest(dist, suffix, estimate, bestEstimate + 4 * err, p, q);
   }
 
   /**
@@ -172,15 +173,15 @@ public final class EntropyCalibrator implements Calibrator {
    * estimate} is at most {@code within} (all when {@code estimate} is null); the last candidate
    * when none scores finite.
    */
-  private static int exactBest(long[] bins, int levels, long[] suffix, double[] estimate,
+  private static int exactBest(CandidateDistributions dist, long[] suffix, double[] estimate,
       double within, double[] p, double[] q) {
     double bestKl = Double.POSITIVE_INFINITY;
-    int best = bins.length;
-    for (int i = bins.length; i >= levels; i--) {
+    int best = dist.bins.length;
+    for (int i = dist.bins.length; i >= dist.levels; i--) {
       if (estimate != null && !(estimate[i] <= within)) {
         continue;
       }
-      double kl = divergence(bins, suffix[i], i, levels, p, q);
+      double kl = divergence(dist, i, suffix[i], p, q);
       if (kl < bestKl) {
         bestKl = kl;
         best = i;
@@ -192,71 +193,12 @@ public final class EntropyCalibrator implements Calibrator {
   /** KL(P || Q) of candidate {@code i}; {@code p} and {@code q} are scratch of length >= i. */
   static double divergence(long[] bins, long outliers, int i, int levels, double[] p,
       double[] q) {
-    return smoothedPair(bins, outliers, i, levels, p, q) ? kl(p, q, i)
-        : Double.POSITIVE_INFINITY;
+    return divergence(new CandidateDistributions(bins, levels), i, outliers, p, q);
   }
 
-  /**
-   * The smoothed P and Q of candidate {@code i} into {@code p} and {@code q}; false when the
-   * smoothing is impossible (the candidate scores +Inf).
-   */
-  private static boolean smoothedPair(long[] bins, long outliers, int i, int levels, double[] p,
-      double[] q) {
-    for (int j = 0; j < i; j++) {
-      p[j] = bins[j];
-    }
-    p[i - 1] += outliers;
-    expandLevels(bins, i, levels, q);
-    return smooth(p, i) && smooth(q, i);
-  }
-
-  /** Q: the levels' counts spread evenly over their non-empty bins. */
-  private static void expandLevels(long[] bins, int i, int levels, double[] q) {
-    int start = 0;
-    for (int level = 0; level < levels; level++) {
-      // Bin j is in level floor(j L / i), so this level ends before ceil((level + 1) i / L).
-      int end = (int) (((long) (level + 1) * i + levels - 1) / levels);
-      long sum = 0;
-      int nonEmpty = 0;
-      for (int j = start; j < end; j++) {
-        sum += bins[j];
-        nonEmpty += bins[j] != 0 ? 1 : 0;
-      }
-      double each = nonEmpty == 0 ? 0 : (double) sum / nonEmpty;
-      for (int j = start; j < end; j++) {
-        q[j] = bins[j] != 0 ? each : 0;
-      }
-      start = end;
-    }
-  }
-
-  /**
-   * Zeros become eps, the non-zero bins each give {@code eps * zeros / nonZeros}; false when
-   * all are zero or a non-zero bin would not stay positive.
-   */
-  private static boolean smooth(double[] d, int n) {
-    int zeros = 0;
-    double minNonZero = Double.POSITIVE_INFINITY;
-    for (int j = 0; j < n; j++) {
-      if (d[j] == 0) {
-        zeros++;
-      } else {
-        minNonZero = Math.min(minNonZero, d[j]);
-      }
-    }
-    int nonZeros = n - zeros;
-    if (nonZeros == 0) {
-      return false;
-    }
-    double eps = CalibrationDefaults.ENTROPY_SMOOTHING;
-    double take = eps * zeros / nonZeros;
-    if (!(take < minNonZero)) {
-      return false;
-    }
-    for (int j = 0; j < n; j++) {
-      d[j] = d[j] == 0 ? eps : d[j] - take;
-    }
-    return true;
+  private static double divergence(CandidateDistributions dist, int i, long outliers,
+      double[] p, double[] q) {
+    return dist.fill(i, outliers, p, q) ? kl(p, q, i) : Double.POSITIVE_INFINITY;
   }
 
   /**

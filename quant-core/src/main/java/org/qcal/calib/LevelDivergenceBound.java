@@ -15,24 +15,17 @@ package org.qcal.calib;
  * {@code eps} per empty one.
  */
 final class LevelDivergenceBound {
+  private final CandidateDistributions dist;
   private final long[] bins;
   private final int levels;
-  /** counts[j]: the sum of bins [0, j); nonEmpty[j]: how many of them are not zero. */
-  private final long[] counts;
-  private final int[] nonEmpty;
   private final double[] pl;
   private final double[] ql;
   private final double slack;
 
-  LevelDivergenceBound(long[] bins, int levels) {
-    this.bins = bins;
-    this.levels = levels;
-    counts = new long[bins.length + 1];
-    nonEmpty = new int[bins.length + 1];
-    for (int j = 0; j < bins.length; j++) {
-      counts[j + 1] = counts[j] + bins[j];
-      nonEmpty[j + 1] = nonEmpty[j] + (bins[j] != 0 ? 1 : 0);
-    }
+  LevelDivergenceBound(CandidateDistributions dist) {
+    this.dist = dist;
+    this.bins = dist.bins;
+    this.levels = dist.levels;
     pl = new double[levels];
     ql = new double[levels];
     // Rounding: both the bound and the scored divergence are sums of at most B + levels terms
@@ -53,7 +46,7 @@ final class LevelDivergenceBound {
       return false;
     }
     boolean lastGainsOutliers = bins[i - 1] == 0 && outliers > 0;
-    int nonEmptyQ = nonEmpty[i];
+    int nonEmptyQ = dist.nonEmpty[i];
     int nonEmptyP = nonEmptyQ + (lastGainsOutliers ? 1 : 0);
     if (nonEmptyQ == 0) {
       return false; // Q empty: scored +Inf, but nothing to bound with
@@ -64,11 +57,11 @@ final class LevelDivergenceBound {
     double sp = 0;
     double sq = 0;
     for (int level = 0; level < levels; level++) {
-      int start = (int) (((long) level * i + levels - 1) / levels);
-      int end = (int) (((long) (level + 1) * i + levels - 1) / levels);
+      int start = level == 0 ? 0 : dist.levelEnd(level - 1, i);
+      int end = dist.levelEnd(level, i);
       int size = end - start;
-      double count = counts[end] - counts[start];
-      int full = nonEmpty[end] - nonEmpty[start];
+      double count = dist.counts[end] - dist.counts[start];
+      int full = dist.nonEmpty[end] - dist.nonEmpty[start];
       ql[level] = count - takeQ * full + eps * (size - full);
       if (end == i) {
         count += outliers;

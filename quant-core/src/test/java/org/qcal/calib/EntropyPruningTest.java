@@ -71,7 +71,7 @@ class EntropyPruningTest {
     for (int j = bins.length - 1; j >= 0; j--) {
       suffix[j] = suffix[j + 1] + bins[j];
     }
-    LevelDivergenceBound bound = new LevelDivergenceBound(bins, 128);
+    LevelDivergenceBound bound = new LevelDivergenceBound(new CandidateDistributions(bins, 128));
     double[] p = new double[bins.length];
     double[] q = new double[bins.length];
     int skippable = 0;
@@ -85,6 +85,98 @@ class EntropyPruningTest {
     // And it is not vacuous: against half its own score, heavily clipping candidates are
     // recognised by the level masses alone.
     assertTrue(skippable > 0, "the bound never decided anything");
+  }
+
+  @Test
+  void distributionsAreBuiltBitForBitAsBinByBin() throws IOException {
+    Random r = new Random(7);
+    java.util.List<long[]> histograms = new java.util.ArrayList<>();
+    for (Path f : EntropyReferenceTest.fixtures()) {
+      long[] bins = EntropyReferenceTest.folded(f);
+      bins[0] = bins[1];
+      histograms.add(bins);
+    }
+    for (int kind = 0; kind < 4; kind++) {
+      histograms.add(histogram(r, 40 + r.nextInt(300), kind));
+    }
+    histograms.add(new long[] {0, 0, 0, 0, 0, 0, 0, 5}); // only outliers for most candidates
+    for (long[] bins : histograms) {
+      for (int levels : new int[] {4, 128}) {
+        if (bins.length < levels) {
+          continue;
+        }
+        CandidateDistributions dist = new CandidateDistributions(bins, levels);
+        long outliers = 0;
+        for (int i = bins.length; i >= levels; i--) {
+          double[] wantP = new double[i];
+          double[] wantQ = new double[i];
+          boolean want = binByBin(bins, outliers, i, levels, wantP, wantQ);
+          double[] p = new double[i];
+          double[] q = new double[i];
+          assertEquals(want, dist.fill(i, outliers, p, q), "candidate " + i);
+          if (want) {
+            for (int j = 0; j < i; j++) {
+              assertEquals(Double.doubleToRawLongBits(wantP[j]), Double.doubleToRawLongBits(p[j]),
+                  "P[" + j + "] of candidate " + i);
+              assertEquals(Double.doubleToRawLongBits(wantQ[j]), Double.doubleToRawLongBits(q[j]),
+                  "Q[" + j + "] of candidate " + i);
+            }
+          }
+          outliers += bins[i - 1];
+        }
+      }
+    }
+  }
+
+  /**
+   * P and Q as the algorithm states them (EntropyCalibrator's class comment), bin by bin:
+   * bins [0, i) with the outliers added to the last; each level's count spread evenly over its
+   * non-empty bins; then each smoothed.
+   */
+  private static boolean binByBin(long[] bins, long outliers, int i, int levels, double[] p,
+      double[] q) {
+    for (int j = 0; j < i; j++) {
+      p[j] = bins[j];
+    }
+    p[i - 1] += outliers;
+    for (int level = 0, start = 0; level < levels; level++) {
+      int end = start;
+      long sum = 0;
+      int nonEmpty = 0;
+      while (end < i && (long) end * levels / i == level) {
+        sum += bins[end];
+        nonEmpty += bins[end] != 0 ? 1 : 0;
+        end++;
+      }
+      double each = nonEmpty == 0 ? 0 : (double) sum / nonEmpty;
+      for (int j = start; j < end; j++) {
+        q[j] = bins[j] != 0 ? each : 0;
+      }
+      start = end;
+    }
+    return smooth(p, i) && smooth(q, i);
+  }
+
+  private static boolean smooth(double[] d, int n) {
+    int zeros = 0;
+    double minNonZero = Double.POSITIVE_INFINITY;
+    for (int j = 0; j < n; j++) {
+      if (d[j] == 0) {
+        zeros++;
+      } else {
+        minNonZero = Math.min(minNonZero, d[j]);
+      }
+    }
+    int nonZeros = n - zeros;
+    double eps = CalibrationDefaults.ENTROPY_SMOOTHING;
+    double take = eps * zeros / nonZeros;
+    if (nonZeros == 0 || !(take < minNonZero)) {
+      return false;
+    }
+    for (int j = 0; j < n; j++) {
+      d[j] = d[j] == 0 ? eps : d[j] - take;
+    }
+    return true;
   }
 
   /** Gaussian-like, Relu-like (a spike then a decaying tail), sparse, or a long thin tail. */
