@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SmoothQuant (issue 14; docs/BENCHMARKS.md, "SmoothQuant"): for each corpus transformer,
+# `calibrate` with default options, without and with --smooth-quant at each alpha, on the same
+# calibration rows; then `validate --calibration` of each folder on the held-out rows (every
+# method's export, rebuilt with the stored scales). The models and their files and arguments are
+# the corpus manifest's (benchmarks/biascorr/models.py), those whose name matches the regex.
+#
+#   benchmarks/smoothquant.sh [OUT_DIR] [CORPUS_DIR] [MODEL_NAME_REGEX] [ALPHAS]
+#
+# OUT_DIR (default target/smoothquant) receives NAME/{off,a0.5,...}/{calibration,validation} with
+# each command's stdout, stderr and exit code, and table.md (benchmarks/smoothquant/table.py).
+# MODEL_NAME_REGEX defaults to the transformers, ^(vit|bert)_; ALPHAS to "0.5".
+# Needs a corpus (tools/corpus/ensure_corpus.sh builds it). One heavy process at a time.
+# Environment: QCAL_JAVA_OPTS as for bin/qcal.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out=${1:-$root/target/smoothquant}
+corpus=${2:-$root/target/corpus}
+only=${3:-^(vit|bert)_}
+alphas=${4:-0.5}
+py=/usr/bin/python3
+
+"$root/tools/corpus/ensure_corpus.sh" "$corpus"
+mkdir -p "$out"
+out=$(cd "$out" && pwd) corpus=$(cd "$corpus" && pwd)
+
+# run DIR STEP ARGS...: bin/qcal with its output and exit code kept in DIR.
+run() {
+  local dir=$1 step=$2; shift 2
+  local rc=0
+  "$root/bin/qcal" "$@" >"$dir/$step.out" 2>"$dir/$step.err" || rc=$?
+  echo "$rc" >"$dir/$step.rc"
+  grep -h '^qcal:' "$dir/$step.err" | tail -1 || true
+}
+
+# The shipped models' rows are not needed: models.py only names their files.
+while IFS='|' read -r name model calib heldout qargs vargs; do
+  [[ ! "$name" =~ $only ]] && continue
+  for mode in off $(for a in $alphas; do echo "a$a"; done); do
+    dir=$out/$name/$mode
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    flags=$([ "$mode" = off ] || echo "--smooth-quant --smooth-quant-alpha ${mode#a}")
+    echo "== $name, SmoothQuant $mode: calibrate"
+    # shellcheck disable=SC2086
+    run "$dir" calibrate calibrate --model "$model" --data "$calib" --out "$dir/calibration" \
+      $qargs $flags
+    [ "$(cat "$dir/calibrate.rc")" = 0 ] || continue
+    echo "== $name, SmoothQuant $mode: validate"
+    # shellcheck disable=SC2086
+    run "$dir" validate validate --model "$model" --calibration "$dir/calibration" \
+      --data "$heldout" --out "$dir/validation" $qargs $vargs
+  done
+done < <("$py" "$root/benchmarks/biascorr/models.py" "$out/rows" "$corpus")
+
+"$py" "$root/benchmarks/smoothquant/table.py" "$out" | tee "$out/table.md"
