@@ -5,11 +5,12 @@
 # method's export, rebuilt with the stored scales). The models and their files and arguments are
 # the corpus manifest's (benchmarks/biascorr/models.py), those whose name matches the regex.
 #
-#   benchmarks/smoothquant.sh [OUT_DIR] [CORPUS_DIR] [MODEL_NAME_REGEX] [ALPHAS]
+#   benchmarks/smoothquant.sh [OUT_DIR] [CORPUS_DIR] [MODEL_NAME_REGEX] [MODES]
 #
 # OUT_DIR (default target/smoothquant) receives NAME/{off,a0.5,...}/{calibration,validation} with
 # each command's stdout, stderr and exit code, and table.md (benchmarks/smoothquant/table.py).
-# MODEL_NAME_REGEX defaults to the transformers, ^(vit|bert)_; ALPHAS to "0.5".
+# MODEL_NAME_REGEX defaults to the transformers, ^(vit|bert)_; MODES, "off" and alphas, to
+# "off 0.5" (a later run with "0.25 0.75" adds those alphas to the same table).
 # Needs a corpus (tools/corpus/ensure_corpus.sh builds it). One heavy process at a time.
 # Environment: QCAL_JAVA_OPTS as for bin/qcal.
 set -euo pipefail
@@ -17,7 +18,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-$root/target/smoothquant}
 corpus=${2:-$root/target/corpus}
 only=${3:-^(vit|bert)_}
-alphas=${4:-0.5}
+modes=${4:-off 0.5}
 py=/usr/bin/python3
 
 "$root/tools/corpus/ensure_corpus.sh" "$corpus"
@@ -36,7 +37,7 @@ run() {
 # The shipped models' rows are not needed: models.py only names their files.
 while IFS='|' read -r name model calib heldout qargs vargs; do
   [[ ! "$name" =~ $only ]] && continue
-  for mode in off $(for a in $alphas; do echo "a$a"; done); do
+  for mode in $(for m in $modes; do [ "$m" = off ] && echo off || echo "a$m"; done); do
     dir=$out/$name/$mode
     rm -rf "$dir"
     mkdir -p "$dir"
