@@ -257,6 +257,12 @@ class CalibrateCliTest {
   }
 
   @Test
+  void smoothQuantAlphaOutsideItsRangeIsBadInput() throws IOException {
+    assertBadInput(args("--model", cnn, "--data", TestPaths.slice(), "--smooth-quant",
+        "--smooth-quant-alpha", "1.5"), "--smooth-quant-alpha must be in (0, 1], got 1.5");
+  }
+
+  @Test
   void emptyDatasetIsBadInput() throws IOException {
     assertBadInput(args("--model", cnn, "--data", emptyData), emptyData, "no rows");
   }

@@ -12,7 +12,7 @@ import org.qcal.QcalException;
  *
  * <p>Families: 1 {@link TensorStats}, 2 {@link Histogram}, 3 {@code metrics.ErrorSums}, 4 {@code
  * metrics.ClassificationCounts}, 5 {@code metrics.OutputAgreement}; 6 and 7 the validation and
- * calibration passes' partials (in jobs); 8 {@link OnePassHistogram}.
+ * calibration passes' partials (in jobs); 8 {@link OnePassHistogram}; 9 {@link ChannelAbsMax}.
  */
 public final class Layout {
   public static final byte FORMAT_VERSION = 1;

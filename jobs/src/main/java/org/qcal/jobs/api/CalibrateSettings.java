@@ -56,6 +56,8 @@ public record CalibrateSettings(
     private ExportChoice choose = Defaults.CHOOSE;
     private int tapMemoryMb = Defaults.TAP_MEMORY_MB;
     private boolean biasCorrection = Defaults.BIAS_CORRECTION;
+    private boolean smoothQuant = Defaults.SMOOTH_QUANT;
+    private double smoothQuantAlpha = Defaults.SMOOTH_QUANT_ALPHA;
 
     private Builder() {}
 
@@ -122,10 +124,26 @@ public record CalibrateSettings(
       return this;
     }
 
+    /**
+     * Smooths the activations of the MatMul and Gemm projections written by a LayerNorm before
+     * calibrating, from their per-channel max |x| measured in one more pass (default off;
+     * docs/DESIGN.md, "SmoothQuant").
+     */
+    public Builder smoothQuant(boolean on) {
+      this.smoothQuant = on;
+      return this;
+    }
+
+    /** SmoothQuant's migration strength, in (0, 1] (default 0.5, the paper's). */
+    public Builder smoothQuantAlpha(double alpha) {
+      this.smoothQuantAlpha = CalibrationParameters.requireAlpha(alpha);
+      return this;
+    }
+
     public CalibrateSettings build() {
       return new CalibrateSettings(requireModel(), dataSource(),
           new CalibrationParameters(methods, bins, passes, recipe, choose, batchSize,
-              biasCorrection), tapMemoryMb, out,
+              biasCorrection, smoothQuant, smoothQuantAlpha), tapMemoryMb, out,
           overwrite);
     }
 

@@ -24,6 +24,9 @@ import org.qcal.calib.CalibrationOptions;
  * @param batchSize rows per forward
  * @param biasCorrection fold each quantized Conv's and Gemm's mean output shift, measured on the
  *     calibration rows, into its bias (docs/DESIGN.md, "Bias correction")
+ * @param smoothQuant smooth the activations of the MatMul and Gemm projections after a LayerNorm
+ *     before calibrating (docs/DESIGN.md, "SmoothQuant")
+ * @param smoothQuantAlpha SmoothQuant's migration strength, in (0, 1]
  */
 public record CalibrationParameters(
     List<CalibrationMethod> methods,
@@ -32,7 +35,9 @@ public record CalibrationParameters(
     Recipe recipe,
     ExportChoice choose,
     int batchSize,
-    boolean biasCorrection) implements Serializable {
+    boolean biasCorrection,
+    boolean smoothQuant,
+    double smoothQuantAlpha) implements Serializable {
 
   /** TensorRT's entropy algorithm quantizes the |x| histogram to 128 levels: it needs more bins. */
   public static final int ENTROPY_MIN_BINS = 128;
@@ -56,12 +61,28 @@ public record CalibrationParameters(
       throw new BadArgument("choose", choose + " is not among the methods " + ids(methods));
     }
     BadArgument.atLeast("batchSize", batchSize, 1);
+    requireAlpha(smoothQuantAlpha);
+  }
+
+  /** These parameters without SmoothQuant. */
+  public CalibrationParameters(List<CalibrationMethod> methods, int bins, int passes,
+      Recipe recipe, ExportChoice choose, int batchSize, boolean biasCorrection) {
+    this(methods, bins, passes, recipe, choose, batchSize, biasCorrection, false,
+        Defaults.SMOOTH_QUANT_ALPHA);
+  }
+
+  /** SmoothQuant's alpha, or a {@link BadArgument} naming it. */
+  static double requireAlpha(double alpha) {
+    if (!(alpha > 0 && alpha <= 1)) {
+      throw new BadArgument("smoothQuantAlpha", "must be in (0, 1], got " + alpha);
+    }
+    return alpha;
   }
 
   /** These parameters exporting {@code choice}'s parameters. */
   public CalibrationParameters withChoice(ExportChoice choice) {
     return new CalibrationParameters(methods, bins, passes, recipe, choice, batchSize,
-        biasCorrection);
+        biasCorrection, smoothQuant, smoothQuantAlpha);
   }
 
   /** The recipe of {@code method}: the shared one with that method. */

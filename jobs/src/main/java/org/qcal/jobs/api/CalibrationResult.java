@@ -30,6 +30,8 @@ import org.qcal.quant.QuantParams;
  *     method was given
  * @param biasShifts the output shifts every export folds into its biases (bias correction);
  *     {@link BiasShifts#NONE} without
+ * @param smoothing the SmoothQuant scales folded into the graph before calibrating; {@link
+ *     SmoothingScales#NONE} without
  */
 public record CalibrationResult(
     String modelPath,
@@ -46,7 +48,20 @@ public record CalibrationResult(
     List<PassSummary> passes,
     GraphSummary graph,
     MethodComparison comparison,
-    BiasShifts biasShifts) {
+    BiasShifts biasShifts,
+    SmoothingScales smoothing) {
+
+  /** A result without SmoothQuant. */
+  public CalibrationResult(String modelPath, String modelDigest, String dataPath,
+      String dataFormat, Map<String, String> inputColumns, long samples,
+      CalibrationParameters parameters, List<TensorCalibration> tensors,
+      List<QuantizedExport> exports, QuantizedExport chosen, KernelCensus kernels,
+      List<PassSummary> passes, GraphSummary graph, MethodComparison comparison,
+      BiasShifts biasShifts) {
+    this(modelPath, modelDigest, dataPath, dataFormat, inputColumns, samples, parameters,
+        tensors, exports, chosen, kernels, passes, graph, comparison, biasShifts,
+        SmoothingScales.NONE);
+  }
 
   public CalibrationResult {
     exports = List.copyOf(exports);
@@ -59,13 +74,14 @@ public record CalibrationResult(
   public CalibrationResult withKernels(KernelCensus census) {
     return new CalibrationResult(modelPath, modelDigest, dataPath, dataFormat, inputColumns,
         samples, parameters, tensors, exports, chosen, census, passes, graph, comparison,
-        biasShifts);
+        biasShifts, smoothing);
   }
 
   /** This result with other exports and choice (tune's candidates and winner). */
   public CalibrationResult withExports(List<QuantizedExport> all, QuantizedExport choice) {
     return new CalibrationResult(modelPath, modelDigest, dataPath, dataFormat, inputColumns,
-        samples, parameters, tensors, all, choice, null, passes, graph, comparison, biasShifts);
+        samples, parameters, tensors, all, choice, null, passes, graph, comparison, biasShifts,
+        smoothing);
   }
 
   /** The chosen QDQ model's bytes. */

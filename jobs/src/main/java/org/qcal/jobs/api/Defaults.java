@@ -42,6 +42,8 @@ public final class Defaults {
   public static final int BATCH_SIZE = integer("batch-size");
   public static final int TAP_MEMORY_MB = integer("tap-memory-mb");
   public static final boolean BIAS_CORRECTION = flag("bias-correction");
+  public static final boolean SMOOTH_QUANT = flag("smooth-quant");
+  public static final double SMOOTH_QUANT_ALPHA = number("smooth-quant-alpha");
   public static final double MAX_DROP = number("max-drop");
   public static final double MIN_SQNR_DB = number("min-sqnr");
   public static final int MAX_FLOAT_TENSORS = integer("max-float-tensors");

@@ -24,6 +24,7 @@ import org.qcal.jobs.api.ExportChoice;
 import org.qcal.jobs.api.GraphSummary;
 import org.qcal.jobs.api.MethodComparison;
 import org.qcal.jobs.api.QuantizedExport;
+import org.qcal.jobs.api.SmoothingScales;
 import org.qcal.jobs.api.TensorCalibration;
 import org.qcal.jobs.data.BatchPlan;
 import org.qcal.jobs.data.ModelData;
@@ -102,15 +103,20 @@ public final class CalibrateJob {
   public static CalibrationResult calibrate(SparkSession spark, CalibrateSettings settings,
       LoadedInputModel input, boolean measureChoice) {
     CalibrationParameters parameters = settings.parameters();
+    // The level the plain model runs at in validate and transform: NCHWc Conv kernels make the
+    // tap model's forward cheaper there than at EXTENDED, taps included (docs/BENCHMARKS.md).
+    RuntimeOptions runtime = ValidateJob.runtimeOptions(taskCpus(spark));
+    // SmoothQuant changes the activations calibrated, so it comes first; every export, here and
+    // in tune and validate, starts from the smoothed graph (SmoothingScales.applyTo).
+    SmoothingScales smoothing = parameters.smoothQuant()
+        ? SmoothingPass.measure(spark, settings, input, runtime) : SmoothingScales.NONE;
+    input = smoothing.applyTo(input);
     OnnxModel model = input.toQuantize();
     CalibrationPlan plan = QuantizedExport.plan(input, parameters.recipe());
     TapModel tap = TapAugmenter.augment(model, plan);
     logTapsInFusions(settings.model().name(), model, plan);
     byte[] tapBytes = tap.toByteArray();
     String tapDigest = ModelDigest.sha256Hex(tapBytes);
-    // The level the plain model runs at in validate and transform: NCHWc Conv kernels make the
-    // tap model's forward cheaper there than at EXTENDED, taps included (docs/BENCHMARKS.md).
-    RuntimeOptions runtime = ValidateJob.runtimeOptions(taskCpus(spark));
     ModelSignature signature =
         SessionCache.signature(ModelSource.of(settings.model().name(), tapDigest, tapBytes),
             runtime);
@@ -192,7 +198,7 @@ public final class CalibrateJob {
       return new CalibrationResult(settings.model().name(), input.digest(),
           settings.data().describe(),
           data.format(), data.inputColumns(), first.rows(), parameters, tensors, exports,
-          chosen, null, passes, graph, comparison, shifts);
+          chosen, null, passes, graph, comparison, shifts, smoothing);
     } finally {
       broadcasts.forEach(Broadcast::destroy);
     }

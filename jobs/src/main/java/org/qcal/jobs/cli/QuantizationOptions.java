@@ -88,6 +88,16 @@ public final class QuantizationOptions {
           + " more pass, into its bias (default: ${DEFAULT-VALUE}).")
   boolean biasCorrection;
 
+  @Option(names = "--smooth-quant", arity = "0..1", fallbackValue = "true",
+      paramLabel = "BOOL", description = "SmoothQuant: before calibrating, scale the channels of"
+          + " each MatMul/Gemm input written by a LayerNorm by 1/s and the weights by s,"
+          + " s = max|x|^alpha / max|w|^(1-alpha) from one more pass (default: ${DEFAULT-VALUE}).")
+  boolean smoothQuant;
+
+  @Option(names = "--smooth-quant-alpha", paramLabel = "ALPHA",
+      description = "SmoothQuant's migration strength, in (0, 1] (default: ${DEFAULT-VALUE}).")
+  double smoothQuantAlpha;
+
   /** Sets these options on {@code b}; their errors name the options. */
   void applyTo(CalibrateSettings.Builder b) {
     List<CalibrationMethod> list = new ArrayList<>();
@@ -96,6 +106,7 @@ public final class QuantizationOptions {
     }
     b.methods(list).bins(bins).passes(passes).batchSize(batchSize).tapMemoryMb(tapMemoryMb)
         .biasCorrection(biasCorrection)
+        .smoothQuant(smoothQuant).smoothQuantAlpha(smoothQuantAlpha)
         .choose(ExportChoice.parse(choose, chooseRows))
         .recipe(Recipe.builder()
             .percentile(percentile)

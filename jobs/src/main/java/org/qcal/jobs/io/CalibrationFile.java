@@ -17,6 +17,7 @@ import org.apache.hadoop.fs.Path;
 import org.qcal.QcalException;
 import org.qcal.jobs.api.BiasShifts;
 import org.qcal.jobs.api.Recipe;
+import org.qcal.jobs.api.SmoothingScales;
 import org.qcal.quant.QuantParams;
 import org.qcal.quant.QuantType;
 
@@ -29,9 +30,11 @@ import org.qcal.quant.QuantType;
  * @param modelSha256 the digest of the FP32 model it was made from
  * @param exports in the file's order
  * @param chosen the name of the export written as model.int8.onnx
+ * @param biasShifts bias correction's shifts, folded into every export
+ * @param smoothing SmoothQuant's scales, folded into the graph before every export
  */
 public record CalibrationFile(String path, String modelSha256, List<StoredExport> exports,
-    String chosen, BiasShifts biasShifts) {
+    String chosen, BiasShifts biasShifts, SmoothingScales smoothing) {
 
   /** The file read from a calibrate or tune output folder. */
   public static final String FILE = CalibrationOutputs.CALIBRATION_JSON;
@@ -110,7 +113,8 @@ public record CalibrationFile(String path, String modelSha256, List<StoredExport
           params.getOrDefault(name, Map.of())));
     }
     return new CalibrationFile(path, sha, List.copyOf(exports),
-        RecipeJson.text(root, "chosen", path), biasShifts(root.path("biasShifts"), path));
+        RecipeJson.text(root, "chosen", path), biasShifts(root.path("biasShifts"), path),
+        smoothing(root.path("smoothQuant"), path));
   }
 
   /** Bias correction's shifts as CalibrationJson writes them; none when absent. */
@@ -125,15 +129,38 @@ public record CalibrationFile(String path, String modelSha256, List<StoredExport
         throw new QcalException(path + ": biasShifts entries need a node index and a shift array");
       }
       int node = n.get("node").asInt();
-      JsonNode values = n.get("shift");
-      float[] shift = new float[values.size()];
-      for (int c = 0; c < shift.length; c++) {
-        shift[c] = values.get(c).decimalValue().floatValue();
-      }
-      byNode.put(node, shift);
+      byNode.put(node, floats(n.get("shift")));
       labels.put(node, n.path("name").asText());
     }
     return new BiasShifts(byNode, labels);
+  }
+
+  /** SmoothQuant's scales as CalibrationJson writes them; none when absent. */
+  private static SmoothingScales smoothing(JsonNode node, String path) {
+    if (node.isMissingNode()) {
+      return SmoothingScales.NONE;
+    }
+    List<SmoothingScales.Site> sites = new ArrayList<>();
+    for (JsonNode n : node.path("sites")) {
+      if (!n.path("input").isTextual() || !n.path("nodes").isArray()
+          || !n.path("scale").isArray()) {
+        throw new QcalException(path + ": smoothQuant sites need an input, nodes and a scale");
+      }
+      List<Integer> linears = new ArrayList<>();
+      n.get("nodes").forEach(i -> linears.add(i.asInt()));
+      sites.add(new SmoothingScales.Site(n.get("input").asText(), linears,
+          floats(n.get("scale")), floats(n.path("activationMax"))));
+    }
+    return new SmoothingScales(node.path("alpha").asDouble(), sites);
+  }
+
+  /** Decimals as written, one rounding to float. */
+  private static float[] floats(JsonNode values) {
+    float[] f = new float[values.size()];
+    for (int c = 0; c < f.length; c++) {
+      f[c] = values.get(c).decimalValue().floatValue();
+    }
+    return f;
   }
 
   private static QuantParams param(JsonNode node, String path, String tensor, String export) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.Range;
 import org.qcal.jobs.api.BiasShifts;
+import org.qcal.jobs.api.SmoothingScales;
 import org.qcal.jobs.api.CalibrationResult;
 import org.qcal.jobs.api.GraphSummary;
 import org.qcal.jobs.api.MethodComparison;
@@ -68,6 +69,9 @@ public final class CalibrationJson {
     if (!result.biasShifts().isEmpty()) {
       root.set("biasShifts", biasShifts(result.biasShifts()));
     }
+    if (result.parameters().smoothQuant()) {
+      root.set("smoothQuant", smoothing(result.smoothing()));
+    }
     ArrayNode notes = root.putArray("notes");
     result.notes().forEach(notes::add);
     if (result.kernels() != null) {
@@ -104,6 +108,32 @@ public final class CalibrationJson {
     return nodes;
   }
 
+  /**
+   * SmoothQuant's scales per smoothed activation (its name in the model given, and the indices of
+   * the MatMul/Gemm nodes whose weights absorb them), which every export folds in first, and the
+   * per-channel max |x| they came from.
+   */
+  private static ObjectNode smoothing(SmoothingScales smoothing) {
+    ObjectNode node = MAPPER.createObjectNode();
+    node.put("alpha", smoothing.alpha());
+    ArrayNode sites = node.putArray("sites");
+    for (SmoothingScales.Site site : smoothing.sites()) {
+      ObjectNode n = sites.addObject();
+      n.put("input", site.input());
+      ArrayNode linears = n.putArray("nodes");
+      site.linears().forEach(linears::add);
+      floats(n.putArray("scale"), site.scale());
+      floats(n.putArray("activationMax"), site.activationMax());
+    }
+    return node;
+  }
+
+  private static void floats(ArrayNode into, float[] values) {
+    for (float v : values) {
+      into.add(v);
+    }
+  }
+
   /** How the exported method was chosen: given, or measured by {@code --choose auto}. */
   private static ObjectNode chosenBy(MethodComparison comparison) {
     ObjectNode node = MAPPER.createObjectNode();
@@ -134,6 +164,10 @@ public final class CalibrationJson {
     s.put("binsPerSide", p.bins());
     s.put("passes", p.passes());
     s.put("biasCorrection", p.biasCorrection());
+    s.put("smoothQuant", p.smoothQuant());
+    if (p.smoothQuant()) {
+      s.put("smoothQuantAlpha", p.smoothQuantAlpha());
+    }
     s.put("batchSize", p.batchSize());
     s.put("choose", p.choose().id());
     // The recipe every method's export shares; the exports' own are under "recipes".

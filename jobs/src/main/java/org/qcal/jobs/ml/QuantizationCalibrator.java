@@ -56,7 +56,7 @@ import org.qcal.runtime.SessionCache;
  * {@code methods}; {@code percentile}; {@code activationType}; {@code weightType}; {@code
  * symmetricActivations}; {@code perChannel}; {@code excludeNodes} and {@code excludeOpTypes}
  * (kept in float); {@code choose} (a method id or {@code auto}) and {@code chooseRows};
- * {@code biasCorrection}; and the
+ * {@code biasCorrection}; {@code smoothQuant} and {@code smoothQuantAlpha}; and the
  * {@link InferenceParams}. Setters refuse a value out of its domain with a {@link BadArgument}
  * naming the param; {@code fit} checks values set any other way (a {@code ParamMap}, a load).
  *
@@ -82,6 +82,8 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
   private final Param<String> choose;
   private final IntParam chooseRows;
   private final BooleanParam biasCorrection;
+  private final BooleanParam smoothQuant;
+  private final DoubleParam smoothQuantAlpha;
   /** The FP32 model's signature, and what it was read from (a path, or the bytes). */
   private transient ModelSignature signature;
   private transient Object signatureOf;
@@ -117,6 +119,12 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     biasCorrection = new BooleanParam(this, "biasCorrection", "fold each quantized Conv's and"
         + " Gemm's mean output shift under weight quantization into its bias");
     setDefault(biasCorrection, Defaults.BIAS_CORRECTION);
+    smoothQuant = new BooleanParam(this, "smoothQuant", "SmoothQuant: scale the channels of each"
+        + " MatMul/Gemm input written by a LayerNorm into the weights before calibrating");
+    smoothQuantAlpha = new DoubleParam(this, "smoothQuantAlpha", "SmoothQuant's migration"
+        + " strength, in (0, 1]", ParamValidators.inRange(0, 1, false, true));
+    setDefault(smoothQuant, Defaults.SMOOTH_QUANT);
+    setDefault(smoothQuantAlpha, Defaults.SMOOTH_QUANT_ALPHA);
     setDefault(methods, ids(Defaults.METHODS.toArray(new CalibrationMethod[0])));
     setDefault(percentile, Defaults.PERCENTILE);
     setDefault(activationType, Defaults.ACTIVATION_TYPE.toString());
@@ -177,6 +185,14 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
 
   public BooleanParam biasCorrection() {
     return biasCorrection;
+  }
+
+  public BooleanParam smoothQuant() {
+    return smoothQuant;
+  }
+
+  public DoubleParam smoothQuantAlpha() {
+    return smoothQuantAlpha;
   }
 
   public StringArrayParam excludeNodes() {
@@ -255,6 +271,17 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     return this;
   }
 
+  public QuantizationCalibrator setSmoothQuant(boolean on) {
+    set(smoothQuant, on);
+    return this;
+  }
+
+  public QuantizationCalibrator setSmoothQuantAlpha(double alpha) {
+    CalibrateSettings.builder().smoothQuantAlpha(alpha);
+    set(smoothQuantAlpha, alpha);
+    return this;
+  }
+
   public QuantizationCalibrator setExcludeNodes(String[] names) {
     set(excludeNodes, names.clone());
     return this;
@@ -315,6 +342,14 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     return (Boolean) getOrDefault(biasCorrection);
   }
 
+  public boolean getSmoothQuant() {
+    return (Boolean) getOrDefault(smoothQuant);
+  }
+
+  public double getSmoothQuantAlpha() {
+    return (Double) getOrDefault(smoothQuantAlpha);
+  }
+
   public String[] getExcludeNodes() {
     return getOrDefault(excludeNodes);
   }
@@ -358,6 +393,7 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
         .recipe(recipe())
         .choose(ExportChoice.parse(getChoose(), getChooseRows()))
         .biasCorrection(getBiasCorrection())
+        .smoothQuant(getSmoothQuant()).smoothQuantAlpha(getSmoothQuantAlpha())
         .batchSize(getBatchSize());
     byte[] bytes = getModelBytes();
     if (bytes != null) {

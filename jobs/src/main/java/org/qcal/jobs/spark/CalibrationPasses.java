@@ -3,6 +3,7 @@ package org.qcal.jobs.spark;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
+import org.qcal.QcalException;
 import org.qcal.stats.Histogram;
 import org.qcal.stats.HistogramGrid;
 import org.qcal.stats.TensorStats;
@@ -53,6 +54,19 @@ public final class CalibrationPasses {
         .requireNoBadRow();
   }
 
+  /**
+   * SmoothQuant's pass: per tapped tensor, the max |x| of each channel of its last axis, of
+   * {@code channels[t]} channels (docs/DESIGN.md, "SmoothQuant").
+   */
+  public static PassPartial channelMax(JavaRDD<Row> rows, TapPass pass, int[] channels) {
+    TapPass.TensorSink sink = CalibrationPasses::addChannelMax;
+    return rows
+        .mapPartitions(it -> List.of(pass.run(it, PassPartial.ofChannelMax(channels), sink))
+            .iterator())
+        .treeReduce(PassPartial::merge, TREE_DEPTH)
+        .requireNoBadRow();
+  }
+
   private static PassPartial emptyHistograms(HistogramGrid[] grids) {
     Histogram[] histograms = new Histogram[grids.length];
     for (int i = 0; i < grids.length; i++) {
@@ -73,6 +87,17 @@ public final class CalibrationPasses {
     if (!stats.hasNoFinite()) {
       p.onePass[tensor].update(values, 0, length, stats.min(), stats.max());
     }
+  }
+
+  /** The rows of a [..., C] tensor are its rows of C values, wherever the batch is. */
+  private static void addChannelMax(PassPartial p, int tensor, float[] values, long[] shape,
+      int length, int rows) {
+    if (shape.length == 0 || shape[shape.length - 1] != p.channelMax[tensor].channels()) {
+      throw new QcalException("tensor " + tensor + " of SmoothQuant's pass has shape "
+          + java.util.Arrays.toString(shape) + ", expected " + p.channelMax[tensor].channels()
+          + " channels in its last axis");
+    }
+    p.channelMax[tensor].update(values, 0, length);
   }
 
   /** A histogram counts values, so the tensor's layout does not matter. */

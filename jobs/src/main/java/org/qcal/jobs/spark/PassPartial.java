@@ -2,6 +2,7 @@ package org.qcal.jobs.spark;
 
 import org.qcal.QcalException;
 import org.qcal.jobs.data.BadRow;
+import org.qcal.stats.ChannelAbsMax;
 import org.qcal.stats.Histogram;
 import org.qcal.stats.OnePassHistogram;
 import org.qcal.stats.TensorStats;
@@ -10,7 +11,7 @@ import org.qcal.stats.TensorStats;
  * What one partition of a pass returns, and what the pass's tree reduction merges: the rows seen
  * and, per tapped tensor (in plan order), its statistics and one-pass histogram (the one pass of
  * every method), its statistics alone (minmax, or pass 1 of two), or its fixed-grid histogram
- * (pass 2 of two).
+ * (pass 2 of two); or its per-channel max |x| (SmoothQuant's pass).
  * Every merge is exact, so the result does not depend on the partitioning or the merge order.
  *
  * <p>A partition with a bad input row returns the earliest one in {@code badRow} instead of
@@ -32,6 +33,7 @@ import org.qcal.stats.TensorStats;
  * array   stats: TensorStats per tapped tensor in plan order; -1 in pass 2 of two
  * array   histograms: Histogram per tapped tensor in plan order (pass 2 of two); -1 otherwise
  * array   onePass: OnePassHistogram per tapped tensor in plan order (one pass); -1 otherwise
+ * array   channelMax: ChannelAbsMax per tapped tensor (SmoothQuant's pass); -1 otherwise
  * </pre>
  *
  * <p>It travels as these bytes: Spark's Kryo by {@link QcalKryoRegistrator}'s serializer.
@@ -49,6 +51,7 @@ public final class PassPartial implements java.io.Serializable {
   public TensorStats[] stats;
   Histogram[] histograms;
   OnePassHistogram[] onePass;
+  ChannelAbsMax[] channelMax;
   BadRow badRow;
 
   PassPartial() {}
@@ -78,6 +81,16 @@ public final class PassPartial implements java.io.Serializable {
     return p;
   }
 
+  /** Per-channel maxima of tensors of {@code channels[t]} channels in their last axis, empty. */
+  public static PassPartial ofChannelMax(int[] channels) {
+    PassPartial p = new PassPartial();
+    p.channelMax = new ChannelAbsMax[channels.length];
+    for (int i = 0; i < channels.length; i++) {
+      p.channelMax[i] = new ChannelAbsMax(channels[i]);
+    }
+    return p;
+  }
+
   /** Merges {@code other} into this one and returns this. */
   public PassPartial merge(PassPartial other) {
     rows += other.rows;
@@ -98,6 +111,11 @@ public final class PassPartial implements java.io.Serializable {
     if (onePass != null) {
       for (int i = 0; i < onePass.length; i++) {
         onePass[i].merge(other.onePass[i]);
+      }
+    }
+    if (channelMax != null) {
+      for (int i = 0; i < channelMax.length; i++) {
+        channelMax[i].merge(other.channelMax[i]);
       }
     }
     return this;
@@ -121,7 +139,8 @@ public final class PassPartial implements java.io.Serializable {
     return new PartialLayout.Writer(PartialLayout.PASS).putLong(rows).putLong(inferenceNanos)
         .putLong(copyNanos).putLong(kernelNanos).badRow(badRow)
         .parts(stats, TensorStats::toByteArray).parts(histograms, Histogram::toByteArray)
-        .parts(onePass, OnePassHistogram::toByteArray).toByteArray();
+        .parts(onePass, OnePassHistogram::toByteArray)
+        .parts(channelMax, ChannelAbsMax::toByteArray).toByteArray();
   }
 
   /** Reads {@link #toByteArray()}'s layout; malformed bytes give an IllegalArgumentException. */
@@ -137,6 +156,8 @@ public final class PassPartial implements java.io.Serializable {
       p.histograms = in.partsOrNull(Histogram::fromByteArray, Histogram[]::new, "histograms");
       p.onePass = in.partsOrNull(OnePassHistogram::fromByteArray, OnePassHistogram[]::new,
           "one-pass histograms");
+      p.channelMax = in.partsOrNull(ChannelAbsMax::fromByteArray, ChannelAbsMax[]::new,
+          "channel maxima");
       return p;
     });
   }
@@ -149,6 +170,11 @@ public final class PassPartial implements java.io.Serializable {
   public String timeSplit() {
     return String.format(java.util.Locale.ROOT, "inference %.1f s, copy out %.1f s, kernels %.1f s"
         + " (task time)", inferenceNanos / 1e9, copyNanos / 1e9, kernelNanos / 1e9);
+  }
+
+  /** Per tapped tensor, its per-channel max |x|; null unless SmoothQuant's pass ran. */
+  public ChannelAbsMax[] channelMax() {
+    return channelMax;
   }
 
   public TensorStats[] stats() {

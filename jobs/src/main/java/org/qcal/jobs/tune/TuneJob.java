@@ -75,6 +75,8 @@ public final class TuneJob {
     LoadedInputModel fp32 = settings.calibration().model().load(hadoop, true);
     CalibrationResult calibration = CalibrateJob.calibrate(spark, settings.calibration(), fp32,
         false);
+    // Every candidate starts from the graph calibrated: with SmoothQuant, the smoothed one.
+    fp32 = calibration.smoothing().applyTo(fp32);
     RuntimeOptions runtime = ValidateJob.runtimeOptions(
         spark.sparkContext().getConf().getInt("spark.task.cpus", 1));
 

@@ -32,6 +32,7 @@ public final class CalibrationCandidates {
   /** One candidate per export of {@code file}; fails unless it was made from {@code fp32}. */
   public static List<Candidate> candidates(CalibrationFile file, LoadedInputModel fp32) {
     requireSameModel(file.modelSha256(), file.path(), fp32);
+    fp32 = file.smoothing().applyTo(fp32);
     List<Candidate> candidates = new ArrayList<>();
     for (CalibrationFile.StoredExport stored : file.exports()) {
       QuantizedExport export = QuantizedExport.withParams(stored.name(), fp32, stored.recipe(),

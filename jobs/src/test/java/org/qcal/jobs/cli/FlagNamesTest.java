@@ -35,7 +35,7 @@ class FlagNamesTest {
         "minSqnrDb", "maxDrop", "floatNodes", "floatOpTypes", "imagePreprocessing", "limit",
         "partitions", "methods", "bins", "percentile", "activationType", "weightType",
         "choose", "metric", "input", "inputShape", "maxFloatTensors", "symmetricActivations",
-        "biasCorrection")) {
+        "biasCorrection", "smoothQuant", "smoothQuantAlpha")) {
       assertEquals(true, flags.contains(FlagNames.flag(setting)), setting + " -> "
           + FlagNames.flag(setting) + " is not among " + flags);
     }

@@ -257,6 +257,10 @@ class SparkMlTest {
     assertEquals("activationType must be one of [uint8, int8, uint16, int16], got int4",
         assertThrows(QcalException.class, () -> noModel.setActivationType("int4"))
             .getMessage());
+    assertEquals("smoothQuantAlpha must be in (0, 1], got 0.0", assertThrows(BadArgument.class,
+        () -> noModel.setSmoothQuantAlpha(0)).getMessage());
+    assertEquals(0.5, noModel.getSmoothQuantAlpha());
+    assertEquals(false, noModel.getSmoothQuant());
   }
 
   @Test

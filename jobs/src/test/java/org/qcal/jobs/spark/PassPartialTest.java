@@ -92,6 +92,26 @@ class PassPartialTest {
     assertEquals(4, PassPartial.fromByteArray(merged).stats()[0].count());
   }
 
+  /** SmoothQuant's pass: per tensor the max |x| of each channel of the last axis. */
+  private static PassPartial channelMax(float... rowsOfTwo) {
+    PassPartial p = PassPartial.ofChannelMax(new int[] {2});
+    p.channelMax[0].update(rowsOfTwo, 0, rowsOfTwo.length);
+    p.rows = rowsOfTwo.length / 2;
+    return p;
+  }
+
+  @Test
+  void channelMaxPartialsRoundTripAndMergeToTheLargerMaxima() {
+    PassPartial a = channelMax(1f, -4f, -3f, 0.5f);
+    PassPartial b = channelMax(2f, 1f);
+    assertArrayEquals(a.toByteArray(), read(a).toByteArray());
+    PassPartial merged = read(a).merge(read(b));
+    assertArrayEquals(channelMax(1f, -4f, -3f, 0.5f).merge(channelMax(2f, 1f)).toByteArray(),
+        merged.toByteArray());
+    assertArrayEquals(new float[] {3f, 4f}, merged.channelMax()[0].max(), 0f);
+    assertNull(merged.stats());
+  }
+
   @Test
   void mergeOfReadBackPartialsEqualsMergeOfOriginals() {
     PassPartial a = stats(1f, 2f, -7f);
