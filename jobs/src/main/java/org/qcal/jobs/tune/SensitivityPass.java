@@ -31,46 +31,58 @@ final class SensitivityPass {
 
   private SensitivityPass() {}
 
-  /** The sensitivities of {@code base}'s tensors, most sensitive first. */
+  /**
+   * The sensitivities of {@code base}'s tensors, most sensitive first. The base runs again in
+   * the first pass, as its float candidates run (outputs only: taps change ONNX Runtime's
+   * fusions and so the last bits of the outputs), and each gain is against that run.
+   */
   static List<TensorSensitivity> measure(TuneValidation validation, FloatCandidates floats,
       QuantizedExport base, CandidateResult baseResult) {
     Map<String, QuantizedExport> byTensor = candidates(floats, base, baseResult);
     Map<String, String> tensorOf = new LinkedHashMap<>();
     byTensor.forEach((tensor, e) -> tensorOf.put(e.name(), tensor));
-    List<QuantizedExport> exports = new ArrayList<>(byTensor.values());
-    Map<String, CandidateResult> measured = new LinkedHashMap<>();
+    List<QuantizedExport> exports = new ArrayList<>();
+    exports.add(base);
+    exports.addAll(byTensor.values());
+    Map<String, CandidateResult> results = new LinkedHashMap<>();
     long start = System.nanoTime();
-    for (int from = 0; from < exports.size(); from += CANDIDATES_PER_PASS) {
+    int passes = 0;
+    for (int from = 0; from < exports.size(); from += CANDIDATES_PER_PASS, passes++) {
       List<QuantizedExport> chunk =
           exports.subList(from, Math.min(exports.size(), from + CANDIDATES_PER_PASS));
       ValidationReport report = validation.validate(chunk, "tune sensitivity", false);
-      report.candidates().forEach(r -> measured.put(tensorOf.get(r.name()), r));
+      report.candidates().forEach(r -> results.put(r.name(), r));
     }
-    List<TensorSensitivity> order =
-        SensitivityRanking.rank(baseResult.primaryOutput().sqnrDb(), measured);
-    LOG.info(String.format(Locale.ROOT, "tune sensitivity of %s: %d tensors in %d passes, %.1f s;"
-        + " output SQNR gain with each in float, most sensitive first: %s", base.name(),
-        order.size(), (exports.size() + CANDIDATES_PER_PASS - 1) / CANDIDATES_PER_PASS,
+    Map<String, CandidateResult> measured = new LinkedHashMap<>();
+    tensorOf.forEach((name, tensor) -> measured.put(tensor, results.get(name)));
+    List<TensorSensitivity> order = SensitivityRanking.rank(
+        results.get(base.name()).primaryOutput().sqnrDb(), measured);
+    LOG.info(String.format(Locale.ROOT, "tune sensitivity of %s: %d of its %d tensors change the"
+        + " model when kept in float (the others are read by quantized nodes, or share their"
+        + " producers), measured in %d validation passes, %.1f s; output SQNR gain with each in float, most"
+        + " sensitive first: %s", base.name(), order.size(), baseResult.tensors().size(), passes,
         (System.nanoTime() - start) / 1e9, describe(order)));
     return order;
   }
 
   /**
-   * One export per tensor of the base with a named producer, in FP32 graph order; a tensor
-   * whose producers are those of an earlier one is the same candidate and measured once.
+   * One export per tensor of the base with a named producer, in FP32 graph order, named after
+   * the tensor. Only exports that differ from the base and from every earlier one: keeping a
+   * producer in float changes nothing when its output is still quantized for a quantized reader,
+   * and tensors of one producer give one model; the same bytes give the same outputs.
    */
   private static Map<String, QuantizedExport> candidates(FloatCandidates floats,
       QuantizedExport base, CandidateResult baseResult) {
     Map<String, QuantizedExport> byTensor = new LinkedHashMap<>();
-    Set<List<String>> seen = new HashSet<>();
+    Set<String> models = new HashSet<>();
+    models.add(base.sha256());
     for (String tensor : baseResult.tensors().keySet()) {
-      List<String> producers = floats.producers(tensor);
-      if (producers.isEmpty() || !seen.add(producers)) {
+      if (floats.producers(tensor).isEmpty()) {
         continue;
       }
       QuantizedExport e = floats.export(base.name() + " float " + tensor, base.recipe(),
           List.of(tensor));
-      if (e != null) {
+      if (e != null && models.add(e.sha256())) {
         byTensor.put(tensor, e);
       }
     }

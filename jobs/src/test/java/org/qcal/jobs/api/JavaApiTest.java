@@ -120,7 +120,8 @@ class JavaApiTest {
     assertEquals(chosen.name(), tuned.calibration().chosen().name(),
         "the result's chosen export is the chosen candidate");
     assertEquals(chosen.sha256(), tuned.calibration().chosen().sha256());
-    assertEquals(4, tuned.calibration().exports().size(), "2 methods x asym/sym");
+    assertEquals(8, tuned.calibration().exports().size(),
+        "2 methods x asym/sym x without/with bias correction");
   }
 
   @Test
