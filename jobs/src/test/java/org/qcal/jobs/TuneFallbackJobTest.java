@@ -1,6 +1,5 @@
 package org.qcal.jobs;
 
-import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,10 +34,8 @@ class TuneFallbackJobTest {
   @BeforeAll
   static void start() {
     spark = JobsTestSpark.start("TuneFallbackJobTest", 1);
-    Dataset<Row> slice = spark.read().parquet(TestPaths.slice())
-        .select(col("*"), col("_metadata.row_index").as("row"));
-    calibration = slice.filter(col("row").lt(300)).drop("row");
-    heldOut = slice.filter(col("row").geq(1000).and(col("row").lt(1200))).drop("row");
+    calibration = ValidateTestSupport.sliceRange(spark, 0, 300);
+    heldOut = ValidateTestSupport.sliceRange(spark, 1000, 1200);
   }
 
   @AfterAll
