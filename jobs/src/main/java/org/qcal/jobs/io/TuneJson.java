@@ -16,8 +16,9 @@ import org.qcal.jobs.validate.Gate;
  * {@code tune.json}, schema {@value #SCHEMA}: the verdict a scheduler acts on (passed or not,
  * the same as the exit code), the chosen candidate, the float fallback's sensitivity order and
  * its steps. Each result carries the gate metric and the primary output's SQNR against FP32
- * ({@code outputSqnrDb}, as validation.json writes numbers): tune breaks a lead within the
- * metric's noise by that SQNR, so both are reported.
+ * ({@code outputSqnrDb}, as validation.json writes numbers) and the top-1 agreement with FP32
+ * ({@code agreement}, null without class scores): tune breaks a lead within the metric's noise
+ * by that SQNR, so both are reported.
  */
 public final class TuneJson {
   static final String SCHEMA = "qcal.tune/2";
@@ -76,6 +77,9 @@ public final class TuneJson {
   private static void result(ObjectNode node, CandidateResult r) {
     node.put("value", r.value());
     node.put("drop", r.drop());
+    // Top-1 agreement with FP32 (null when the output is not class scores): a fallback step is
+    // in no validation.json, so this is where its agreement is read.
+    ValidationJson.number(node, "agreement", r.agreementPercent());
     ValidationJson.number(node, "outputSqnrDb", r.primaryOutput().sqnrDb());
   }
 }

@@ -19,8 +19,8 @@ import org.qcal.jobs.validate.ValidationReport;
  * whose every candidate missed the top-1 budget of 1 point and whose fallback kept relu_out, then
  * conv_out in float, the order of the sensitivities measured before (relu_out gained 4 dB of
  * output SQNR alone in float, conv_out 1 dB, bias nothing); the second step is back to FP32's
- * predictions and passes (its output equals FP32's: SQNR +Infinity, written "Infinity"; the
- * first step's is 10 log10(25 / 2) dB).
+ * predictions and passes (its output equals FP32's: SQNR +Infinity, written "Infinity", 100 %
+ * agreement; the first step's is 10 log10(25 / 2) dB, and it agrees with FP32 on 3 of 4 rows).
  */
 class TuneJsonTest {
   private static final List<String> FLOATED = List.of("relu_out", "conv_out");
@@ -65,7 +65,7 @@ class TuneJsonTest {
         {"schema": "qcal.tune/2", "status": "passed", "metric": "top1", "maxDrop": 1.0,
          "targetDrop": 0.3,
          "chosen": {"name": "entropy-asym+2", "sha256": "entropy-asym+2-sha256", "value": 75.0,
-                    "drop": 0.0, "outputSqnrDb": "Infinity"},
+                    "drop": 0.0, "agreement": 100.0, "outputSqnrDb": "Infinity"},
          "floatTensors": ["relu_out", "conv_out"],
          "sensitivity": [
            {"tensor": "relu_out", "gainDb": 4.0, "outputSqnrDb": 6.0, "value": 50.0,
@@ -76,9 +76,11 @@ class TuneJsonTest {
             "drop": 50.0}],
          "fallbackSteps": [
            {"step": 1, "candidate": "entropy-asym+1", "floatTensor": "relu_out", "value": 50.0,
-            "drop": 25.0, "outputSqnrDb": 10.969100130080564, "passed": false},
+            "drop": 25.0, "agreement": 75.0, "outputSqnrDb": 10.969100130080564,
+            "passed": false},
            {"step": 2, "candidate": "entropy-asym+2", "floatTensor": "conv_out", "value": 75.0,
-            "drop": 0.0, "outputSqnrDb": "Infinity", "passed": true}]}"""), root);
+            "drop": 0.0, "agreement": 100.0, "outputSqnrDb": "Infinity", "passed": true}]}"""),
+        root);
   }
 
   @Test
