@@ -58,10 +58,11 @@ final class SensitivityPass {
     List<TensorSensitivity> order = SensitivityRanking.rank(
         results.get(base.name()).primaryOutput().sqnrDb(), measured);
     LOG.info(String.format(Locale.ROOT, "tune sensitivity of %s: %d of its %d tensors change the"
-        + " model when kept in float (the others are read by quantized nodes, or share their"
-        + " producers), measured in %d validation passes, %.1f s; output SQNR gain with each in float, most"
-        + " sensitive first: %s", base.name(), order.size(), baseResult.tensors().size(), passes,
-        (System.nanoTime() - start) / 1e9, describe(order)));
+        + " model when kept in float (the others have no named producer, stay quantized for a"
+        + " quantized reader, or share a producer), measured in %d validation passes, %.1f s;"
+        + " output SQNR gain with each in float, most sensitive first: %s", base.name(),
+        order.size(), baseResult.tensors().size(), passes, (System.nanoTime() - start) / 1e9,
+        describe(order)));
     return order;
   }
 
