@@ -136,5 +136,9 @@ class JavaApiTest {
     BadArgument percentile = assertThrows(BadArgument.class,
         () -> Recipe.builder().percentile(0));
     assertEquals("percentile", percentile.argument());
+    BadArgument target = assertThrows(BadArgument.class,
+        () -> TuneSettings.builder().targetDrop(-0.1));
+    assertEquals("targetDrop must be a finite number of points >= 0, got -0.1",
+        target.getMessage());
   }
 }
