@@ -29,4 +29,10 @@ public record TuneRun(CandidateResult chosen, boolean passed, List<String> float
     sensitivity = List.copyOf(sensitivity);
     fallbackSteps = List.copyOf(fallbackSteps);
   }
+
+  /** This run, its outputs written into {@code dir}. */
+  public TuneRun withOutputDir(String dir) {
+    return new TuneRun(chosen, passed, floatTensors, dir, gate, calibration, report, sensitivity,
+        fallbackSteps);
+  }
 }

@@ -14,7 +14,6 @@ import org.qcal.jobs.api.CalibrationResult;
 import org.qcal.jobs.api.FallbackStep;
 import org.qcal.jobs.api.QuantizedExport;
 import org.qcal.jobs.api.Recipe;
-import org.qcal.jobs.api.TensorSensitivity;
 import org.qcal.jobs.api.TuneRun;
 import org.qcal.jobs.api.TuneSettings;
 import org.qcal.jobs.api.ValidateSettings;
@@ -99,55 +98,25 @@ public final class TuneJob {
     // from (CandidateRanking).
     CandidateResult base = report.candidates().get(0);
     QuantizedExport baseExport = byName.get(base.name());
-    FloatFallback fallback = FloatFallback.of(gate, settings.targetDrop());
+    FloatFallback rules = FloatFallback.of(gate, settings.targetDrop());
+    FallbackRun fallback = rules.reached(base) || settings.maxFloatTensors() == 0
+        ? FallbackRun.NONE
+        : FallbackRun.run(validation, new FloatCandidates(fp32, calibration), rules, baseExport,
+            base, settings.maxFloatTensors());
     List<QuantizedExport> all = new ArrayList<>(exports);
-    List<TensorSensitivity> sensitivity = new ArrayList<>();
-    List<FallbackStep> steps = new ArrayList<>();
-    CandidateResult chosen = base;
-    QuantizedExport chosenModel = baseExport;
-    List<String> floated = new ArrayList<>();
-    if (!fallback.reached(base) && settings.maxFloatTensors() > 0) {
-      LOG.info(String.format(Locale.ROOT, "tune: best candidate %s (%s) misses the %s; measuring"
-          + " each tensor's sensitivity", base.name(), describe(base, gate),
-          base.passed() ? String.format(Locale.ROOT, "target drop %.2f", fallback.targetDrop())
-              : "budget"));
-      FloatCandidates floats = new FloatCandidates(fp32, calibration);
-      sensitivity.addAll(SensitivityPass.measure(validation, floats, baseExport, base));
-      List<String> order = SensitivityRanking.fallbackOrder(sensitivity);
-      List<QuantizedExport> stepExports = new ArrayList<>();
-      List<CandidateResult> results = fallback.steps(order, settings.maxFloatTensors(),
-          tensors -> {
-            QuantizedExport e = floats.export(base.name() + "+float" + tensors.size(),
-                baseExport.recipe(), tensors);
-            if (e == null) {
-              return null; // nothing left that could be quantized
-            }
-            CandidateResult r = validation.validate(List.of(e), "tune fallback", true)
-                .candidates().get(0);
-            stepExports.add(e);
-            steps.add(new FallbackStep(tensors.size(), tensors.get(tensors.size() - 1), r));
-            LOG.info(String.format(Locale.ROOT, "tune fallback step %d: %s in float, %s",
-                tensors.size(), tensors, describe(r, gate)));
-            return r;
-          });
-      all.addAll(stepExports);
-      int k = fallback.chosen(base, results);
-      if (k >= 0) {
-        chosen = results.get(k);
-        chosenModel = stepExports.get(k);
-        floated.addAll(order.subList(0, k + 1));
-      }
-    }
+    all.addAll(fallback.exports());
+    int k = fallback.chosen();
+    CandidateResult chosen = k < 0 ? base : fallback.steps().get(k).result();
+    QuantizedExport chosenModel = k < 0 ? baseExport : fallback.exports().get(k);
     boolean passed = chosen.passed();
     Map<String, Long> sizes = new LinkedHashMap<>();
     all.forEach(e -> sizes.put(e.name(), (long) e.bytes().length));
     // The int8 kernels of the model written, not of the calibration's own first export.
     CalibrationResult written = calibration.withExports(all, chosenModel).withKernels(
         Int8Kernels.census(chosenModel.qdq().model(), chosenModel.name()));
-    TuneRun run = new TuneRun(chosen, passed, floated, null, gate, written, report,
-        sensitivity, steps);
-    String dir = out == null ? null : write(out, run, fallback.targetDrop(), sizes);
-    return new TuneRun(chosen, passed, floated, dir, gate, written, report, sensitivity, steps);
+    TuneRun run = new TuneRun(chosen, passed, fallback.floated(), null, gate, written, report,
+        fallback.sensitivity(), fallback.steps());
+    return out == null ? run : run.withOutputDir(write(out, run, rules.targetDrop(), sizes));
   }
 
   /**
