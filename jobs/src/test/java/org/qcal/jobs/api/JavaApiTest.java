@@ -122,6 +122,17 @@ class JavaApiTest {
     assertEquals(chosen.sha256(), tuned.calibration().chosen().sha256());
     assertEquals(8, tuned.calibration().exports().size(),
         "2 methods x asym/sym x without/with bias correction");
+    assertTrue(tuned.calibration().parameters().biasCorrection(), "the shifts were measured");
+
+    TuneRun plain = TuneSettings.builder()
+        .calibration(b -> b.model("cnn.onnx", cnn).data(calibrationRows)
+            .methods(CalibrationMethod.MINMAX, CalibrationMethod.MSE))
+        .validation(b -> b.data(validationRows).metric(ValidationMetric.SQNR).minSqnrDb(10))
+        .biasVariants(false).run(spark);
+    assertEquals(List.of("minmax-asym", "mse-asym", "minmax-sym", "mse-sym"),
+        plain.calibration().exports().stream().map(QuantizedExport::name).toList(),
+        "without bias variants: 2 methods x asym/sym, as the calibration (no correction) says");
+    assertTrue(plain.calibration().exports().stream().noneMatch(e -> e.recipe().biasCorrection()));
   }
 
   @Test
