@@ -32,10 +32,20 @@ def held_out_metrics(folder, chosen, sha256=None):
 
 
 def qcal_result(out_dir, name):
-    """tune's shipped winner, measured on the held-out rows."""
+    """tune's shipped winner, measured on the held-out rows: a first-pass candidate from
+    validation.json, a float-fallback step from tune.json (validated on the same rows)."""
     folder = os.path.join(out_dir, "qcal", name, "out")
     tune = json.load(open(os.path.join(folder, "tune.json")))
-    result = held_out_metrics(folder, tune["chosen"]["name"])
+    chosen = tune["chosen"]
+    if chosen["name"] in {c["name"] for c in json.load(
+            open(os.path.join(folder, "validation.json")))["candidates"]}:
+        result = held_out_metrics(folder, chosen["name"])
+    else:
+        assert tune["metric"] == "top1", tune["metric"]
+        validation = json.load(open(os.path.join(folder, "validation.json")))
+        result = {"fp32_top1": validation["reference"]["top1"], "chosen": chosen["name"],
+                  "int8_top1": chosen["value"], "agreement": chosen["agreement"],
+                  "sqnr_db": chosen["outputSqnrDb"]}
     result["status"] = tune["status"]
     return result
 

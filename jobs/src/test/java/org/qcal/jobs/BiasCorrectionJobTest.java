@@ -1,6 +1,5 @@
 package org.qcal.jobs;
 
-import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,10 +41,8 @@ class BiasCorrectionJobTest {
   @BeforeAll
   static void start() {
     spark = JobsTestSpark.start("BiasCorrectionJobTest", 1);
-    Dataset<Row> slice = spark.read().parquet(TestPaths.slice())
-        .select(col("*"), col("_metadata.row_index").as("row"));
-    calibration = slice.filter(col("row").lt(1000)).drop("row");
-    heldOut = slice.filter(col("row").geq(1000)).drop("row");
+    calibration = ValidateTestSupport.sliceRange(spark, 0, 1000);
+    heldOut = ValidateTestSupport.sliceRange(spark, 1000, 2000);
   }
 
   @AfterAll

@@ -58,11 +58,12 @@ class TuneJobTest {
         Files.readAllBytes(out.resolve("model.int8.onnx"))), rows);
     assertEquals(100.0 * correct / VAL_ROWS, tune.get("chosen").get("value").asDouble(), 1e-9);
 
-    // The report renders in a browser with the candidate table (4 methods x 2 symmetries),
+    // The report renders in a browser with the candidate table (4 methods x 2 symmetries x
+    // without and with bias correction),
     // the per-tensor SQNR bars of the chosen candidate and a histogram per tapped tensor.
     HeadlessChromium.assumeInstalled();
     String dom = HeadlessChromium.dumpDom(out.resolve("report.html"), tmp.resolve("profile"));
-    assertEquals(8, count(dom, "<tr class=\"candidate"), "candidate rows");
+    assertEquals(16, count(dom, "<tr class=\"candidate"), "candidate rows");
     assertEquals(1, count(dom, " chosen"), "one chosen row");
     assertTrue(dom.contains("<section id=\"sqnr\">"), "SQNR bars");
     JsonNode calibration = new ObjectMapper().readTree(out.resolve("calibration.json").toFile());

@@ -1,10 +1,13 @@
 package org.qcal.jobs;
 
+import static org.apache.spark.sql.functions.col;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.qcal.calib.CalibrationMethod;
@@ -54,6 +57,13 @@ final class ValidateTestSupport {
   /** The first {@code n} slice rows, in file order (what --limit n validates). */
   static List<Row> sliceRows(SparkSession spark, int n) {
     return spark.read().parquet(TestPaths.slice()).limit(n).collectAsList();
+  }
+
+  /** Slice rows {@code from} (inclusive) to {@code to} (exclusive) by their index in the file. */
+  static Dataset<Row> sliceRange(SparkSession spark, long from, long to) {
+    return spark.read().parquet(TestPaths.slice())
+        .select(col("*"), col("_metadata.row_index").as("row"))
+        .filter(col("row").geq(from).and(col("row").lt(to))).drop("row");
   }
 
   /** Single-machine ORT, configured as validate's sessions: rows the model's top-1 gets right. */

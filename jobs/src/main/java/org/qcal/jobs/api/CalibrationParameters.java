@@ -19,7 +19,8 @@ import org.qcal.calib.CalibrationOptions;
  *     that grows with the data (at least {@code bins} per side at the end); 2: statistics, then
  *     histograms on the grid of exactly {@code bins} per side they fix (docs/DESIGN.md, "One
  *     pass")
- * @param recipe the shared recipe; its method is replaced by each of {@code methods}
+ * @param recipe the shared recipe; its method is replaced by each of {@code methods}, its bias
+ *     correction by {@code biasCorrection}
  * @param choose the exported method, or auto
  * @param batchSize rows per forward
  * @param biasCorrection fold each quantized Conv's and Gemm's mean output shift, measured on the
@@ -56,6 +57,7 @@ public record CalibrationParameters(
       throw new BadArgument("passes", "must be 1 or 2, got " + passes);
     }
     Check.notNull(recipe, "recipe");
+    recipe = recipe.withBiasCorrection(biasCorrection);
     Check.notNull(choose, "choose");
     if (!choose.auto() && !methods.contains(choose.method())) {
       throw new BadArgument("choose", choose + " is not among the methods " + ids(methods));
@@ -83,6 +85,11 @@ public record CalibrationParameters(
   public CalibrationParameters withChoice(ExportChoice choice) {
     return new CalibrationParameters(methods, bins, passes, recipe, choice, batchSize,
         biasCorrection, smoothQuant, smoothQuantAlpha);
+  }
+
+  /** These parameters with bias correction on or off. */
+  public CalibrationParameters withBiasCorrection(boolean on) {
+    return new CalibrationParameters(methods, bins, passes, recipe, choose, batchSize, on);
   }
 
   /** The recipe of {@code method}: the shared one with that method. */

@@ -47,6 +47,8 @@ public final class Defaults {
   public static final double MAX_DROP = number("max-drop");
   public static final double MIN_SQNR_DB = number("min-sqnr");
   public static final int MAX_FLOAT_TENSORS = integer("max-float-tensors");
+  public static final double TARGET_DROP = number("target-drop");
+  public static final boolean BIAS_VARIANTS = flag("bias-variants");
 
   private Defaults() {}
 

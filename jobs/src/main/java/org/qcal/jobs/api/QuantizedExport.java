@@ -47,7 +47,8 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
 
   /**
    * As {@link #derive(String, LoadedInputModel, List, Recipe)}, with {@code shifts} folded into
-   * the biases of the nodes whose weights the recipe quantizes (bias correction).
+   * the biases of the nodes whose weights the recipe quantizes when the recipe asks for bias
+   * correction.
    */
   public static QuantizedExport derive(String name, LoadedInputModel fp32,
       List<TensorCalibration> tensors, Recipe recipe, BiasShifts shifts) {
@@ -93,12 +94,14 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
   }
 
   /**
-   * {@code fp32} with the shifts of the nodes whose weights {@code recipe} quantizes folded;
+   * {@code fp32} with the shifts of the nodes whose weights {@code recipe} quantizes folded (when
+   * it corrects biases);
    * nodes left uncorrected go into {@code notes}, which the export reports with its own.
    */
   private static LoadedInputModel corrected(LoadedInputModel fp32, Recipe recipe,
       BiasShifts shifts, List<String> notes) {
-    return shifts.isEmpty() ? fp32 : shifts.applyTo(fp32, plan(fp32, recipe), notes);
+    return shifts.isEmpty() || !recipe.biasCorrection() ? fp32
+        : shifts.applyTo(fp32, plan(fp32, recipe), notes);
   }
 
   private static QuantizedExport export(String name, LoadedInputModel fp32, Recipe recipe,

@@ -21,8 +21,8 @@ import org.qcal.stats.TensorStats;
 /**
  * Everything that turns calibration statistics and an FP32 model into one quantized model
  * (docs/DESIGN.md "Recipes"): the calibration method and its percentile, the activation type and
- * rule, the weight type and granularity, the nodes and op types kept in float, and per-tensor
- * method overrides. Immutable and value-comparable: calibrate produces one, tune produces many
+ * rule, the weight type and granularity, the nodes and op types kept in float, per-tensor
+ * method overrides, and whether the measured bias shifts are folded in (bias correction). Immutable and value-comparable: calibrate produces one, tune produces many
  * and picks one, calibration.json stores them, and {@code validate --calibration} reads them
  * back, so the same recipe over the same statistics always gives the same model bytes.
  *
@@ -37,6 +37,9 @@ import org.qcal.stats.TensorStats;
  * @param floatNodes node names kept in float, sorted
  * @param floatOpTypes op types kept in float, sorted
  * @param tensorMethods tensor name to the method used for it instead of {@code method}, sorted
+ * @param biasCorrection fold the calibration's measured bias shifts into the biases of the
+ *     nodes whose weights this recipe quantizes (docs/DESIGN.md, "Bias correction"); nothing
+ *     changes when the calibration measured none
  */
 public record Recipe(
     CalibrationMethod method,
@@ -47,7 +50,8 @@ public record Recipe(
     boolean perChannel,
     List<String> floatNodes,
     List<String> floatOpTypes,
-    Map<String, CalibrationMethod> tensorMethods) implements Serializable {
+    Map<String, CalibrationMethod> tensorMethods,
+    boolean biasCorrection) implements Serializable {
 
   public Recipe {
     if (method == null) {
@@ -89,6 +93,7 @@ public record Recipe(
     b.floatNodes.addAll(floatNodes);
     b.floatOpTypes.addAll(floatOpTypes);
     b.tensorMethods.putAll(tensorMethods);
+    b.biasCorrection = biasCorrection;
     return b;
   }
 
@@ -100,6 +105,11 @@ public record Recipe(
   /** This recipe with more nodes kept in float. */
   public Recipe withFloatNodes(Collection<String> names) {
     return toBuilder().floatNodes(names).build();
+  }
+
+  /** This recipe with bias correction on or off. */
+  public Recipe withBiasCorrection(boolean on) {
+    return on == biasCorrection ? this : toBuilder().biasCorrection(on).build();
   }
 
   /** The nodes this recipe quantizes (before any node the model's own preparation removed). */
@@ -163,6 +173,7 @@ public record Recipe(
     private final java.util.Set<String> floatNodes = new java.util.TreeSet<>();
     private final java.util.Set<String> floatOpTypes = new java.util.TreeSet<>();
     private final Map<String, CalibrationMethod> tensorMethods = new LinkedHashMap<>();
+    private boolean biasCorrection = Defaults.BIAS_CORRECTION;
 
     private Builder() {}
 
@@ -224,9 +235,19 @@ public record Recipe(
       return this;
     }
 
+    /**
+     * Folds the calibration's measured bias shifts into the biases (default {@link
+     * Defaults#BIAS_CORRECTION}).
+     */
+    public Builder biasCorrection(boolean on) {
+      this.biasCorrection = on;
+      return this;
+    }
+
     public Recipe build() {
       return new Recipe(method, percentile, activationType, symmetricActivations, weightType,
-          perChannel, List.copyOf(floatNodes), List.copyOf(floatOpTypes), tensorMethods);
+          perChannel, List.copyOf(floatNodes), List.copyOf(floatOpTypes), tensorMethods,
+          biasCorrection);
     }
 
     private static <T> T requireNonNull(T value, String what) {

@@ -16,6 +16,23 @@ import org.qcal.jobs.validate.ValidationReport;
  * @param gate the budget applied
  * @param calibration the statistics, every candidate's export and the chosen one
  * @param report the validation of the first candidates (the fallback's steps come after)
+ * @param sensitivity the float fallback's measured sensitivities, most sensitive first (empty
+ *     when it did not run)
+ * @param fallbackSteps the float fallback's steps, in order (empty when it did not run)
  */
 public record TuneRun(CandidateResult chosen, boolean passed, List<String> floatTensors,
-    String outputDir, Gate gate, CalibrationResult calibration, ValidationReport report) {}
+    String outputDir, Gate gate, CalibrationResult calibration, ValidationReport report,
+    List<TensorSensitivity> sensitivity, List<FallbackStep> fallbackSteps) {
+
+  public TuneRun {
+    floatTensors = List.copyOf(floatTensors);
+    sensitivity = List.copyOf(sensitivity);
+    fallbackSteps = List.copyOf(fallbackSteps);
+  }
+
+  /** This run, its outputs written into {@code dir}. */
+  public TuneRun withOutputDir(String dir) {
+    return new TuneRun(chosen, passed, floatTensors, dir, gate, calibration, report, sensitivity,
+        fallbackSteps);
+  }
+}

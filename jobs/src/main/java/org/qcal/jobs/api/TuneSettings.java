@@ -18,18 +18,45 @@ import java.util.function.Consumer;
  * @param validation the validation half: the same model, data, label, metric, budget (its
  *     output and candidates are not used)
  * @param maxFloatTensors how many tensors the fallback may keep in float, one step each
+ * @param targetDrop the drop the fallback aims at, in points of the metric (the budget when
+ *     larger)
+ * @param biasVariants whether every candidate is validated both without and with bias correction
  * @param out the output folder, or null to write nothing
  * @param overwrite whether an existing output folder (that qcal wrote) may be replaced
  */
 public record TuneSettings(CalibrateSettings calibration, ValidateSettings validation,
-    int maxFloatTensors, String out, boolean overwrite) {
+    int maxFloatTensors, double targetDrop, boolean biasVariants, String out,
+    boolean overwrite) {
 
   public TuneSettings {
     BadArgument.atLeast("maxFloatTensors", maxFloatTensors, 0);
+    checkTargetDrop(targetDrop);
+  }
+
+  private static double checkTargetDrop(double points) {
+    if (!(points >= 0) || !Double.isFinite(points)) {
+      throw new BadArgument("targetDrop", "must be a finite number of points >= 0, got "
+          + points);
+    }
+    return points;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The calibration tune runs: the calibration half, measuring bias shifts too when the
+   * candidates have bias-corrected variants.
+   */
+  public CalibrateSettings tuneCalibration() {
+    CalibrationParameters p = calibration.parameters();
+    if (!biasVariants || p.biasCorrection()) {
+      return calibration;
+    }
+    return new CalibrateSettings(calibration.model(), calibration.data(),
+        p.withBiasCorrection(true), calibration.tapMemoryMb(), calibration.out(),
+        calibration.overwrite());
   }
 
   /** The paths this run reads, which its output folder must stay clear of. */
@@ -44,6 +71,8 @@ public record TuneSettings(CalibrateSettings calibration, ValidateSettings valid
     private final CalibrateSettings.Builder calibration = CalibrateSettings.builder();
     private final ValidateSettings.Builder validation = ValidateSettings.builder();
     private int maxFloatTensors = Defaults.MAX_FLOAT_TENSORS;
+    private double targetDrop = Defaults.TARGET_DROP;
+    private boolean biasVariants = Defaults.BIAS_VARIANTS;
     private String out;
     private boolean overwrite;
 
@@ -67,6 +96,27 @@ public record TuneSettings(CalibrateSettings calibration, ValidateSettings valid
       return this;
     }
 
+    /**
+     * The drop the fallback aims at, in points of the metric (default 0.3): when the best
+     * candidate within the budget drops more, tensors are kept in float, the most sensitive
+     * first, until a step is within it. At the budget or above, the fallback runs only when no
+     * candidate is within the budget.
+     */
+    public Builder targetDrop(double points) {
+      this.targetDrop = checkTargetDrop(points);
+      return this;
+    }
+
+    /**
+     * Validates every candidate both without and with bias correction (default true); the
+     * shifts are measured in one more pass over the calibration rows. False: the candidates
+     * follow the calibration's bias correction setting.
+     */
+    public Builder biasVariants(boolean on) {
+      this.biasVariants = on;
+      return this;
+    }
+
     /** Writes the outputs into {@code dir}, atomically (default: none). */
     public Builder output(String dir) {
       this.out = dir;
@@ -82,7 +132,8 @@ public record TuneSettings(CalibrateSettings calibration, ValidateSettings valid
     public TuneSettings build() {
       CalibrateSettings c = calibration.build();
       validation.model = c.model();
-      return new TuneSettings(c, validation.build(), maxFloatTensors, out, overwrite);
+      return new TuneSettings(c, validation.build(), maxFloatTensors, targetDrop, biasVariants,
+          out, overwrite);
     }
 
     /** Builds and runs in {@code spark}'s session. */

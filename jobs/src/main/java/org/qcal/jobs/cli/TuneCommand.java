@@ -16,9 +16,11 @@ import picocli.CommandLine;
     description = {
       "Calibrates on --calib-data, builds candidates (every method x asymmetric/symmetric",
       "activations, weights per channel), validates them all in one pass over --val-data and",
-      "writes the best one within --max-drop. When none is within it, the tensors of lowest SQNR",
-      "are kept in float one step at a time. Exit code 3 when the final model misses the budget",
-      "(outputs still written, marked failed)."
+      "writes the best one within --max-drop. When none is within it, or the best still drops",
+      "more than --target-drop, each tensor's sensitivity is measured (the output SQNR gained",
+      "with it alone in float) and the most sensitive are kept in float one step at a time until",
+      "a step is within the target. Exit code 3 when the final model misses the budget (outputs",
+      "still written, marked failed)."
     })
 public final class TuneCommand extends RunCommand {
 
@@ -46,6 +48,17 @@ public final class TuneCommand extends RunCommand {
           + " ${DEFAULT-VALUE}).")
   int maxFloatTensors;
 
+  @Option(names = "--target-drop", paramLabel = "POINTS",
+      description = "The drop the float fallback aims at, in points of the metric, when the"
+          + " best candidate is within --max-drop (default: ${DEFAULT-VALUE}); --max-drop or"
+          + " more: the fallback runs only when no candidate is within the budget.")
+  double targetDrop;
+
+  @Option(names = "--bias-variants", arity = "0..1", fallbackValue = "true",
+      paramLabel = "BOOL", description = "Validate every candidate without and with bias"
+          + " correction (default: ${DEFAULT-VALUE}); false: as --bias-correction says.")
+  boolean biasVariants;
+
   @Override
   public Integer call() {
     TuneSettings.Builder b = TuneSettings.builder()
@@ -58,7 +71,8 @@ public final class TuneCommand extends RunCommand {
           gate.applyTo(v);
           v.batchSize(calibration.batchSize);
         })
-        .maxFloatTensors(maxFloatTensors).output(output.out).overwrite(output.overwrite);
+        .maxFloatTensors(maxFloatTensors).targetDrop(targetDrop).biasVariants(biasVariants)
+        .output(output.out).overwrite(output.overwrite);
     TuneRun result = TuneJob.run(SparkSessions.getOrCreate("qcal tune"), b.build(),
         output.commandLineInputs());
     String line = "chose " + result.chosen().name() + " ("

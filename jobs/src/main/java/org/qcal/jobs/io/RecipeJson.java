@@ -15,8 +15,10 @@ import org.qcal.quant.QuantType;
 /**
  * A {@link Recipe} as calibration.json stores it: {@code method}, {@code percentile}, {@code
  * activationType}, {@code symmetricActivations}, {@code weightType}, {@code perChannel}, {@code
- * floatNodes}, {@code floatOpTypes}, {@code tensorMethods} (tensor to method id). Every field
- * is written, so reading never falls back to a default that may change between versions.
+ * floatNodes}, {@code floatOpTypes}, {@code tensorMethods} (tensor to method id), {@code
+ * biasCorrection}. Every field is written, so reading never falls back to a default that may
+ * change between versions. Files written before {@code biasCorrection} existed applied the
+ * file's bias shifts to every export, so a missing field reads as true (no shifts, no change).
  */
 final class RecipeJson {
   private RecipeJson() {}
@@ -35,6 +37,7 @@ final class RecipeJson {
     r.floatOpTypes().forEach(ops::add);
     ObjectNode methods = node.putObject("tensorMethods");
     r.tensorMethods().forEach((tensor, m) -> methods.put(tensor, m.id()));
+    node.put("biasCorrection", r.biasCorrection());
     return node;
   }
 
@@ -49,7 +52,8 @@ final class RecipeJson {
           .weightType(QuantType.parse(text(node, "weightType", where)))
           .perChannel(required(node, "perChannel", where).asBoolean())
           .floatNodes(strings(node.path("floatNodes")))
-          .floatOpTypes(strings(node.path("floatOpTypes")));
+          .floatOpTypes(strings(node.path("floatOpTypes")))
+          .biasCorrection(node.path("biasCorrection").asBoolean(true));
       for (Iterator<Map.Entry<String, JsonNode>> it = node.path("tensorMethods").fields();
           it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();

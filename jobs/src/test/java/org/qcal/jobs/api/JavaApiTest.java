@@ -120,7 +120,19 @@ class JavaApiTest {
     assertEquals(chosen.name(), tuned.calibration().chosen().name(),
         "the result's chosen export is the chosen candidate");
     assertEquals(chosen.sha256(), tuned.calibration().chosen().sha256());
-    assertEquals(4, tuned.calibration().exports().size(), "2 methods x asym/sym");
+    assertEquals(8, tuned.calibration().exports().size(),
+        "2 methods x asym/sym x without/with bias correction");
+    assertTrue(tuned.calibration().parameters().biasCorrection(), "the shifts were measured");
+
+    TuneRun plain = TuneSettings.builder()
+        .calibration(b -> b.model("cnn.onnx", cnn).data(calibrationRows)
+            .methods(CalibrationMethod.MINMAX, CalibrationMethod.MSE))
+        .validation(b -> b.data(validationRows).metric(ValidationMetric.SQNR).minSqnrDb(10))
+        .biasVariants(false).run(spark);
+    assertEquals(List.of("minmax-asym", "mse-asym", "minmax-sym", "mse-sym"),
+        plain.calibration().exports().stream().map(QuantizedExport::name).toList(),
+        "without bias variants: 2 methods x asym/sym, as the calibration (no correction) says");
+    assertTrue(plain.calibration().exports().stream().noneMatch(e -> e.recipe().biasCorrection()));
   }
 
   @Test
@@ -135,5 +147,9 @@ class JavaApiTest {
     BadArgument percentile = assertThrows(BadArgument.class,
         () -> Recipe.builder().percentile(0));
     assertEquals("percentile", percentile.argument());
+    BadArgument target = assertThrows(BadArgument.class,
+        () -> TuneSettings.builder().targetDrop(-0.1));
+    assertEquals("targetDrop must be a finite number of points >= 0, got -0.1",
+        target.getMessage());
   }
 }
