@@ -10,6 +10,7 @@ import org.qcal.Check;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
+import org.qcal.onnx.proto.Onnx.OperatorSetIdProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
 import org.qcal.quant.QuantParams;
 import org.qcal.quant.QuantType;
@@ -35,9 +36,9 @@ public final class QdqExporter {
   private static final long OPSET_16_BIT = 21;
 
   /**
-   * The activation types the exporter writes: 8 bits, and 16 bits for models of ONNX opset 21 or
-   * more. Not int4 or uint4: their zero points would need packed 4-bit tensors, which {@link
-   * TensorData} does not write.
+   * The activation types the exporter writes: 8 and 16 bits; 16-bit Q/DQ below ONNX opset 21 in
+   * ONNX Runtime's com.microsoft domain ({@link QdqInserter}). Not int4 or uint4: no ONNX
+   * Runtime kernel computes on 4-bit activations, a Q/DQ pair of them would only lose accuracy.
    */
   public static final List<QuantType> ACTIVATION_TYPES =
       List.of(QuantType.UINT8, QuantType.INT8, QuantType.UINT16, QuantType.INT16);
@@ -105,12 +106,20 @@ public final class QdqExporter {
             + ") cannot be raised to it: " + up.refusal());
       }
     }
+    boolean contrib16Bit = opset < OPSET_16_BIT
+        && activationParams.values().stream().anyMatch(p -> p.type().bits() == 16);
+    if (contrib16Bit) {
+      proto = withContribDomain(proto);
+      notes.add("16-bit QuantizeLinear/DequantizeLinear written in ONNX Runtime's "
+          + QdqInserter.CONTRIB_DOMAIN + " domain: ONNX has them from opset " + OPSET_16_BIT
+          + ", model " + model.name() + " has opset " + opset);
+    }
     GraphIndex index = new GraphIndex(proto.getGraph(), proto.getIrVersion());
     ConstantValues constants = new ConstantValues(index,
         TensorClasses.classify(index), model.name());
     Set<String> used = index.usedNames();
     GraphEdit edit = new GraphEdit(proto.getGraph());
-    QdqInserter inserter = new QdqInserter(edit, index, used);
+    QdqInserter inserter = new QdqInserter(edit, index, used, contrib16Bit);
     for (String tensor : plan.quantizedTensors()) {
       inserter.activation(tensor, activationParams.get(tensor));
       for (String alias : aliases.getOrDefault(tensor, List.of())) {
@@ -137,6 +146,15 @@ public final class QdqExporter {
     }
     ModelProto exported = proto.toBuilder().setGraph(edit.apply()).build();
     return new QdqModel(model.derive(exported), weightParams, biasParams, notes);
+  }
+
+  /** {@code proto} importing the com.microsoft domain (version 1, its only one) if it did not. */
+  private static ModelProto withContribDomain(ModelProto proto) {
+    if (OnnxModel.opsetVersion(proto, QdqInserter.CONTRIB_DOMAIN) >= 1) {
+      return proto;
+    }
+    return proto.toBuilder().addOpsetImport(OperatorSetIdProto.newBuilder()
+        .setDomain(QdqInserter.CONTRIB_DOMAIN).setVersion(1)).build();
   }
 
   /**
@@ -181,11 +199,6 @@ public final class QdqExporter {
       if (!ACTIVATION_TYPES.contains(p.type())) {
         throw new QcalException("activation '" + tensor + "' of model " + model.name()
             + " must be quantized to one of " + ACTIVATION_TYPES + ", got " + p.type());
-      }
-      if (p.type().bits() == 16 && model.onnxOpset() < OPSET_16_BIT) {
-        throw new QcalException("activation '" + tensor + "' of model " + model.name() + " is "
-            + p.type() + ", which QuantizeLinear supports from ONNX opset " + OPSET_16_BIT
-            + "; the model has opset " + model.onnxOpset());
       }
       activationParams.put(tensor, p);
     }

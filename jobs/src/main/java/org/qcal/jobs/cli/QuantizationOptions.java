@@ -37,8 +37,9 @@ public final class QuantizationOptions {
 
   @Option(names = "--activation-type", paramLabel = "TYPE",
       completionCandidates = ActivationTypes.class,
-      description = "Activation type: ${COMPLETION-CANDIDATES}; 16 bits needs a model of ONNX"
-          + " opset 21 or more (default: ${DEFAULT-VALUE}).")
+      description = "Activation type: ${COMPLETION-CANDIDATES}; 16-bit Q/DQ run in float"
+          + " around float ops, in ONNX Runtime's com.microsoft domain below ONNX opset 21"
+          + " (default: ${DEFAULT-VALUE}).")
   String activationType;
 
   @Option(names = "--weight-type", paramLabel = "TYPE", completionCandidates = WeightTypes.class,
