@@ -124,7 +124,7 @@ class EarlyRefusalTest {
 
   @Test
   void typesTheExporterDoesNotWriteAreRefusedListingTheAcceptedOnes() {
-    assertEquals("qcal: --weight-type must be one of [int8, uint8], got int16",
+    assertEquals("qcal: --weight-type must be one of [int8, uint8, int4, uint4], got int16",
         refusedBeforeAnyJob(calibrate(tmp.resolve("out").toString(), "--weight-type", "int16")));
     assertEquals("qcal: --activation-type must be one of [uint8, int8, uint16, int16], got int4",
         refusedBeforeAnyJob(calibrate(tmp.resolve("out").toString(),

@@ -109,7 +109,6 @@ public final class QdqExporter {
     boolean contrib16Bit = opset < OPSET_16_BIT
         && activationParams.values().stream().anyMatch(p -> p.type().bits() == 16);
     if (contrib16Bit) {
-      proto = withContribDomain(proto);
       notes.add("16-bit QuantizeLinear/DequantizeLinear written in ONNX Runtime's "
           + QdqInserter.CONTRIB_DOMAIN + " domain: ONNX has them from opset " + OPSET_16_BIT
           + ", model " + model.name() + " has opset " + opset);
@@ -127,7 +126,18 @@ public final class QdqExporter {
       }
     }
     Map<String, String> dequantizedWeights = new HashMap<>();
+    FourBitMatMul fourBit = settings.fourBit()
+        ? new FourBitMatMul(constants, used, model.name()) : null;
+    Set<Integer> fourBitNodes = new java.util.HashSet<>();
     for (WeightSpec spec : plan.weights()) {
+      NodeProto consumer = edit.node(node(spec.node()));
+      if (fourBit != null && fourBit.accepts(consumer, spec)) {
+        NibbleBlocks q = fourBit.replace(edit, node(spec.node()), consumer, spec,
+            constant(constants, spec.initializer()), settings);
+        weightParams.put(spec.initializer(), q.params());
+        fourBitNodes.add(spec.node());
+        continue;
+      }
       int axis = perChannel ? spec.axis() : -1;
       String key = spec.initializer() + "@" + axis;
       String dq = dequantizedWeights.get(key);
@@ -138,13 +148,24 @@ public final class QdqExporter {
       edit.setInput(node(spec.node()), spec.input(), dq);
       edit.removeIfUnused(spec.initializer());
     }
+    if (fourBit != null) {
+      notes.add(fourBitNodes.size() + " MatMul/Gemm node(s) with " + settings.type()
+          + " weights as MatMulNBits (block size " + settings.blockSize() + "); the other "
+          + (plan.weights().size() - fourBitNodes.size()) + " weight(s) int8");
+    }
     for (BiasSpec spec : plan.biases()) {
+      if (fourBitNodes.contains(spec.node())) {
+        continue; // MatMulNBits took the bias in float
+      }
       quantizeBias(constants, edit, inserter, used, spec);
     }
     for (OperandSpec spec : plan.operands()) {
       quantizeOperand(constants, edit, inserter, used, spec);
     }
     ModelProto exported = proto.toBuilder().setGraph(edit.apply()).build();
+    if (contrib16Bit || !fourBitNodes.isEmpty()) {
+      exported = withContribDomain(exported);
+    }
     return new QdqModel(model.derive(exported), weightParams, biasParams, notes);
   }
 
@@ -212,12 +233,13 @@ public final class QdqExporter {
   private String quantizeWeight(ConstantValues constants, QdqInserter inserter,
       Set<String> used, WeightSpec spec, int axis) {
     TensorProto w = constant(constants, spec.initializer());
+    WeightQuantization eightBit = settings.eightBit();
     WeightQuantizer.Quantized q = WeightQuantizer.quantize(spec.initializer(),
-        TensorData.floats(w, model.name()), w.getDimsList(), axis, settings);
+        TensorData.floats(w, model.name()), w.getDimsList(), axis, eightBit);
     String name = Names.unique(spec.initializer() + "_quantized", used);
     weightParams.put(spec.initializer(), q.params());
     return inserter.constant(spec.initializer(),
-        TensorData.bytes(name, settings.type(), w.getDimsList(), q.values()), q.params());
+        TensorData.bytes(name, eightBit.type(), w.getDimsList(), q.values()), q.params());
   }
 
   /** A constant Add/Mul operand, per tensor in its node's activation type, from its range. */

@@ -43,7 +43,9 @@ public final class QuantizationOptions {
   String activationType;
 
   @Option(names = "--weight-type", paramLabel = "TYPE", completionCandidates = WeightTypes.class,
-      description = "Weight type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      description = "Weight type: ${COMPLETION-CANDIDATES}; int4 (symmetric) and uint4"
+          + " (asymmetric) quantize MatMul and Gemm weights in blocks of 32 along K as ONNX"
+          + " Runtime's MatMulNBits, other weights int8 (default: ${DEFAULT-VALUE}).")
   String weightType;
 
   @Option(names = "--symmetric-activations", arity = "0..1", fallbackValue = "true",
