@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.CalibrationOptions;
 import org.qcal.calib.Range;
+import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.NodeSelection;
 import org.qcal.onnx.QdqExporter;
 import org.qcal.onnx.WeightQuantization;
@@ -37,6 +38,8 @@ import org.qcal.stats.TensorStats;
  * @param floatNodes node names kept in float, sorted
  * @param floatOpTypes op types kept in float, sorted
  * @param tensorMethods tensor name to the method used for it instead of {@code method}, sorted
+ * @param tensorOverrides quantized activation tensor to what it gets instead of the recipe's
+ *     settings (ONNX Runtime's TensorQuantOverrides), sorted
  */
 public record Recipe(
     CalibrationMethod method,
@@ -47,7 +50,8 @@ public record Recipe(
     boolean perChannel,
     List<String> floatNodes,
     List<String> floatOpTypes,
-    Map<String, CalibrationMethod> tensorMethods) implements Serializable {
+    Map<String, CalibrationMethod> tensorMethods,
+    Map<String, TensorOverride> tensorOverrides) implements Serializable {
 
   public Recipe {
     if (method == null) {
@@ -68,6 +72,7 @@ public record Recipe(
     floatNodes = sorted(floatNodes);
     floatOpTypes = sorted(floatOpTypes);
     tensorMethods = java.util.Collections.unmodifiableMap(new TreeMap<>(tensorMethods));
+    tensorOverrides = java.util.Collections.unmodifiableMap(new TreeMap<>(tensorOverrides));
     NodeSelection.ALL.excludeOpTypes(floatOpTypes); // refuses unknown op types
     new WeightQuantization(weightType, perChannel, true, false); // refuses what cannot be written
   }
@@ -89,6 +94,7 @@ public record Recipe(
     b.floatNodes.addAll(floatNodes);
     b.floatOpTypes.addAll(floatOpTypes);
     b.tensorMethods.putAll(tensorMethods);
+    b.tensorOverrides.putAll(tensorOverrides);
     return b;
   }
 
@@ -148,6 +154,32 @@ public record Recipe(
     return QuantParams.fromRange(range.min(), range.max(), activationType, activationRule());
   }
 
+  /**
+   * The overrides by the tapped tensor whose params they replace ({@link
+   * CalibrationPlan#paramsSource}); refuses an override of a tensor {@code plan} does not
+   * quantize, and two overrides of tensors that share their params.
+   */
+  public Map<String, TensorOverride> overridesByTappedTensor(CalibrationPlan plan) {
+    Map<String, TensorOverride> bySource = new TreeMap<>();
+    Map<String, String> keyOfSource = new TreeMap<>();
+    java.util.Set<String> quantized = new java.util.HashSet<>(plan.quantizedTensors());
+    for (Map.Entry<String, TensorOverride> e : tensorOverrides.entrySet()) {
+      if (!quantized.contains(e.getKey())) {
+        throw new BadArgument("tensorOverrides", "entry '" + e.getKey() + "': model "
+            + plan.modelName() + " quantizes no activation tensor of that name");
+      }
+      String source = plan.paramsSource(e.getKey());
+      String other = keyOfSource.put(source, e.getKey());
+      if (other != null) {
+        throw new BadArgument("tensorOverrides", "entries '" + other + "' and '" + e.getKey()
+            + "' name tensors that share their parameters (measured as '" + source
+            + "'): keep one");
+      }
+      bySource.put(source, e.getValue());
+    }
+    return bySource;
+  }
+
   private static List<String> sorted(Collection<String> names) {
     return List.copyOf(new java.util.TreeSet<>(names));
   }
@@ -163,6 +195,7 @@ public record Recipe(
     private final java.util.Set<String> floatNodes = new java.util.TreeSet<>();
     private final java.util.Set<String> floatOpTypes = new java.util.TreeSet<>();
     private final Map<String, CalibrationMethod> tensorMethods = new LinkedHashMap<>();
+    private final Map<String, TensorOverride> tensorOverrides = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -224,9 +257,26 @@ public record Recipe(
       return this;
     }
 
+    /**
+     * Gives activation {@code tensor} {@code override} instead of this recipe's settings (ONNX
+     * Runtime's TensorQuantOverrides; none by default).
+     */
+    public Builder tensorOverride(String tensor, TensorOverride override) {
+      tensorOverrides.put(requireNonNull(tensor, "tensor name"),
+          requireNonNull(override, "tensor override"));
+      return this;
+    }
+
+    /** {@link #tensorOverride} for each entry of {@code overrides}. */
+    public Builder tensorOverrides(Map<String, TensorOverride> overrides) {
+      overrides.forEach(this::tensorOverride);
+      return this;
+    }
+
     public Recipe build() {
       return new Recipe(method, percentile, activationType, symmetricActivations, weightType,
-          perChannel, List.copyOf(floatNodes), List.copyOf(floatOpTypes), tensorMethods);
+          perChannel, List.copyOf(floatNodes), List.copyOf(floatOpTypes), tensorMethods,
+          tensorOverrides);
     }
 
     private static <T> T requireNonNull(T value, String what) {

@@ -2,12 +2,19 @@ package org.qcal.jobs.cli;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.BadArgument;
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.ExportChoice;
 import org.qcal.jobs.api.Recipe;
+import org.qcal.jobs.api.TensorOverride;
+import org.qcal.jobs.io.TensorOverridesJson;
 import org.qcal.onnx.QdqExporter;
 import org.qcal.onnx.WeightQuantization;
 import org.qcal.quant.QuantType;
@@ -47,6 +54,12 @@ public final class QuantizationOptions {
           + " (asymmetric) quantize MatMul and Gemm weights in blocks of 32 along K as ONNX"
           + " Runtime's MatMulNBits, other weights int8 (default: ${DEFAULT-VALUE}).")
   String weightType;
+
+  @Option(names = "--tensor-overrides", paramLabel = "FILE",
+      description = "Per-tensor overrides of activations, a JSON file in the form of ONNX"
+          + " Runtime's TensorQuantOverrides: tensor name -> [{quant_type, symmetric,"
+          + " reduce_range, rmin, rmax, or scale and zero_point}].")
+  String tensorOverrides = "";
 
   @Option(names = "--symmetric-activations", arity = "0..1", fallbackValue = "true",
       paramLabel = "BOOL", description = "Symmetric activation ranges (default: ${DEFAULT-VALUE}).")
@@ -110,7 +123,37 @@ public final class QuantizationOptions {
             .perChannel(perChannel)
             .floatNodes(CalibrateCommand.split(excludeNodes))
             .floatOpTypes(CalibrateCommand.split(excludeOpTypes))
+            .tensorOverrides(readTensorOverrides())
             .build());
+  }
+
+  private Map<String, TensorOverride> readTensorOverrides() {
+    if (tensorOverrides == null || tensorOverrides.isBlank()) {
+      return Map.of();
+    }
+    byte[] json;
+    try {
+      json = Files.readAllBytes(Path.of(tensorOverrides));
+    } catch (IOException e) {
+      throw new QcalException("--tensor-overrides " + tensorOverrides + ": cannot be read ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    return TensorOverridesJson.parse(json, tensorOverrides);
+  }
+
+  /**
+   * Runs {@code job}; an override the model refuses (a tensor it does not quantize) is reported
+   * naming the overrides file, which the API does not know.
+   */
+  <T> T namingOverridesFile(java.util.function.Supplier<T> job) {
+    try {
+      return job.get();
+    } catch (BadArgument e) {
+      if (!e.argument().equals("tensorOverrides")) {
+        throw e;
+      }
+      throw new QcalException("--tensor-overrides " + tensorOverrides + ": " + e.problem(), e);
+    }
   }
 
   /** The parsed value, or bad input naming {@code option}. */

@@ -59,8 +59,8 @@ public final class TuneCommand extends RunCommand {
           v.batchSize(calibration.batchSize);
         })
         .maxFloatTensors(maxFloatTensors).output(output.out).overwrite(output.overwrite);
-    TuneRun result = TuneJob.run(SparkSessions.getOrCreate("qcal tune"), b.build(),
-        output.commandLineInputs());
+    TuneRun result = calibration.namingOverridesFile(() -> TuneJob.run(
+        SparkSessions.getOrCreate("qcal tune"), b.build(), output.commandLineInputs()));
     String line = "chose " + result.chosen().name() + " ("
         + TuneJob.describe(result.chosen(), result.gate()) + ")"
         + (result.floatTensors().isEmpty() ? ""

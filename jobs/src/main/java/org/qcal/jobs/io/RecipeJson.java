@@ -15,7 +15,8 @@ import org.qcal.quant.QuantType;
 /**
  * A {@link Recipe} as calibration.json stores it: {@code method}, {@code percentile}, {@code
  * activationType}, {@code symmetricActivations}, {@code weightType}, {@code perChannel}, {@code
- * floatNodes}, {@code floatOpTypes}, {@code tensorMethods} (tensor to method id). Every field
+ * floatNodes}, {@code floatOpTypes}, {@code tensorMethods} (tensor to method id), {@code tensorOverrides} ({@link
+ * TensorOverridesJson}'s form; absent in files older than it, read as none). Every field
  * is written, so reading never falls back to a default that may change between versions.
  */
 final class RecipeJson {
@@ -35,6 +36,7 @@ final class RecipeJson {
     r.floatOpTypes().forEach(ops::add);
     ObjectNode methods = node.putObject("tensorMethods");
     r.tensorMethods().forEach((tensor, m) -> methods.put(tensor, m.id()));
+    TensorOverridesJson.write(r.tensorOverrides(), node.putObject("tensorOverrides"));
     return node;
   }
 
@@ -54,6 +56,10 @@ final class RecipeJson {
           it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         b.tensorMethod(e.getKey(), CalibrationMethod.parse(e.getValue().asText()));
+      }
+      if (node.has("tensorOverrides")) {
+        b.tensorOverrides(TensorOverridesJson.read(node.get("tensorOverrides"),
+            "tensorOverrides"));
       }
       return b.build();
     } catch (QcalException e) {
