@@ -58,7 +58,7 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
     tensors.forEach(t -> byName.put(t.name(), t));
     Map<String, Range> ranges = new LinkedHashMap<>();
     Map<String, QuantParams> params = new LinkedHashMap<>();
-    Map<String, TensorOverride> overrides = recipe.overridesByTappedTensor(plan);
+    Map<String, TensorOverride> overrides = recipe.overridesByTappedTensor(plan, false);
     for (String tensor : plan.tappedTensors()) {
       TensorCalibration t = byName.get(tensor);
       if (t == null) {

@@ -156,15 +156,21 @@ public record Recipe(
 
   /**
    * The overrides by the tapped tensor whose params they replace ({@link
-   * CalibrationPlan#paramsSource}); refuses an override of a tensor {@code plan} does not
-   * quantize, and two overrides of tensors that share their params.
+   * CalibrationPlan#paramsSource}); refuses two overrides of tensors that share their params,
+   * and, when {@code strict}, an override of a tensor {@code plan} does not quantize (calibrate
+   * checks so before its pass; an export skips them, as tune's float fallback may keep an
+   * overridden tensor in float).
    */
-  public Map<String, TensorOverride> overridesByTappedTensor(CalibrationPlan plan) {
+  public Map<String, TensorOverride> overridesByTappedTensor(CalibrationPlan plan,
+      boolean strict) {
     Map<String, TensorOverride> bySource = new TreeMap<>();
     Map<String, String> keyOfSource = new TreeMap<>();
     java.util.Set<String> quantized = new java.util.HashSet<>(plan.quantizedTensors());
     for (Map.Entry<String, TensorOverride> e : tensorOverrides.entrySet()) {
       if (!quantized.contains(e.getKey())) {
+        if (!strict) {
+          continue;
+        }
         throw new BadArgument("tensorOverrides", "entry '" + e.getKey() + "': model "
             + plan.modelName() + " quantizes no activation tensor of that name");
       }

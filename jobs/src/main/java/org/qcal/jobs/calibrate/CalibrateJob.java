@@ -104,7 +104,7 @@ public final class CalibrateJob {
     CalibrationParameters parameters = settings.parameters();
     OnnxModel model = input.toQuantize();
     CalibrationPlan plan = QuantizedExport.plan(input, parameters.recipe());
-    parameters.recipe().overridesByTappedTensor(plan); // refuses unknown tensors before a pass
+    parameters.recipe().overridesByTappedTensor(plan, true); // refuses unknown tensors before a pass
     TapModel tap = TapAugmenter.augment(model, plan);
     logTapsInFusions(settings.model().name(), model, plan);
     byte[] tapBytes = tap.toByteArray();

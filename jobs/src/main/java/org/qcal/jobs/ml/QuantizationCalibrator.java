@@ -56,7 +56,8 @@ import org.qcal.runtime.SessionCache;
  * {@code methods}; {@code percentile}; {@code activationType}; {@code weightType}; {@code
  * symmetricActivations}; {@code perChannel}; {@code excludeNodes} and {@code excludeOpTypes}
  * (kept in float); {@code choose} (a method id or {@code auto}) and {@code chooseRows};
- * {@code biasCorrection}; and the
+ * {@code biasCorrection}; {@code tensorOverrides} (JSON text in ONNX Runtime's
+ * TensorQuantOverrides form, as {@code --tensor-overrides}' file; default {@code {}}); and the
  * {@link InferenceParams}. Setters refuse a value out of its domain with a {@link BadArgument}
  * naming the param; {@code fit} checks values set any other way (a {@code ParamMap}, a load).
  *
@@ -82,6 +83,7 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
   private final Param<String> choose;
   private final IntParam chooseRows;
   private final BooleanParam biasCorrection;
+  private final Param<String> tensorOverrides;
   /** The FP32 model's signature, and what it was read from (a path, or the bytes). */
   private transient ModelSignature signature;
   private transient Object signatureOf;
@@ -116,6 +118,9 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
         ParamValidators.gtEq(1));
     biasCorrection = new BooleanParam(this, "biasCorrection", "fold each quantized Conv's and"
         + " Gemm's mean output shift under weight quantization into its bias");
+    tensorOverrides = new Param<>(this, "tensorOverrides", "per-tensor overrides of"
+        + " activations, JSON in ONNX Runtime's TensorQuantOverrides form");
+    setDefault(tensorOverrides, "{}");
     setDefault(biasCorrection, Defaults.BIAS_CORRECTION);
     setDefault(methods, ids(Defaults.METHODS.toArray(new CalibrationMethod[0])));
     setDefault(percentile, Defaults.PERCENTILE);
@@ -273,6 +278,27 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     return this;
   }
 
+  /** JSON in ONNX Runtime's TensorQuantOverrides form, e.g. {@code {"x": [{"rmax": 6}]}}. */
+  public QuantizationCalibrator setTensorOverrides(String json) {
+    parseOverrides(json);
+    set(tensorOverrides, json);
+    return this;
+  }
+
+  public String getTensorOverrides() {
+    return getOrDefault(tensorOverrides);
+  }
+
+  public Param<String> tensorOverrides() {
+    return tensorOverrides;
+  }
+
+  private static java.util.Map<String, org.qcal.jobs.api.TensorOverride> parseOverrides(
+      String json) {
+    return org.qcal.jobs.io.TensorOverridesJson.parse(
+        json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "param tensorOverrides");
+  }
+
   public QuantizationCalibrator setChooseRows(int rows) {
     set(chooseRows, BadArgument.atLeast("chooseRows", rows, 1));
     return this;
@@ -342,6 +368,7 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
         .perChannel(getPerChannel())
         .floatNodes(List.of(getExcludeNodes()))
         .floatOpTypes(List.of(getExcludeOpTypes()))
+        .tensorOverrides(parseOverrides(getTensorOverrides()))
         .build();
   }
 
