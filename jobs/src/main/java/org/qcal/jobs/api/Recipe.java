@@ -35,6 +35,7 @@ import org.qcal.stats.TensorStats;
  * @param symmetricActivations symmetric activation ranges (zero point in the middle)
  * @param weightType the type of quantized weights (always symmetric)
  * @param perChannel weights per output channel rather than per tensor
+ * @param weightBlockSize 4-bit weights: values along K per block (unused by 8-bit types)
  * @param floatNodes node names kept in float, sorted
  * @param floatOpTypes op types kept in float, sorted
  * @param tensorMethods tensor name to the method used for it instead of {@code method}, sorted
@@ -48,6 +49,7 @@ public record Recipe(
     boolean symmetricActivations,
     QuantType weightType,
     boolean perChannel,
+    int weightBlockSize,
     List<String> floatNodes,
     List<String> floatOpTypes,
     Map<String, CalibrationMethod> tensorMethods,
@@ -74,7 +76,8 @@ public record Recipe(
     tensorMethods = java.util.Collections.unmodifiableMap(new TreeMap<>(tensorMethods));
     tensorOverrides = java.util.Collections.unmodifiableMap(new TreeMap<>(tensorOverrides));
     NodeSelection.ALL.excludeOpTypes(floatOpTypes); // refuses unknown op types
-    new WeightQuantization(weightType, perChannel, true, false); // refuses what cannot be written
+    requireBlockSize(weightBlockSize);
+    weightQuantization(weightType, perChannel, weightBlockSize); // refuses what cannot be written
   }
 
   /** A builder with the defaults of {@link Defaults}. */
@@ -91,6 +94,7 @@ public record Recipe(
     b.symmetricActivations = symmetricActivations;
     b.weightType = weightType;
     b.perChannel = perChannel;
+    b.weightBlockSize = weightBlockSize;
     b.floatNodes.addAll(floatNodes);
     b.floatOpTypes.addAll(floatOpTypes);
     b.tensorMethods.putAll(tensorMethods);
@@ -120,7 +124,21 @@ public record Recipe(
 
   /** How weights are quantized: symmetric, per channel unless told otherwise. */
   public WeightQuantization weightQuantization() {
-    return new WeightQuantization(weightType, perChannel, true, false);
+    return weightQuantization(weightType, perChannel, weightBlockSize);
+  }
+
+  private static WeightQuantization weightQuantization(QuantType type, boolean perChannel,
+      int blockSize) {
+    // Symmetric; 4-bit blocks take their rule from the type (NibbleBlocks: uint4 asymmetric).
+    return new WeightQuantization(type, perChannel, true, false, blockSize);
+  }
+
+  private static int requireBlockSize(int size) {
+    if (!org.qcal.onnx.NibbleBlocks.validBlockSize(size)) {
+      throw new BadArgument("weightBlockSize", "must be a power of two in [16, 256], got "
+          + size);
+    }
+    return size;
   }
 
   /** The method used for {@code tensor}. */
@@ -198,6 +216,7 @@ public record Recipe(
     private boolean symmetricActivations = Defaults.SYMMETRIC_ACTIVATIONS;
     private QuantType weightType = Defaults.WEIGHT_TYPE;
     private boolean perChannel = Defaults.PER_CHANNEL;
+    private int weightBlockSize = Defaults.WEIGHT_BLOCK_SIZE;
     private final java.util.Set<String> floatNodes = new java.util.TreeSet<>();
     private final java.util.Set<String> floatOpTypes = new java.util.TreeSet<>();
     private final Map<String, CalibrationMethod> tensorMethods = new LinkedHashMap<>();
@@ -232,7 +251,7 @@ public record Recipe(
       return this;
     }
 
-    /** int8 (default) or uint8; weights are always symmetric. */
+    /** int8 (default), uint8, int4 or uint4 (MatMul and Gemm weights as MatMulNBits). */
     public Builder weightType(QuantType type) {
       this.weightType = requireNonNull(type, "weight type");
       return this;
@@ -241,6 +260,12 @@ public record Recipe(
     /** Weights per output channel (default true). */
     public Builder perChannel(boolean on) {
       this.perChannel = on;
+      return this;
+    }
+
+    /** 4-bit weights: values along K per block, a power of two in [16, 256] (default 32). */
+    public Builder weightBlockSize(int size) {
+      this.weightBlockSize = requireBlockSize(size);
       return this;
     }
 
@@ -281,7 +306,7 @@ public record Recipe(
 
     public Recipe build() {
       return new Recipe(method, percentile, activationType, symmetricActivations, weightType,
-          perChannel, List.copyOf(floatNodes), List.copyOf(floatOpTypes), tensorMethods,
+          perChannel, weightBlockSize, List.copyOf(floatNodes), List.copyOf(floatOpTypes), tensorMethods,
           tensorOverrides);
     }
 

@@ -51,9 +51,14 @@ public final class QuantizationOptions {
 
   @Option(names = "--weight-type", paramLabel = "TYPE", completionCandidates = WeightTypes.class,
       description = "Weight type: ${COMPLETION-CANDIDATES}; int4 (symmetric) and uint4"
-          + " (asymmetric) quantize MatMul and Gemm weights in blocks of 32 along K as ONNX"
+          + " (asymmetric) quantize MatMul and Gemm weights in blocks along K as ONNX"
           + " Runtime's MatMulNBits, other weights int8 (default: ${DEFAULT-VALUE}).")
   String weightType;
+
+  @Option(names = "--weight-block-size", paramLabel = "N",
+      description = "4-bit weights: values along K per block, each with its own scale; a power"
+          + " of two in [16, 256] (default: ${DEFAULT-VALUE}).")
+  int weightBlockSize;
 
   @Option(names = "--tensor-overrides", paramLabel = "FILE",
       description = "Per-tensor overrides of activations, a JSON file in the form of ONNX"
@@ -121,6 +126,7 @@ public final class QuantizationOptions {
             .symmetricActivations(symmetricActivations)
             .weightType(QuantType.parse(weightType, WeightQuantization.TYPES, "--weight-type"))
             .perChannel(perChannel)
+            .weightBlockSize(weightBlockSize)
             .floatNodes(CalibrateCommand.split(excludeNodes))
             .floatOpTypes(CalibrateCommand.split(excludeOpTypes))
             .tensorOverrides(readTensorOverrides())

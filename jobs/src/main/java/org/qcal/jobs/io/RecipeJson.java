@@ -9,13 +9,14 @@ import java.util.List;
 import java.util.Map;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.Defaults;
 import org.qcal.jobs.api.Recipe;
 import org.qcal.quant.QuantType;
 
 /**
  * A {@link Recipe} as calibration.json stores it: {@code method}, {@code percentile}, {@code
  * activationType}, {@code symmetricActivations}, {@code weightType}, {@code perChannel}, {@code
- * floatNodes}, {@code floatOpTypes}, {@code tensorMethods} (tensor to method id), {@code tensorOverrides} ({@link
+ * weightBlockSize}, {@code floatNodes}, {@code floatOpTypes}, {@code tensorMethods} (tensor to method id), {@code tensorOverrides} ({@link
  * TensorOverridesJson}'s form; absent in files older than it, read as none). Every field
  * is written, so reading never falls back to a default that may change between versions.
  */
@@ -30,6 +31,7 @@ final class RecipeJson {
     node.put("symmetricActivations", r.symmetricActivations());
     node.put("weightType", r.weightType().toString());
     node.put("perChannel", r.perChannel());
+    node.put("weightBlockSize", r.weightBlockSize());
     ArrayNode nodes = node.putArray("floatNodes");
     r.floatNodes().forEach(nodes::add);
     ArrayNode ops = node.putArray("floatOpTypes");
@@ -50,6 +52,8 @@ final class RecipeJson {
           .symmetricActivations(required(node, "symmetricActivations", where).asBoolean())
           .weightType(QuantType.parse(text(node, "weightType", where)))
           .perChannel(required(node, "perChannel", where).asBoolean())
+          // Absent before 4-bit weights existed, when the recipes' weights were all 8-bit.
+          .weightBlockSize(node.path("weightBlockSize").asInt(Defaults.WEIGHT_BLOCK_SIZE))
           .floatNodes(strings(node.path("floatNodes")))
           .floatOpTypes(strings(node.path("floatOpTypes")));
       for (Iterator<Map.Entry<String, JsonNode>> it = node.path("tensorMethods").fields();

@@ -56,7 +56,7 @@ import org.qcal.runtime.SessionCache;
  * {@code methods}; {@code percentile}; {@code activationType}; {@code weightType}; {@code
  * symmetricActivations}; {@code perChannel}; {@code excludeNodes} and {@code excludeOpTypes}
  * (kept in float); {@code choose} (a method id or {@code auto}) and {@code chooseRows};
- * {@code biasCorrection}; {@code tensorOverrides} (JSON text in ONNX Runtime's
+ * {@code biasCorrection}; {@code weightBlockSize}; {@code tensorOverrides} (JSON text in ONNX Runtime's
  * TensorQuantOverrides form, as {@code --tensor-overrides}' file; default {@code {}}); and the
  * {@link InferenceParams}. Setters refuse a value out of its domain with a {@link BadArgument}
  * naming the param; {@code fit} checks values set any other way (a {@code ParamMap}, a load).
@@ -84,6 +84,7 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
   private final IntParam chooseRows;
   private final BooleanParam biasCorrection;
   private final Param<String> tensorOverrides;
+  private final IntParam weightBlockSize;
   /** The FP32 model's signature, and what it was read from (a path, or the bytes). */
   private transient ModelSignature signature;
   private transient Object signatureOf;
@@ -121,6 +122,9 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     tensorOverrides = new Param<>(this, "tensorOverrides", "per-tensor overrides of"
         + " activations, JSON in ONNX Runtime's TensorQuantOverrides form");
     setDefault(tensorOverrides, "{}");
+    weightBlockSize = new IntParam(this, "weightBlockSize", "4-bit weights: values along K per"
+        + " block, a power of two in [16, 256]");
+    setDefault(weightBlockSize, Defaults.WEIGHT_BLOCK_SIZE);
     setDefault(biasCorrection, Defaults.BIAS_CORRECTION);
     setDefault(methods, ids(Defaults.METHODS.toArray(new CalibrationMethod[0])));
     setDefault(percentile, Defaults.PERCENTILE);
@@ -285,6 +289,20 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     return this;
   }
 
+  public QuantizationCalibrator setWeightBlockSize(int size) {
+    Recipe.builder().weightBlockSize(size); // refuses what the kernels do not take
+    set(weightBlockSize, size);
+    return this;
+  }
+
+  public int getWeightBlockSize() {
+    return (Integer) getOrDefault(weightBlockSize);
+  }
+
+  public IntParam weightBlockSize() {
+    return weightBlockSize;
+  }
+
   public String getTensorOverrides() {
     return getOrDefault(tensorOverrides);
   }
@@ -366,6 +384,7 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
         .weightType(QuantType.parse(getWeightType(), WeightQuantization.TYPES, "weightType"))
         .symmetricActivations(getSymmetricActivations())
         .perChannel(getPerChannel())
+        .weightBlockSize(getWeightBlockSize())
         .floatNodes(List.of(getExcludeNodes()))
         .floatOpTypes(List.of(getExcludeOpTypes()))
         .tensorOverrides(parseOverrides(getTensorOverrides()))
