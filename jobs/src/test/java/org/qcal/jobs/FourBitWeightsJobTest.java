@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
 import org.qcal.jobs.io.CalibrationOutputs;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.AttributeProto;
@@ -38,11 +36,9 @@ class FourBitWeightsJobTest {
     spark = JobsTestSpark.start("FourBitWeightsJobTest", 1);
     cnn = TestPaths.model("cnn.onnx");
     out = tmp.resolve("out");
-    int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(System.err, true),
-        "calibrate", "--model", cnn, "--data", TestPaths.slice(), "--limit", "64",
-        "--methods", "minmax", "--choose", "minmax", "--weight-type", "uint4",
-        "--weight-block-size", "64", "--out", out.toString());
-    assertEquals(ExitCode.OK, exit);
+    assertEquals(ExitCode.OK, TestRuns.calibrateCli(cnn, 64, out,
+        new PrintWriter(System.err, true), "--methods", "minmax", "--choose", "minmax",
+        "--weight-type", "uint4", "--weight-block-size", "64"));
   }
 
   @AfterAll

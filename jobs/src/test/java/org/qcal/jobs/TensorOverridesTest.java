@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,10 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.ElementType;
 import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
 import org.qcal.jobs.io.CalibrationOutputs;
-import org.qcal.jobs.validate.CalibrationCandidates;
-import org.qcal.jobs.validate.Candidate;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
@@ -42,10 +36,8 @@ class TensorOverridesTest {
   private static String cnn;
 
   private static int calibrate(Path overrides, Path outDir, StringWriter err) {
-    return Main.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-        "calibrate", "--model", cnn, "--data", TestPaths.slice(), "--limit", "64",
-        "--methods", "minmax", "--choose", "minmax", "--tensor-overrides", overrides.toString(),
-        "--out", outDir.toString());
+    return TestRuns.calibrateCli(cnn, 64, outDir, err, "--methods", "minmax", "--choose",
+        "minmax", "--tensor-overrides", overrides.toString());
   }
 
   @BeforeAll
