@@ -69,7 +69,7 @@ def main():
                 if os.path.exists(err):
                     lines = [l for l in open(err) if l.startswith("qcal:")]
                     last = lines[-1].strip() if lines else ""
-                print(f"| {name} | {LABELS[v]} | failed: {last} | | | | | | |")
+                print(f"| {name} | {LABELS[v]} | no result: {last} | | | | | | |")
                 continue
             gain = None if base is None or r["sqnr"] is None or base["sqnr"] is None \
                 else r["sqnr"] - base["sqnr"]
