@@ -20,9 +20,10 @@ import org.qcal.quant.QuantType;
  * quantized activation with its per-tensor params; each constant weight as an 8-bit initializer
  * (per output channel, symmetric by default) feeding a DQ node; each bias as int32 with scale
  * {@code s_input * s_weight[c]} and zero point 0 feeding a DQ node. Nodes the plan does not
- * quantize keep running in float. Weights are quantized here, on the driver, from the
- * initializers ({@link WeightQuantizer}, {@link BiasQuantizer}); so are constant operands of
- * Add/Mul, per tensor in the activation type so that the binary op's QDQ group fuses. The graph
+ * quantize keep running in float; with 4-bit weights each MatMul and Gemm that can becomes
+ * ONNX Runtime's MatMulNBits instead ({@link FourBitMatMul}). Weights are quantized here, on the
+ * driver, from the initializers ({@link WeightQuantizer}, {@link BiasQuantizer}); so are constant
+ * operands of Add/Mul, per tensor in the activation type so that the binary op's QDQ group fuses. The graph
  * surgery is {@link QdqInserter}'s.
  *
  * <p>QuantizeLinear needs opset 10 and per-channel weights DequantizeLinear's {@code axis}, added
