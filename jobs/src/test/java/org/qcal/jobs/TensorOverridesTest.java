@@ -112,6 +112,18 @@ class TensorOverridesTest {
   }
 
   @Test
+  void anOutputFolderHoldingTheOverridesFileIsRefused() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("holder"));
+    Path overrides = dir.resolve("o.json");
+    Files.writeString(overrides, "{}");
+    StringWriter err = new StringWriter();
+
+    assertEquals(ExitCode.BAD_INPUT, calibrate(overrides, dir, err));
+    assertTrue(err.toString().contains(overrides.toString()), err.toString());
+    assertTrue(Files.exists(overrides), "the input is untouched");
+  }
+
+  @Test
   void aBadFileIsRefusedNamingIt() throws Exception {
     Path overrides = tmp.resolve("bad.json");
     Files.writeString(overrides, "{\"input\": [{\"scale\": 0.1}]}");

@@ -147,6 +147,16 @@ public final class QuantizationOptions {
     return TensorOverridesJson.parse(json, tensorOverrides);
   }
 
+  /** {@code inputs} and the overrides file, if any: inputs {@code --out} must stay clear of. */
+  List<String> withOverridesFile(List<String> inputs) {
+    if (tensorOverrides == null || tensorOverrides.isBlank()) {
+      return inputs;
+    }
+    List<String> all = new ArrayList<>(inputs);
+    all.add(tensorOverrides);
+    return all;
+  }
+
   /**
    * Runs {@code job}; an override the model refuses (a tensor it does not quantize) is reported
    * naming the overrides file, which the API does not know.

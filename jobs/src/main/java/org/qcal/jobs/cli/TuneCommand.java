@@ -60,7 +60,8 @@ public final class TuneCommand extends RunCommand {
         })
         .maxFloatTensors(maxFloatTensors).output(output.out).overwrite(output.overwrite);
     TuneRun result = calibration.namingOverridesFile(() -> TuneJob.run(
-        SparkSessions.getOrCreate("qcal tune"), b.build(), output.commandLineInputs()));
+        SparkSessions.getOrCreate("qcal tune"), b.build(),
+        calibration.withOverridesFile(output.commandLineInputs())));
     String line = "chose " + result.chosen().name() + " ("
         + TuneJob.describe(result.chosen(), result.gate()) + ")"
         + (result.floatTensors().isEmpty() ? ""
