@@ -131,7 +131,7 @@ class TensorOverridesTest {
 
     assertEquals(ExitCode.BAD_INPUT, calibrate(overrides, tmp.resolve("bad-out"), err));
     String[] lines = err.toString().trim().split("\n");
-    assertEquals("qcal: tensor overrides " + overrides + ": entry 'input': scale and zero_point"
+    assertEquals("qcal: --tensor-overrides " + overrides + ": entry 'input': scale and zero_point"
         + " must be given together", lines[lines.length - 1]);
   }
 }

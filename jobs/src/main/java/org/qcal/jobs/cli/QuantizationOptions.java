@@ -144,7 +144,7 @@ public final class QuantizationOptions {
       throw new QcalException("--tensor-overrides " + tensorOverrides + ": cannot be read ("
           + e.getClass().getSimpleName() + ")");
     }
-    return TensorOverridesJson.parse(json, tensorOverrides);
+    return TensorOverridesJson.parse(json, "--tensor-overrides " + tensorOverrides);
   }
 
   /** {@code inputs} and the overrides file, if any: inputs {@code --out} must stay clear of. */

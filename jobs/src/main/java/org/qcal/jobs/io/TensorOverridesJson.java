@@ -37,18 +37,20 @@ public final class TensorOverridesJson {
 
   private TensorOverridesJson() {}
 
-  /** Parses the text of file {@code file}; a bad file or entry fails naming both. */
-  public static Map<String, TensorOverride> parse(byte[] json, String file) {
+  /**
+   * Parses {@code json}; a bad text or entry fails naming {@code source} (what the text came
+   * from, e.g. {@code --tensor-overrides o.json}) and the entry.
+   */
+  public static Map<String, TensorOverride> parse(byte[] json, String source) {
     JsonNode root;
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new QcalException("tensor overrides " + file + ": not JSON: "
-          + e.getOriginalMessage());
+      throw new QcalException(source + ": not JSON: " + e.getOriginalMessage());
     } catch (java.io.IOException e) {
-      throw new QcalException("tensor overrides " + file + ": " + e.getMessage(), e);
+      throw new QcalException(source + ": " + e.getMessage(), e);
     }
-    return read(root, "tensor overrides " + file);
+    return read(root, source);
   }
 
   /** Reads an object of overrides; {@code where} starts every message. */

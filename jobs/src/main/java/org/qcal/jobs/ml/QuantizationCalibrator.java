@@ -314,7 +314,7 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
   private static java.util.Map<String, org.qcal.jobs.api.TensorOverride> parseOverrides(
       String json) {
     return org.qcal.jobs.io.TensorOverridesJson.parse(
-        json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "param tensorOverrides");
+        json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "tensorOverrides");
   }
 
   public QuantizationCalibrator setChooseRows(int rows) {

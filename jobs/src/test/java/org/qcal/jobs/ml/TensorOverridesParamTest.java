@@ -25,7 +25,7 @@ class TensorOverridesParamTest {
   void aBadValueIsRefusedNamingTheParam() {
     QcalException e = assertThrows(QcalException.class,
         () -> new QuantizationCalibrator().setTensorOverrides("{\"x\": [{\"rmin\": \"a\"}]}"));
-    assertEquals("tensor overrides param tensorOverrides: entry 'x': rmin must be a number, got"
-        + " \"a\"", e.getMessage());
+    assertEquals("tensorOverrides: entry 'x': rmin must be a number, got \"a\"",
+        e.getMessage());
   }
 }
