@@ -97,6 +97,8 @@ class BadInputTableTest {
     Files.writeString(tmp.resolve("bad-value.conf"), "batch-size=lots\n");
     Files.writeString(tmp.resolve("bad-key.conf"), "batchsize=32\n");
     Files.writeString(tmp.resolve("good.conf"), "batch-size=32\n");
+    Files.writeString(tmp.resolve("scale-only.json"), "{\"input\": [{\"scale\": 0.1}]}");
+    Files.writeString(tmp.resolve("unknown-tensor.json"), "{\"/conv1/Conv\": [{}]}");
     Files.createDirectories(tmp.resolve("not-qcal")).resolve("photo.jpg").toFile().createNewFile();
     Files.createDirectories(tmp.resolve("existing"));
     Files.writeString(tmp.resolve("a-file"), "x");
@@ -226,6 +228,12 @@ class BadInputTableTest {
         calibrate("options", "`--choose-rows 0`", cnn, slice, out, "--choose-rows", "0"),
         calibrate("options", "`--percentile 101`", cnn, slice, out, "--percentile", "101"),
         calibrate("options", "an unknown method", cnn, slice, out, "--methods", "minmax,kl"),
+        calibrate("options", "a 4-bit block size MLAS has no kernel for", cnn, slice, out,
+            "--weight-type", "int4", "--weight-block-size", "24"),
+        calibrate("options", "`--tensor-overrides` entry with a scale but no zero point", cnn,
+            slice, out, "--tensor-overrides", t("scale-only.json")),
+        calibrate("options", "`--tensor-overrides` names a tensor the model does not quantize",
+            cnn, slice, out, "--tensor-overrides", t("unknown-tensor.json")),
         new Case("options", "validate with nothing to validate", List.of("validate", "--model",
             cnn, "--data", slice, "--out", t("val-out"))));
   }

@@ -223,8 +223,8 @@ class CalibrateCliTest {
     }
     // The types listed are exactly those the options accept (and the exporter writes).
     String help = run.out().replaceAll("\\s+", " ");
-    assertTrue(help.contains("Weight type: int8, uint8 (default:"), help);
-    assertTrue(help.contains("Activation type: uint8, int8, uint16, int16; 16 bits"), help);
+    assertTrue(help.contains("Weight type: int8, uint8, int4, uint4; int4 (symmetric)"), help);
+    assertTrue(help.contains("Activation type: uint8, int8, uint16, int16; 16-bit Q/DQ"), help);
   }
 
   @Test

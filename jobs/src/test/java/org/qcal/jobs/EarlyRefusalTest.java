@@ -124,11 +124,18 @@ class EarlyRefusalTest {
 
   @Test
   void typesTheExporterDoesNotWriteAreRefusedListingTheAcceptedOnes() {
-    assertEquals("qcal: --weight-type must be one of [int8, uint8], got int16",
+    assertEquals("qcal: --weight-type must be one of [int8, uint8, int4, uint4], got int16",
         refusedBeforeAnyJob(calibrate(tmp.resolve("out").toString(), "--weight-type", "int16")));
     assertEquals("qcal: --activation-type must be one of [uint8, int8, uint16, int16], got int4",
         refusedBeforeAnyJob(calibrate(tmp.resolve("out").toString(),
             "--activation-type", "int4")));
+    // MLAS's 4-bit kernels take power-of-two blocks of 16 to 256 values.
+    assertEquals("qcal: --weight-block-size must be a power of two in [16, 256], got 24",
+        refusedBeforeAnyJob(calibrate(tmp.resolve("out").toString(), "--weight-type", "int4",
+            "--weight-block-size", "24")));
+    assertEquals("qcal: --bias-correction cannot be used with weightType int4: it corrects"
+        + " 8-bit weights only", refusedBeforeAnyJob(calibrate(tmp.resolve("out").toString(),
+            "--weight-type", "int4", "--bias-correction")));
   }
 
   @Test

@@ -1,16 +1,12 @@
 package org.qcal.jobs;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.qcal.ElementType;
 import org.qcal.jobs.cli.ExitCode;
-import org.qcal.jobs.cli.Main;
-import org.qcal.jobs.validate.CalibrationCandidates;
-import org.qcal.jobs.validate.Candidate;
 import org.qcal.onnx.OnnxModel;
 import org.qcal.onnx.proto.Onnx.GraphProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
@@ -42,11 +35,9 @@ class ExclusionOptionsTest {
     cnn = TestPaths.model("cnn.onnx");
     out = tmp.resolve("out");
     // The shipped CNN: Conv x2, Gemm x2 (quant-core/src/test/resources/models/README.md).
-    int exit = Main.run(new PrintWriter(new StringWriter()), new PrintWriter(System.err, true),
-        "calibrate", "--model", cnn, "--data", TestPaths.slice(), "--limit", "128",
-        "--methods", "minmax,mse", "--choose", "mse", "--exclude-op-types", "Gemm",
-        "--exclude-nodes", "/conv2/Conv", "--out", out.toString());
-    assertEquals(ExitCode.OK, exit);
+    assertEquals(ExitCode.OK, TestRuns.calibrateCli(cnn, 128, out,
+        new PrintWriter(System.err, true), "--methods", "minmax,mse", "--choose", "mse",
+        "--exclude-op-types", "Gemm", "--exclude-nodes", "/conv2/Conv"));
   }
 
   @AfterAll
@@ -81,12 +72,7 @@ class ExclusionOptionsTest {
   }
 
   @Test
-  void validateRebuildsTheExportedModelFromCalibrationJson() throws Exception {
-    List<Candidate> candidates = CalibrationCandidates.candidates(
-        org.qcal.jobs.io.CalibrationFile.read(out.toString(), new Configuration()),
-        org.qcal.jobs.io.LoadedInputModel.load(cnn, new Configuration()));
-    Candidate mse = candidates.stream().filter(c -> c.name().equals("mse")).findFirst()
-        .orElseThrow();
-    assertArrayEquals(Files.readAllBytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)), mse.bytes());
+  void validateRebuildsTheExportedModelFromCalibrationJson() {
+    OutputFiles.assertRebuiltExport(out, cnn, "mse");
   }
 }

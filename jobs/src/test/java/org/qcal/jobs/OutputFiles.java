@@ -40,6 +40,20 @@ final class OutputFiles {
     }
   }
 
+  /**
+   * Asserts what validate --calibration does: the export named {@code name}, rebuilt from the
+   * calibration.json in {@code out} and the FP32 {@code model}, is model.int8.onnx byte for byte.
+   */
+  static void assertRebuiltExport(Path out, String model, String name) {
+    org.apache.hadoop.conf.Configuration conf = new org.apache.hadoop.conf.Configuration();
+    org.qcal.jobs.validate.Candidate c = org.qcal.jobs.validate.CalibrationCandidates.candidates(
+        org.qcal.jobs.io.CalibrationFile.read(out.toString(), conf),
+        org.qcal.jobs.io.LoadedInputModel.load(model, conf)).stream()
+        .filter(x -> x.name().equals(name)).findFirst().orElseThrow();
+    org.junit.jupiter.api.Assertions.assertArrayEquals(
+        bytes(out.resolve(org.qcal.jobs.io.CalibrationOutputs.QDQ_MODEL)), c.bytes());
+  }
+
   static byte[] bytes(Path file) {
     try {
       return Files.readAllBytes(file);

@@ -33,11 +33,19 @@ public record KernelCensus(Map<String, Integer> int8Ops, int quantizedNodes,
    * Integer compute ops of ONNX and of ORT's com.microsoft domain (ORT's contrib operator list);
    * QuantizeLinear/DequantizeLinear themselves are conversions, not compute, and not counted.
    */
+  /**
+   * ONNX Runtime's 4-bit weight MatMul, which qcal writes itself ({@link FourBitMatMul}): a
+   * quantized node of the QDQ model that is its own kernel, with int8 compute
+   * (accuracy_level 4) where MLAS has it for the CPU.
+   */
+  private static final String MAT_MUL_N_BITS = "MatMulNBits";
+
   private static final Set<String> INTEGER_OPS = Set.of("QLinearConv", "QLinearMatMul",
       "MatMulInteger", "ConvInteger", "QGemm", "QLinearAdd", "QLinearMul", "QLinearConcat",
       "QLinearAveragePool", "QLinearGlobalAveragePool", "QLinearSigmoid", "QLinearLeakyRelu",
       "QLinearSoftmax", "QLinearReduceMean", "QLinearWhere", "QAttention", "QOrderedMatMul",
-      "MatMulIntegerToFloat", "DynamicQuantizeMatMul", "QLinearConvTranspose", "QEmbedLayerNormalization");
+      "MatMulIntegerToFloat", "DynamicQuantizeMatMul", "QLinearConvTranspose", "QEmbedLayerNormalization",
+      MAT_MUL_N_BITS);
 
   public KernelCensus {
     int8Ops = java.util.Collections.unmodifiableMap(new TreeMap<>(int8Ops)); // sorted by op
@@ -65,6 +73,10 @@ public record KernelCensus(Map<String, Integer> int8Ops, int quantizedNodes,
     int quantized = 0;
     List<String> leftFloat = new ArrayList<>();
     for (NodeProto n : qdq.getNodeList()) {
+      if (n.getOpType().equals(MAT_MUL_N_BITS)) {
+        quantized++;
+        continue;
+      }
       if (!QuantizableOps.QUANTIZED.contains(n.getOpType())
           || n.getInputList().stream().noneMatch(dequantized::contains)) {
         continue;

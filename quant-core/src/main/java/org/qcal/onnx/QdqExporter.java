@@ -10,6 +10,7 @@ import org.qcal.Check;
 import org.qcal.QcalException;
 import org.qcal.onnx.proto.Onnx.ModelProto;
 import org.qcal.onnx.proto.Onnx.NodeProto;
+import org.qcal.onnx.proto.Onnx.OperatorSetIdProto;
 import org.qcal.onnx.proto.Onnx.TensorProto;
 import org.qcal.quant.QuantParams;
 import org.qcal.quant.QuantType;
@@ -19,9 +20,10 @@ import org.qcal.quant.QuantType;
  * quantized activation with its per-tensor params; each constant weight as an 8-bit initializer
  * (per output channel, symmetric by default) feeding a DQ node; each bias as int32 with scale
  * {@code s_input * s_weight[c]} and zero point 0 feeding a DQ node. Nodes the plan does not
- * quantize keep running in float. Weights are quantized here, on the driver, from the
- * initializers ({@link WeightQuantizer}, {@link BiasQuantizer}); so are constant operands of
- * Add/Mul, per tensor in the activation type so that the binary op's QDQ group fuses. The graph
+ * quantize keep running in float; with 4-bit weights each MatMul and Gemm that can becomes
+ * ONNX Runtime's MatMulNBits instead ({@link FourBitMatMul}). Weights are quantized here, on the
+ * driver, from the initializers ({@link WeightQuantizer}, {@link BiasQuantizer}); so are constant
+ * operands of Add/Mul, per tensor in the activation type so that the binary op's QDQ group fuses. The graph
  * surgery is {@link QdqInserter}'s.
  *
  * <p>QuantizeLinear needs opset 10 and per-channel weights DequantizeLinear's {@code axis}, added
@@ -35,9 +37,9 @@ public final class QdqExporter {
   private static final long OPSET_16_BIT = 21;
 
   /**
-   * The activation types the exporter writes: 8 bits, and 16 bits for models of ONNX opset 21 or
-   * more. Not int4 or uint4: their zero points would need packed 4-bit tensors, which {@link
-   * TensorData} does not write.
+   * The activation types the exporter writes: 8 and 16 bits; 16-bit Q/DQ below ONNX opset 21 in
+   * ONNX Runtime's com.microsoft domain ({@link QdqInserter}). Not int4 or uint4: no ONNX
+   * Runtime kernel computes on 4-bit activations, a Q/DQ pair of them would only lose accuracy.
    */
   public static final List<QuantType> ACTIVATION_TYPES =
       List.of(QuantType.UINT8, QuantType.INT8, QuantType.UINT16, QuantType.INT16);
@@ -105,12 +107,19 @@ public final class QdqExporter {
             + ") cannot be raised to it: " + up.refusal());
       }
     }
+    boolean contrib16Bit = opset < OPSET_16_BIT
+        && activationParams.values().stream().anyMatch(p -> p.type().bits() == 16);
+    if (contrib16Bit) {
+      notes.add("16-bit QuantizeLinear/DequantizeLinear written in ONNX Runtime's "
+          + QdqInserter.CONTRIB_DOMAIN + " domain: ONNX has them from opset " + OPSET_16_BIT
+          + ", model " + model.name() + " has opset " + opset);
+    }
     GraphIndex index = new GraphIndex(proto.getGraph(), proto.getIrVersion());
     ConstantValues constants = new ConstantValues(index,
         TensorClasses.classify(index), model.name());
     Set<String> used = index.usedNames();
     GraphEdit edit = new GraphEdit(proto.getGraph());
-    QdqInserter inserter = new QdqInserter(edit, index, used);
+    QdqInserter inserter = new QdqInserter(edit, index, used, contrib16Bit);
     for (String tensor : plan.quantizedTensors()) {
       inserter.activation(tensor, activationParams.get(tensor));
       for (String alias : aliases.getOrDefault(tensor, List.of())) {
@@ -118,7 +127,18 @@ public final class QdqExporter {
       }
     }
     Map<String, String> dequantizedWeights = new HashMap<>();
+    FourBitMatMul fourBit = settings.fourBit()
+        ? new FourBitMatMul(constants, used, model.name()) : null;
+    Set<Integer> fourBitNodes = new java.util.HashSet<>();
     for (WeightSpec spec : plan.weights()) {
+      NodeProto consumer = edit.node(node(spec.node()));
+      if (fourBit != null && fourBit.accepts(consumer, spec)) {
+        NibbleBlocks q = fourBit.replace(edit, node(spec.node()), consumer, spec,
+            constant(constants, spec.initializer()), settings);
+        weightParams.put(spec.initializer(), q.params());
+        fourBitNodes.add(spec.node());
+        continue;
+      }
       int axis = perChannel ? spec.axis() : -1;
       String key = spec.initializer() + "@" + axis;
       String dq = dequantizedWeights.get(key);
@@ -129,14 +149,34 @@ public final class QdqExporter {
       edit.setInput(node(spec.node()), spec.input(), dq);
       edit.removeIfUnused(spec.initializer());
     }
+    if (fourBit != null) {
+      notes.add(fourBitNodes.size() + " MatMul/Gemm node(s) with " + settings.type()
+          + " weights as MatMulNBits (block size " + settings.blockSize() + "); the other "
+          + (plan.weights().size() - fourBitNodes.size()) + " weight(s) int8");
+    }
     for (BiasSpec spec : plan.biases()) {
+      if (fourBitNodes.contains(spec.node())) {
+        continue; // MatMulNBits took the bias in float
+      }
       quantizeBias(constants, edit, inserter, used, spec);
     }
     for (OperandSpec spec : plan.operands()) {
       quantizeOperand(constants, edit, inserter, used, spec);
     }
     ModelProto exported = proto.toBuilder().setGraph(edit.apply()).build();
+    if (contrib16Bit || !fourBitNodes.isEmpty()) {
+      exported = withContribDomain(exported);
+    }
     return new QdqModel(model.derive(exported), weightParams, biasParams, notes);
+  }
+
+  /** {@code proto} importing the com.microsoft domain (version 1, its only one) if it did not. */
+  private static ModelProto withContribDomain(ModelProto proto) {
+    if (OnnxModel.opsetVersion(proto, QdqInserter.CONTRIB_DOMAIN) >= 1) {
+      return proto;
+    }
+    return proto.toBuilder().addOpsetImport(OperatorSetIdProto.newBuilder()
+        .setDomain(QdqInserter.CONTRIB_DOMAIN).setVersion(1)).build();
   }
 
   /**
@@ -182,11 +222,6 @@ public final class QdqExporter {
         throw new QcalException("activation '" + tensor + "' of model " + model.name()
             + " must be quantized to one of " + ACTIVATION_TYPES + ", got " + p.type());
       }
-      if (p.type().bits() == 16 && model.onnxOpset() < OPSET_16_BIT) {
-        throw new QcalException("activation '" + tensor + "' of model " + model.name() + " is "
-            + p.type() + ", which QuantizeLinear supports from ONNX opset " + OPSET_16_BIT
-            + "; the model has opset " + model.onnxOpset());
-      }
       activationParams.put(tensor, p);
     }
     if (!missing.isEmpty()) {
@@ -199,12 +234,13 @@ public final class QdqExporter {
   private String quantizeWeight(ConstantValues constants, QdqInserter inserter,
       Set<String> used, WeightSpec spec, int axis) {
     TensorProto w = constant(constants, spec.initializer());
+    WeightQuantization eightBit = settings.eightBit();
     WeightQuantizer.Quantized q = WeightQuantizer.quantize(spec.initializer(),
-        TensorData.floats(w, model.name()), w.getDimsList(), axis, settings);
+        TensorData.floats(w, model.name()), w.getDimsList(), axis, eightBit);
     String name = Names.unique(spec.initializer() + "_quantized", used);
     weightParams.put(spec.initializer(), q.params());
     return inserter.constant(spec.initializer(),
-        TensorData.bytes(name, settings.type(), w.getDimsList(), q.values()), q.params());
+        TensorData.bytes(name, eightBit.type(), w.getDimsList(), q.values()), q.params());
   }
 
   /** A constant Add/Mul operand, per tensor in its node's activation type, from its range. */

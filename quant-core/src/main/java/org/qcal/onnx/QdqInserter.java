@@ -19,16 +19,27 @@ import org.qcal.quant.QuantParams;
  *
  * <p>A constant gets its integer initializer and a DQ node; per-channel params put the channel
  * axis on the DQ node ({@code axis} attribute, opset >= 13).
+ *
+ * <p>ONNX's QuantizeLinear/DequantizeLinear take 16-bit types from opset 21 only; below it, Q/DQ
+ * of 16-bit params are written in ONNX Runtime's {@code com.microsoft} domain, whose contrib
+ * QuantizeLinear/DequantizeLinear take int16 and uint16 at any opset (what ONNX Runtime's own
+ * quantizer writes for 16-bit types before opset 21, docs/DESIGN.md "16-bit activations").
  */
 final class QdqInserter {
+  /** ONNX Runtime's contrib operator domain. */
+  static final String CONTRIB_DOMAIN = "com.microsoft";
+
   private final GraphEdit edit;
   private final GraphIndex index;
   private final Set<String> used;
+  private final boolean contrib16Bit;
 
-  QdqInserter(GraphEdit edit, GraphIndex index, Set<String> used) {
+  /** {@code contrib16Bit}: write Q/DQ of 16-bit params in {@link #CONTRIB_DOMAIN}. */
+  QdqInserter(GraphEdit edit, GraphIndex index, Set<String> used, boolean contrib16Bit) {
     this.edit = edit;
     this.index = index;
     this.used = used;
+    this.contrib16Bit = contrib16Bit;
   }
 
   /** Quantizes activation {@code x} with per-tensor {@code params}. */
@@ -47,13 +58,13 @@ final class QdqInserter {
       }
       String floatName = Names.unique(x + "_float", used);
       edit.renameOutput(producer, x, floatName);
-      edit.insertAfter(producer, quantize(x, floatName, scale, zeroPoint, quantized));
-      edit.insertAfter(producer, dequantize(x, quantized, scale, zeroPoint, x, -1));
+      edit.insertAfter(producer, quantize(x, floatName, scale, zeroPoint, quantized, params));
+      edit.insertAfter(producer, dequantize(x, quantized, scale, zeroPoint, x, params));
       return;
     }
     String dequantized = Names.unique(x + "_dequantized", used);
-    edit.insertAfter(producer, quantize(x, x, scale, zeroPoint, quantized));
-    edit.insertAfter(producer, dequantize(x, quantized, scale, zeroPoint, dequantized, -1));
+    edit.insertAfter(producer, quantize(x, x, scale, zeroPoint, quantized, params));
+    edit.insertAfter(producer, dequantize(x, quantized, scale, zeroPoint, dequantized, params));
     for (int reader : index.consumers(x)) {
       edit.redirectInput(reader, x, dequantized);
     }
@@ -79,8 +90,8 @@ final class QdqInserter {
     }
     edit.addInitializer(quantized);
     String dequantized = Names.unique(original + "_dequantized", used);
-    int axis = params.isPerChannel() ? params.axis() : -1;
-    edit.prepend(dequantize(original, quantized.getName(), scale, zeroPoint, dequantized, axis));
+    edit.prepend(dequantize(original, quantized.getName(), scale, zeroPoint, dequantized,
+        params));
     return dequantized;
   }
 
@@ -100,20 +111,26 @@ final class QdqInserter {
     return scale;
   }
 
-  private NodeProto quantize(String base, String x, String scale, String zp, String y) {
-    return NodeProto.newBuilder().setOpType("QuantizeLinear")
+  private NodeProto quantize(String base, String x, String scale, String zp, String y,
+      QuantParams params) {
+    return NodeProto.newBuilder().setOpType("QuantizeLinear").setDomain(domain(params))
         .setName(Names.unique(base + "_QuantizeLinear", used))
         .addInput(x).addInput(scale).addInput(zp).addOutput(y).build();
   }
 
   private NodeProto dequantize(String base, String x, String scale, String zp, String y,
-      int axis) {
+      QuantParams params) {
     NodeProto.Builder b = NodeProto.newBuilder().setOpType("DequantizeLinear")
+        .setDomain(domain(params))
         .setName(Names.unique(base + "_DequantizeLinear", used))
         .addInput(x).addInput(scale).addInput(zp).addOutput(y);
-    if (axis >= 0) {
-      b.addAttribute(Attributes.ofInt("axis", axis));
+    if (params.isPerChannel()) {
+      b.addAttribute(Attributes.ofInt("axis", params.axis()));
     }
     return b.build();
+  }
+
+  private String domain(QuantParams params) {
+    return contrib16Bit && params.type().bits() == 16 ? CONTRIB_DOMAIN : "";
   }
 }

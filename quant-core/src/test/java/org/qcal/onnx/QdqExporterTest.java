@@ -320,13 +320,66 @@ class QdqExporterTest {
         + " got int4"), e.getMessage());
   }
 
+  /**
+   * uint16 asymmetric over [-1, 1] (docs/DESIGN.md's rule): scale = 2 / (65535 - 0), zero point
+   * = rint(0 - (-1) / scale) = rint(32767.5) = 32768 (half to even); over [-2, 2] the scale is
+   * 4 / 65535 with the same zero point.
+   */
+  private static final QuantParams X16 = QuantParams.fromRange(-1, 1, QuantType.UINT16,
+      org.qcal.quant.QuantRule.ASYMMETRIC);
+  private static final QuantParams Y16 = QuantParams.fromRange(-2, 2, QuantType.UINT16,
+      org.qcal.quant.QuantRule.ASYMMETRIC);
+
   @Test
-  void sixteenBitActivationsNeedOpset21() {
+  void sixteenBitParamsOfAKnownRangeAreHandDerived() {
+    assertEquals((float) (2.0 / 65535), X16.scale());
+    assertEquals(32768, X16.zeroPoint());
+    assertEquals((float) (4.0 / 65535), Y16.scale());
+    assertEquals(32768, Y16.zeroPoint());
+  }
+
+  @Test
+  void sixteenBitActivationsBelowOpset21UseTheContribDomainAndRunInOnnxRuntime() {
     OnnxModel model = gemm(13);
-    QuantParams wide = QuantParams.of(0.001f, 0, QuantType.INT16);
-    QcalException e = assertThrows(QcalException.class, () -> QdqExporter.export(model,
-        GraphAnalyzer.analyze(model), Map.of("x", wide, "y", wide), WeightQuantization.DEFAULT));
-    assertTrue(e.getMessage().contains("opset 21"), e.getMessage());
+    QdqModel q = QdqExporter.export(model, GraphAnalyzer.analyze(model),
+        Map.of("x", X16, "y", Y16), WeightQuantization.DEFAULT);
+    GraphProto g = q.model().graph();
+
+    assertEquals(13, q.model().onnxOpset());
+    assertEquals(1, q.model().opsetVersion("com.microsoft"));
+    for (String t : List.of("x_quantized", "y")) {
+      assertEquals("com.microsoft", producer(g, t).getDomain(), t);
+    }
+    assertEquals("", producer(g, "W_dequantized").getDomain(), "8-bit weights stay in ONNX's");
+    TensorProto zp = init(g, "x_zero_point");
+    assertEquals(ElementType.UINT16.code(), zp.getDataType());
+    assertArrayEquals(new byte[] {0, (byte) 0x80}, raw(zp), "32768, little endian");
+
+    float[] x = {0.5f, -0.25f};
+    float[] y = OrtSupport.run(q.toByteArray(), "x", x, 1, 2).floats("y");
+    // The int8 weights and int32 biases of gemmWeightIsInt8PerChannelWithTheHandDerivedValues
+    // and gemmBiasIsInt32WithScaleInputTimesWeight, applied to the float x:
+    float[] exact = {
+        1.27f * 0.5f - 0.6f * -0.25f + 0.1f,
+        0.3f * 0.5f + 108 * 0.3f / 127 * -0.25f + (-1058) * (0.02f * 0.3f / 127)};
+    for (int i = 0; i < 2; i++) {
+      // x's rounding moves y by at most |W row|_1 * scale_x / 2 (1.87 * 1.53e-5 = 2.9e-5) and
+      // y's own rounding by scale_y / 2 (3.05e-5): within one 16-bit step of y (6.1e-5).
+      assertEquals(exact[i], y[i], Y16.scale(), "y[" + i + "]");
+    }
+    assertTrue(q.notes().stream().anyMatch(n -> n.contains("com.microsoft")), q.notes()::toString);
+  }
+
+  @Test
+  void sixteenBitActivationsAtOpset21StayInTheOnnxDomain() {
+    OnnxModel model = gemm(21);
+    GraphProto g = QdqExporter.export(model, GraphAnalyzer.analyze(model),
+        Map.of("x", X16, "y", Y16), WeightQuantization.DEFAULT).model().graph();
+
+    assertEquals("", producer(g, "x_quantized").getDomain());
+    assertEquals(-1, QdqExporter.export(model, GraphAnalyzer.analyze(model),
+        Map.of("x", X16, "y", Y16), WeightQuantization.DEFAULT).model()
+        .opsetVersion("com.microsoft"));
   }
 
   /** x [2,3,4] @ W [4,5] + b -> Relu: a transformer-style projection on 3-D activations. */

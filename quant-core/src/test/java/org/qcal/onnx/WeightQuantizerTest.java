@@ -84,6 +84,6 @@ class WeightQuantizerTest {
   void settingsRefuseWideWeightTypes() {
     QcalException e = assertThrows(QcalException.class,
         () -> new WeightQuantization(QuantType.INT16, true, true, false));
-    assertEquals("weight type must be one of [int8, uint8], got int16", e.getMessage());
+    assertEquals("weight type must be one of [int8, uint8, int4, uint4], got int16", e.getMessage());
   }
 }

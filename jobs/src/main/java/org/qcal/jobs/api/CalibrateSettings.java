@@ -141,6 +141,12 @@ public record CalibrateSettings(
     }
 
     public CalibrateSettings build() {
+      if (biasCorrection && recipe.weightQuantization().fourBit()) {
+        // The shift model quantizes weights per channel as DequantizeLinear does; MatMulNBits'
+        // blocks and its int8 compute of A are another error it does not measure.
+        throw new BadArgument("biasCorrection", "cannot be used with weightType "
+            + recipe.weightType() + ": it corrects 8-bit weights only");
+      }
       return new CalibrateSettings(requireModel(), dataSource(),
           new CalibrationParameters(methods, bins, passes, recipe, choose, batchSize,
               biasCorrection, smoothQuant, smoothQuantAlpha), tapMemoryMb, out,

@@ -89,7 +89,8 @@ public record CalibrationParameters(
 
   /** These parameters with bias correction on or off. */
   public CalibrationParameters withBiasCorrection(boolean on) {
-    return new CalibrationParameters(methods, bins, passes, recipe, choose, batchSize, on);
+    return new CalibrationParameters(methods, bins, passes, recipe, choose, batchSize, on,
+        smoothQuant, smoothQuantAlpha);
   }
 
   /** The recipe of {@code method}: the shared one with that method. */

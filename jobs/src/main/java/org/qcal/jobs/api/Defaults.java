@@ -37,6 +37,7 @@ public final class Defaults {
   public static final int PASSES = integer("passes");
   public static final QuantType ACTIVATION_TYPE = QuantType.parse(VALUES.get("activation-type"));
   public static final QuantType WEIGHT_TYPE = QuantType.parse(VALUES.get("weight-type"));
+  public static final int WEIGHT_BLOCK_SIZE = integer("weight-block-size");
   public static final boolean SYMMETRIC_ACTIVATIONS = flag("symmetric-activations");
   public static final boolean PER_CHANNEL = flag("per-channel");
   public static final int BATCH_SIZE = integer("batch-size");

@@ -59,6 +59,7 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
     tensors.forEach(t -> byName.put(t.name(), t));
     Map<String, Range> ranges = new LinkedHashMap<>();
     Map<String, QuantParams> params = new LinkedHashMap<>();
+    Map<String, TensorOverride> overrides = recipe.overridesByTappedTensor(plan, false);
     for (String tensor : plan.tappedTensors()) {
       TensorCalibration t = byName.get(tensor);
       if (t == null) {
@@ -66,8 +67,15 @@ public record QuantizedExport(String name, Recipe recipe, CalibrationPlan plan, 
             + " has no calibration statistics; keep its producer in float too");
       }
       Range range = t.range(recipe);
-      ranges.put(tensor, range);
-      params.put(tensor, recipe.params(range));
+      TensorOverride override = overrides.get(tensor);
+      if (override == null) {
+        ranges.put(tensor, range);
+        params.put(tensor, recipe.params(range));
+      } else {
+        // A fixed scale keeps the calibrated range for TensorRT's amax: no range is given.
+        ranges.put(tensor, override.range(range));
+        params.put(tensor, override.params(range, recipe));
+      }
     }
     return export(name, fp32, recipe, plan, params, ranges, notes);
   }

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import org.qcal.calib.CalibrationMethod;
 import org.qcal.calib.CalibrationOptions;
 import org.qcal.calib.Range;
+import org.qcal.onnx.CalibrationPlan;
 import org.qcal.onnx.NodeSelection;
 import org.qcal.onnx.QdqExporter;
 import org.qcal.onnx.WeightQuantization;
@@ -34,12 +35,15 @@ import org.qcal.stats.TensorStats;
  * @param symmetricActivations symmetric activation ranges (zero point in the middle)
  * @param weightType the type of quantized weights (always symmetric)
  * @param perChannel weights per output channel rather than per tensor
+ * @param weightBlockSize 4-bit weights: values along K per block (unused by 8-bit types)
  * @param floatNodes node names kept in float, sorted
  * @param floatOpTypes op types kept in float, sorted
  * @param tensorMethods tensor name to the method used for it instead of {@code method}, sorted
  * @param biasCorrection fold the calibration's measured bias shifts into the biases of the
  *     nodes whose weights this recipe quantizes (docs/DESIGN.md, "Bias correction"); nothing
  *     changes when the calibration measured none
+ * @param tensorOverrides quantized activation tensor to what it gets instead of the recipe's
+ *     settings (ONNX Runtime's TensorQuantOverrides), sorted
  */
 public record Recipe(
     CalibrationMethod method,
@@ -48,10 +52,12 @@ public record Recipe(
     boolean symmetricActivations,
     QuantType weightType,
     boolean perChannel,
+    int weightBlockSize,
     List<String> floatNodes,
     List<String> floatOpTypes,
     Map<String, CalibrationMethod> tensorMethods,
-    boolean biasCorrection) implements Serializable {
+    boolean biasCorrection,
+    Map<String, TensorOverride> tensorOverrides) implements Serializable {
 
   public Recipe {
     if (method == null) {
@@ -72,8 +78,10 @@ public record Recipe(
     floatNodes = sorted(floatNodes);
     floatOpTypes = sorted(floatOpTypes);
     tensorMethods = java.util.Collections.unmodifiableMap(new TreeMap<>(tensorMethods));
+    tensorOverrides = java.util.Collections.unmodifiableMap(new TreeMap<>(tensorOverrides));
     NodeSelection.ALL.excludeOpTypes(floatOpTypes); // refuses unknown op types
-    new WeightQuantization(weightType, perChannel, true, false); // refuses what cannot be written
+    requireBlockSize(weightBlockSize);
+    weightQuantization(weightType, perChannel, weightBlockSize); // refuses what cannot be written
   }
 
   /** A builder with the defaults of {@link Defaults}. */
@@ -90,10 +98,12 @@ public record Recipe(
     b.symmetricActivations = symmetricActivations;
     b.weightType = weightType;
     b.perChannel = perChannel;
+    b.weightBlockSize = weightBlockSize;
     b.floatNodes.addAll(floatNodes);
     b.floatOpTypes.addAll(floatOpTypes);
     b.tensorMethods.putAll(tensorMethods);
     b.biasCorrection = biasCorrection;
+    b.tensorOverrides.putAll(tensorOverrides);
     return b;
   }
 
@@ -124,7 +134,21 @@ public record Recipe(
 
   /** How weights are quantized: symmetric, per channel unless told otherwise. */
   public WeightQuantization weightQuantization() {
-    return new WeightQuantization(weightType, perChannel, true, false);
+    return weightQuantization(weightType, perChannel, weightBlockSize);
+  }
+
+  private static WeightQuantization weightQuantization(QuantType type, boolean perChannel,
+      int blockSize) {
+    // Symmetric; 4-bit blocks take their rule from the type (NibbleBlocks: uint4 asymmetric).
+    return new WeightQuantization(type, perChannel, true, false, blockSize);
+  }
+
+  private static int requireBlockSize(int size) {
+    if (!org.qcal.onnx.NibbleBlocks.validBlockSize(size)) {
+      throw new BadArgument("weightBlockSize", "must be a power of two in [16, 256], got "
+          + size);
+    }
+    return size;
   }
 
   /** The method used for {@code tensor}. */
@@ -158,6 +182,38 @@ public record Recipe(
     return QuantParams.fromRange(range.min(), range.max(), activationType, activationRule());
   }
 
+  /**
+   * The overrides by the tapped tensor whose params they replace ({@link
+   * CalibrationPlan#paramsSource}); refuses two overrides of tensors that share their params,
+   * and, when {@code strict}, an override of a tensor {@code plan} does not quantize (calibrate
+   * checks so before its pass; an export skips them, as tune's float fallback may keep an
+   * overridden tensor in float).
+   */
+  public Map<String, TensorOverride> overridesByTappedTensor(CalibrationPlan plan,
+      boolean strict) {
+    Map<String, TensorOverride> bySource = new TreeMap<>();
+    Map<String, String> keyOfSource = new TreeMap<>();
+    java.util.Set<String> quantized = new java.util.HashSet<>(plan.quantizedTensors());
+    for (Map.Entry<String, TensorOverride> e : tensorOverrides.entrySet()) {
+      if (!quantized.contains(e.getKey())) {
+        if (!strict) {
+          continue;
+        }
+        throw new BadArgument("tensorOverrides", "entry '" + e.getKey() + "': model "
+            + plan.modelName() + " quantizes no activation tensor of that name");
+      }
+      String source = plan.paramsSource(e.getKey());
+      String other = keyOfSource.put(source, e.getKey());
+      if (other != null) {
+        throw new BadArgument("tensorOverrides", "entries '" + other + "' and '" + e.getKey()
+            + "' name tensors that share their parameters (measured as '" + source
+            + "'): keep one");
+      }
+      bySource.put(source, e.getValue());
+    }
+    return bySource;
+  }
+
   private static List<String> sorted(Collection<String> names) {
     return List.copyOf(new java.util.TreeSet<>(names));
   }
@@ -170,10 +226,12 @@ public record Recipe(
     private boolean symmetricActivations = Defaults.SYMMETRIC_ACTIVATIONS;
     private QuantType weightType = Defaults.WEIGHT_TYPE;
     private boolean perChannel = Defaults.PER_CHANNEL;
+    private int weightBlockSize = Defaults.WEIGHT_BLOCK_SIZE;
     private final java.util.Set<String> floatNodes = new java.util.TreeSet<>();
     private final java.util.Set<String> floatOpTypes = new java.util.TreeSet<>();
     private final Map<String, CalibrationMethod> tensorMethods = new LinkedHashMap<>();
     private boolean biasCorrection = Defaults.BIAS_CORRECTION;
+    private final Map<String, TensorOverride> tensorOverrides = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -204,7 +262,7 @@ public record Recipe(
       return this;
     }
 
-    /** int8 (default) or uint8; weights are always symmetric. */
+    /** int8 (default), uint8, int4 or uint4 (MatMul and Gemm weights as MatMulNBits). */
     public Builder weightType(QuantType type) {
       this.weightType = requireNonNull(type, "weight type");
       return this;
@@ -213,6 +271,12 @@ public record Recipe(
     /** Weights per output channel (default true). */
     public Builder perChannel(boolean on) {
       this.perChannel = on;
+      return this;
+    }
+
+    /** 4-bit weights: values along K per block, a power of two in [16, 256] (default 32). */
+    public Builder weightBlockSize(int size) {
+      this.weightBlockSize = requireBlockSize(size);
       return this;
     }
 
@@ -244,10 +308,26 @@ public record Recipe(
       return this;
     }
 
+    /**
+     * Gives activation {@code tensor} {@code override} instead of this recipe's settings (ONNX
+     * Runtime's TensorQuantOverrides; none by default).
+     */
+    public Builder tensorOverride(String tensor, TensorOverride override) {
+      tensorOverrides.put(requireNonNull(tensor, "tensor name"),
+          requireNonNull(override, "tensor override"));
+      return this;
+    }
+
+    /** {@link #tensorOverride} for each entry of {@code overrides}. */
+    public Builder tensorOverrides(Map<String, TensorOverride> overrides) {
+      overrides.forEach(this::tensorOverride);
+      return this;
+    }
+
     public Recipe build() {
       return new Recipe(method, percentile, activationType, symmetricActivations, weightType,
-          perChannel, List.copyOf(floatNodes), List.copyOf(floatOpTypes), tensorMethods,
-          biasCorrection);
+          perChannel, weightBlockSize, List.copyOf(floatNodes), List.copyOf(floatOpTypes),
+          tensorMethods, biasCorrection, tensorOverrides);
     }
 
     private static <T> T requireNonNull(T value, String what) {

@@ -51,7 +51,8 @@ public record TuneSettings(CalibrateSettings calibration, ValidateSettings valid
    */
   public CalibrateSettings tuneCalibration() {
     CalibrationParameters p = calibration.parameters();
-    if (!biasVariants || p.biasCorrection()) {
+    // 4-bit weights: bias correction measures 8-bit weights only (CalibrateSettings refuses it).
+    if (!biasVariants || p.biasCorrection() || p.recipe().weightQuantization().fourBit()) {
       return calibration;
     }
     return new CalibrateSettings(calibration.model(), calibration.data(),

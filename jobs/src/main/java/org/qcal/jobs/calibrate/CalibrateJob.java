@@ -113,6 +113,7 @@ public final class CalibrateJob {
     input = smoothing.applyTo(input);
     OnnxModel model = input.toQuantize();
     CalibrationPlan plan = QuantizedExport.plan(input, parameters.recipe());
+    parameters.recipe().overridesByTappedTensor(plan, true); // refuses unknown tensors before a pass
     TapModel tap = TapAugmenter.augment(model, plan);
     logTapsInFusions(settings.model().name(), model, plan);
     byte[] tapBytes = tap.toByteArray();

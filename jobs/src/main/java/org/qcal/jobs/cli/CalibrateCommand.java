@@ -36,8 +36,9 @@ public final class CalibrateCommand extends RunCommand {
     input.applyTo(b, data, input.limit);
     output.applyTo(b);
     calibration.applyTo(b);
-    CalibrationRun result = CalibrateJob.run(SparkSessions.getOrCreate("qcal calibrate"),
-        b.build(), output.commandLineInputs());
+    CalibrationRun result = calibration.namingOverridesFile(() -> CalibrateJob.run(
+        SparkSessions.getOrCreate("qcal calibrate"), b.build(),
+        calibration.withOverridesFile(output.commandLineInputs())));
     // The command line's writer, not System.out: Main.run(out, err, ...) callers read it.
     spec.commandLine().getOut().println("qcal: calibrated " + result.samples()
         + " samples; outputs in " + result.outputDir());

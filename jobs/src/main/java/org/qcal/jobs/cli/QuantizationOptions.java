@@ -2,12 +2,19 @@ package org.qcal.jobs.cli;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.BadArgument;
 import org.qcal.jobs.api.CalibrateSettings;
 import org.qcal.jobs.api.ExportChoice;
 import org.qcal.jobs.api.Recipe;
+import org.qcal.jobs.api.TensorOverride;
+import org.qcal.jobs.io.TensorOverridesJson;
 import org.qcal.onnx.QdqExporter;
 import org.qcal.onnx.WeightQuantization;
 import org.qcal.quant.QuantType;
@@ -37,13 +44,27 @@ public final class QuantizationOptions {
 
   @Option(names = "--activation-type", paramLabel = "TYPE",
       completionCandidates = ActivationTypes.class,
-      description = "Activation type: ${COMPLETION-CANDIDATES}; 16 bits needs a model of ONNX"
-          + " opset 21 or more (default: ${DEFAULT-VALUE}).")
+      description = "Activation type: ${COMPLETION-CANDIDATES}; 16-bit Q/DQ run in float"
+          + " around float ops, in ONNX Runtime's com.microsoft domain below ONNX opset 21"
+          + " (default: ${DEFAULT-VALUE}).")
   String activationType;
 
   @Option(names = "--weight-type", paramLabel = "TYPE", completionCandidates = WeightTypes.class,
-      description = "Weight type: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+      description = "Weight type: ${COMPLETION-CANDIDATES}; int4 (symmetric) and uint4"
+          + " (asymmetric) quantize MatMul and Gemm weights in blocks along K as ONNX"
+          + " Runtime's MatMulNBits, other weights int8 (default: ${DEFAULT-VALUE}).")
   String weightType;
+
+  @Option(names = "--weight-block-size", paramLabel = "N",
+      description = "4-bit weights: values along K per block, each with its own scale; a power"
+          + " of two in [16, 256] (default: ${DEFAULT-VALUE}).")
+  int weightBlockSize;
+
+  @Option(names = "--tensor-overrides", paramLabel = "FILE",
+      description = "Per-tensor overrides of activations, a JSON file in the form of ONNX"
+          + " Runtime's TensorQuantOverrides: tensor name -> [{quant_type, symmetric,"
+          + " reduce_range, rmin, rmax, or scale and zero_point}].")
+  String tensorOverrides = "";
 
   @Option(names = "--symmetric-activations", arity = "0..1", fallbackValue = "true",
       paramLabel = "BOOL", description = "Symmetric activation ranges (default: ${DEFAULT-VALUE}).")
@@ -116,9 +137,50 @@ public final class QuantizationOptions {
             .symmetricActivations(symmetricActivations)
             .weightType(QuantType.parse(weightType, WeightQuantization.TYPES, "--weight-type"))
             .perChannel(perChannel)
+            .weightBlockSize(weightBlockSize)
             .floatNodes(CalibrateCommand.split(excludeNodes))
             .floatOpTypes(CalibrateCommand.split(excludeOpTypes))
+            .tensorOverrides(readTensorOverrides())
             .build());
+  }
+
+  private Map<String, TensorOverride> readTensorOverrides() {
+    if (tensorOverrides == null || tensorOverrides.isBlank()) {
+      return Map.of();
+    }
+    byte[] json;
+    try {
+      json = Files.readAllBytes(Path.of(tensorOverrides));
+    } catch (IOException e) {
+      throw new QcalException("--tensor-overrides " + tensorOverrides + ": cannot be read ("
+          + e.getClass().getSimpleName() + ")");
+    }
+    return TensorOverridesJson.parse(json, "--tensor-overrides " + tensorOverrides);
+  }
+
+  /** {@code inputs} and the overrides file, if any: inputs {@code --out} must stay clear of. */
+  List<String> withOverridesFile(List<String> inputs) {
+    if (tensorOverrides == null || tensorOverrides.isBlank()) {
+      return inputs;
+    }
+    List<String> all = new ArrayList<>(inputs);
+    all.add(tensorOverrides);
+    return all;
+  }
+
+  /**
+   * Runs {@code job}; an override the model refuses (a tensor it does not quantize) is reported
+   * naming the overrides file, which the API does not know.
+   */
+  <T> T namingOverridesFile(java.util.function.Supplier<T> job) {
+    try {
+      return job.get();
+    } catch (BadArgument e) {
+      if (!e.argument().equals("tensorOverrides")) {
+        throw e;
+      }
+      throw new QcalException("--tensor-overrides " + tensorOverrides + ": " + e.problem(), e);
+    }
   }
 
   /** The parsed value, or bad input naming {@code option}. */

@@ -73,8 +73,9 @@ public final class TuneCommand extends RunCommand {
         })
         .maxFloatTensors(maxFloatTensors).targetDrop(targetDrop).biasVariants(biasVariants)
         .output(output.out).overwrite(output.overwrite);
-    TuneRun result = TuneJob.run(SparkSessions.getOrCreate("qcal tune"), b.build(),
-        output.commandLineInputs());
+    TuneRun result = calibration.namingOverridesFile(() -> TuneJob.run(
+        SparkSessions.getOrCreate("qcal tune"), b.build(),
+        calibration.withOverridesFile(output.commandLineInputs())));
     String line = "chose " + result.chosen().name() + " ("
         + TuneJob.describe(result.chosen(), result.gate()) + ")"
         + (result.floatTensors().isEmpty() ? ""

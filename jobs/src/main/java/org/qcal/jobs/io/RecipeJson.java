@@ -9,16 +9,19 @@ import java.util.List;
 import java.util.Map;
 import org.qcal.QcalException;
 import org.qcal.calib.CalibrationMethod;
+import org.qcal.jobs.api.Defaults;
 import org.qcal.jobs.api.Recipe;
 import org.qcal.quant.QuantType;
 
 /**
  * A {@link Recipe} as calibration.json stores it: {@code method}, {@code percentile}, {@code
  * activationType}, {@code symmetricActivations}, {@code weightType}, {@code perChannel}, {@code
- * floatNodes}, {@code floatOpTypes}, {@code tensorMethods} (tensor to method id), {@code
- * biasCorrection}. Every field is written, so reading never falls back to a default that may
- * change between versions. Files written before {@code biasCorrection} existed applied the
- * file's bias shifts to every export, so a missing field reads as true (no shifts, no change).
+ * weightBlockSize}, {@code floatNodes}, {@code floatOpTypes}, {@code tensorMethods} (tensor to
+ * method id), {@code biasCorrection}, {@code tensorOverrides} ({@link TensorOverridesJson}'s
+ * form). Every field is written, so reading never falls back to a default that may change
+ * between versions. Files written before {@code biasCorrection} existed applied the file's bias
+ * shifts to every export, so a missing field reads as true (no shifts, no change); files older
+ * than {@code tensorOverrides} read as none.
  */
 final class RecipeJson {
   private RecipeJson() {}
@@ -31,6 +34,7 @@ final class RecipeJson {
     node.put("symmetricActivations", r.symmetricActivations());
     node.put("weightType", r.weightType().toString());
     node.put("perChannel", r.perChannel());
+    node.put("weightBlockSize", r.weightBlockSize());
     ArrayNode nodes = node.putArray("floatNodes");
     r.floatNodes().forEach(nodes::add);
     ArrayNode ops = node.putArray("floatOpTypes");
@@ -38,6 +42,7 @@ final class RecipeJson {
     ObjectNode methods = node.putObject("tensorMethods");
     r.tensorMethods().forEach((tensor, m) -> methods.put(tensor, m.id()));
     node.put("biasCorrection", r.biasCorrection());
+    TensorOverridesJson.write(r.tensorOverrides(), node.putObject("tensorOverrides"));
     return node;
   }
 
@@ -51,6 +56,8 @@ final class RecipeJson {
           .symmetricActivations(required(node, "symmetricActivations", where).asBoolean())
           .weightType(QuantType.parse(text(node, "weightType", where)))
           .perChannel(required(node, "perChannel", where).asBoolean())
+          // Absent before 4-bit weights existed, when the recipes' weights were all 8-bit.
+          .weightBlockSize(node.path("weightBlockSize").asInt(Defaults.WEIGHT_BLOCK_SIZE))
           .floatNodes(strings(node.path("floatNodes")))
           .floatOpTypes(strings(node.path("floatOpTypes")))
           .biasCorrection(node.path("biasCorrection").asBoolean(true));
@@ -58,6 +65,10 @@ final class RecipeJson {
           it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         b.tensorMethod(e.getKey(), CalibrationMethod.parse(e.getValue().asText()));
+      }
+      if (node.has("tensorOverrides")) {
+        b.tensorOverrides(TensorOverridesJson.read(node.get("tensorOverrides"),
+            "tensorOverrides"));
       }
       return b.build();
     } catch (QcalException e) {

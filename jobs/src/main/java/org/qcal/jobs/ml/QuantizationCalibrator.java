@@ -56,7 +56,9 @@ import org.qcal.runtime.SessionCache;
  * {@code methods}; {@code percentile}; {@code activationType}; {@code weightType}; {@code
  * symmetricActivations}; {@code perChannel}; {@code excludeNodes} and {@code excludeOpTypes}
  * (kept in float); {@code choose} (a method id or {@code auto}) and {@code chooseRows};
- * {@code biasCorrection}; {@code smoothQuant} and {@code smoothQuantAlpha}; and the
+ * {@code biasCorrection}; {@code smoothQuant} and {@code smoothQuantAlpha}; {@code
+ * weightBlockSize}; {@code tensorOverrides} (JSON text in ONNX Runtime's TensorQuantOverrides
+ * form, as {@code --tensor-overrides}' file; default {@code {}}); and the
  * {@link InferenceParams}. Setters refuse a value out of its domain with a {@link BadArgument}
  * naming the param; {@code fit} checks values set any other way (a {@code ParamMap}, a load).
  *
@@ -84,6 +86,8 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
   private final BooleanParam biasCorrection;
   private final BooleanParam smoothQuant;
   private final DoubleParam smoothQuantAlpha;
+  private final Param<String> tensorOverrides;
+  private final IntParam weightBlockSize;
   /** The FP32 model's signature, and what it was read from (a path, or the bytes). */
   private transient ModelSignature signature;
   private transient Object signatureOf;
@@ -118,6 +122,12 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
         ParamValidators.gtEq(1));
     biasCorrection = new BooleanParam(this, "biasCorrection", "fold each quantized Conv's and"
         + " Gemm's mean output shift under weight quantization into its bias");
+    tensorOverrides = new Param<>(this, "tensorOverrides", "per-tensor overrides of"
+        + " activations, JSON in ONNX Runtime's TensorQuantOverrides form");
+    setDefault(tensorOverrides, "{}");
+    weightBlockSize = new IntParam(this, "weightBlockSize", "4-bit weights: values along K per"
+        + " block, a power of two in [16, 256]");
+    setDefault(weightBlockSize, Defaults.WEIGHT_BLOCK_SIZE);
     setDefault(biasCorrection, Defaults.BIAS_CORRECTION);
     smoothQuant = new BooleanParam(this, "smoothQuant", "SmoothQuant: scale the channels of each"
         + " MatMul/Gemm input written by a LayerNorm into the weights before calibrating");
@@ -300,6 +310,41 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
     return this;
   }
 
+  /** JSON in ONNX Runtime's TensorQuantOverrides form, e.g. {@code {"x": [{"rmax": 6}]}}. */
+  public QuantizationCalibrator setTensorOverrides(String json) {
+    parseOverrides(json);
+    set(tensorOverrides, json);
+    return this;
+  }
+
+  public QuantizationCalibrator setWeightBlockSize(int size) {
+    Recipe.builder().weightBlockSize(size); // refuses what the kernels do not take
+    set(weightBlockSize, size);
+    return this;
+  }
+
+  public int getWeightBlockSize() {
+    return (Integer) getOrDefault(weightBlockSize);
+  }
+
+  public IntParam weightBlockSize() {
+    return weightBlockSize;
+  }
+
+  public String getTensorOverrides() {
+    return getOrDefault(tensorOverrides);
+  }
+
+  public Param<String> tensorOverrides() {
+    return tensorOverrides;
+  }
+
+  private static java.util.Map<String, org.qcal.jobs.api.TensorOverride> parseOverrides(
+      String json) {
+    return org.qcal.jobs.io.TensorOverridesJson.parse(
+        json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "tensorOverrides");
+  }
+
   public QuantizationCalibrator setChooseRows(int rows) {
     set(chooseRows, BadArgument.atLeast("chooseRows", rows, 1));
     return this;
@@ -375,8 +420,10 @@ public final class QuantizationCalibrator extends Estimator<QuantizedOnnxModel>
         .weightType(QuantType.parse(getWeightType(), WeightQuantization.TYPES, "weightType"))
         .symmetricActivations(getSymmetricActivations())
         .perChannel(getPerChannel())
+        .weightBlockSize(getWeightBlockSize())
         .floatNodes(List.of(getExcludeNodes()))
         .floatOpTypes(List.of(getExcludeOpTypes()))
+        .tensorOverrides(parseOverrides(getTensorOverrides()))
         .build();
   }
 

@@ -129,7 +129,9 @@ public final class TuneJob {
   static List<QuantizedExport> candidates(CalibrationResult calibration, LoadedInputModel fp32,
       boolean biasVariants) {
     CalibrationParameters p = calibration.parameters();
-    boolean[] corrections = biasVariants ? new boolean[] {false, true}
+    // No shifts measured (4-bit weights, nothing to correct): the variants would be copies.
+    boolean variants = biasVariants && !calibration.biasShifts().isEmpty();
+    boolean[] corrections = variants ? new boolean[] {false, true}
         : new boolean[] {p.biasCorrection()};
     List<QuantizedExport> candidates = new ArrayList<>();
     for (boolean corrected : corrections) {
@@ -138,7 +140,7 @@ public final class TuneJob {
           Recipe recipe = p.recipe(method).toBuilder().symmetricActivations(symmetric)
               .biasCorrection(corrected).build();
           String name = method.id() + (symmetric ? "-sym" : "-asym")
-              + (biasVariants && corrected ? BIAS_CORRECTED : "");
+              + (variants && corrected ? BIAS_CORRECTED : "");
           candidates.add(QuantizedExport.derive(name, fp32, calibration.tensors(), recipe,
               calibration.biasShifts()));
         }
