@@ -13,8 +13,9 @@ import org.qcal.Check;
  * have at least 256 bits, each kernel served by its scalar twin until the JIT has compiled it
  * ({@link WarmingKernels}); otherwise {@link ScalarKernels}, with one log line saying why. The
  * system property {@code qcal.kernels=scalar|vector} forces a choice (tests, benchmarks, or a JIT
- * that misbehaves; {@code vector} without the warm-up). Both give bit-identical results, so the
- * choice only changes speed.
+ * that misbehaves; {@code vector} without the warm-up). Both give bit-identical results (the
+ * divergence estimate: within its stated error, and its caller's result is exact either way), so
+ * the choice only changes speed.
  */
 public final class Kernels {
   /** The system property that forces an implementation: {@code scalar} or {@code vector}. */

@@ -13,7 +13,8 @@ import java.util.Map;
  * running at the time: on the shipped MLP, 100 000 rows, the kernels took 4.6 to 10 s of task
  * time with the vector kernels from a cold start against 1.9 to 3.4 s with the scalar ones
  * (docs/BENCHMARKS.md, "Kernel warm-up"). Both implementations give bit-identical results
- * ({@link TensorKernels}), so which one serves a call changes its speed only.
+ * ({@link TensorKernels}; the divergence estimate within its stated error, which the entropy
+ * search allows for), so which one serves a call changes its speed only.
  *
  * <p>Each kernel warms on its own, on its first call: {@link KernelWarmup} runs the vector kernel
  * on a synthetic tensor in a background thread until it is compiled; the calls made meanwhile go
