@@ -35,6 +35,11 @@ final class CandidateDistributions {
     levelValue = new double[levels];
   }
 
+  /** The counts beyond candidate {@code i}'s range, which P adds to its last bin. */
+  long outliers(int i) {
+    return counts[bins.length] - counts[i];
+  }
+
   /** Where level {@code level} of candidate {@code i} ends: bin j is in level floor(j L / i). */
   int levelEnd(int level, int i) {
     return (int) (((long) (level + 1) * i + levels - 1) / levels);
@@ -46,8 +51,8 @@ final class CandidateDistributions {
    * gives {@code eps * zeros / nonZeros}. False, with {@code p} and {@code q} unspecified, when
    * either is all zeros or a non-zero bin would not stay positive (the candidate scores +Inf).
    */
-  boolean fill(int i, long outliers, double[] p, double[] q) {
-    double last = (double) bins[i - 1] + outliers;
+  boolean fill(int i, double[] p, double[] q) {
+    double last = (double) bins[i - 1] + outliers(i);
     int zerosP = (i - 1 - nonEmpty[i - 1]) + (last == 0 ? 1 : 0);
     int nonZerosP = i - zerosP;
     if (nonZerosP == 0) {

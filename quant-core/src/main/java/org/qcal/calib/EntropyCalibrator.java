@@ -137,15 +137,11 @@ public final class EntropyCalibrator implements Calibrator {
   }
 
   private static int bestCandidate(long[] bins, int levels, boolean pruned) {
-    long[] suffix = new long[bins.length + 1];
-    for (int j = bins.length - 1; j >= 0; j--) {
-      suffix[j] = suffix[j + 1] + bins[j];
-    }
     double[] p = new double[bins.length];
     double[] q = new double[bins.length];
     CandidateDistributions dist = new CandidateDistributions(bins, levels);
     if (!pruned) {
-      return exactBest(dist, suffix, null, 0, p, q);
+      return exactBest(dist, null, 0, p, q);
     }
     TensorKernels kernels = Kernels.get();
     LevelDivergenceBound bound = new LevelDivergenceBound(dist);
@@ -157,15 +153,15 @@ public final class EntropyCalibrator implements Calibrator {
     for (int i = bins.length; i >= levels; i--) {
       // Skipped: its exact score is above the bound, so above bestEstimate + 2 err, which is
       // at least the exact score of the candidate that gave bestEstimate.
-      if (bound.surelyNotBelow(i, suffix[i], bestEstimate + 3 * err)) {
+      if (bound.surelyNotBelow(i, bestEstimate + 3 * err)) {
         continue;
       }
-      if (dist.fill(i, suffix[i], p, q)) {
+      if (dist.fill(i, p, q)) {
         estimate[i] = kernels.divergenceEstimate(p, q, i);
         bestEstimate = Math.min(bestEstimate, estimate[i]);
       }
     }
-    return exactBest(dist, suffix, estimate, bestEstimate + 4 * err, p, q);
+    return exactBest(dist, estimate, bestEstimate + 4 * err, p, q);
   }
 
   /**
@@ -173,7 +169,7 @@ public final class EntropyCalibrator implements Calibrator {
    * estimate} is at most {@code within} (all when {@code estimate} is null); the last candidate
    * when none scores finite.
    */
-  private static int exactBest(CandidateDistributions dist, long[] suffix, double[] estimate,
+  private static int exactBest(CandidateDistributions dist, double[] estimate,
       double within, double[] p, double[] q) {
     double bestKl = Double.POSITIVE_INFINITY;
     int best = dist.bins.length;
@@ -181,7 +177,7 @@ public final class EntropyCalibrator implements Calibrator {
       if (estimate != null && !(estimate[i] <= within)) {
         continue;
       }
-      double kl = divergence(dist, i, suffix[i], p, q);
+      double kl = divergence(dist, i, p, q);
       if (kl < bestKl) {
         bestKl = kl;
         best = i;
@@ -190,15 +186,17 @@ public final class EntropyCalibrator implements Calibrator {
     return best;
   }
 
-  /** KL(P || Q) of candidate {@code i}; {@code p} and {@code q} are scratch of length >= i. */
-  static double divergence(long[] bins, long outliers, int i, int levels, double[] p,
-      double[] q) {
-    return divergence(new CandidateDistributions(bins, levels), i, outliers, p, q);
+  /**
+   * KL(P || Q) of candidate {@code i}, the bins from {@code i} on being its outliers; {@code p}
+   * and {@code q} are scratch of length >= i.
+   */
+  static double divergence(long[] bins, int i, int levels, double[] p, double[] q) {
+    return divergence(new CandidateDistributions(bins, levels), i, p, q);
   }
 
-  private static double divergence(CandidateDistributions dist, int i, long outliers,
-      double[] p, double[] q) {
-    return dist.fill(i, outliers, p, q) ? kl(p, q, i) : Double.POSITIVE_INFINITY;
+  private static double divergence(CandidateDistributions dist, int i, double[] p,
+      double[] q) {
+    return dist.fill(i, p, q) ? kl(p, q, i) : Double.POSITIVE_INFINITY;
   }
 
   /**

@@ -16,36 +16,33 @@ package org.qcal.calib;
  */
 final class LevelDivergenceBound {
   private final CandidateDistributions dist;
-  private final long[] bins;
-  private final int levels;
   private final double[] pl;
   private final double[] ql;
   private final double slack;
 
   LevelDivergenceBound(CandidateDistributions dist) {
     this.dist = dist;
-    this.bins = dist.bins;
-    this.levels = dist.levels;
-    pl = new double[levels];
-    ql = new double[levels];
+    pl = new double[dist.levels];
+    ql = new double[dist.levels];
     // Rounding: both the bound and the scored divergence are sums of at most B + levels terms
     // p ln(p / q) with p, q >= eps / 2^63, so |ln(p / q)| < 64 and each sum errs by at most
     // gamma_m * 64 (Higham, "Accuracy and Stability of Numerical Algorithms", eq. 4.4), with
     // room for the few roundings of each term.
-    int m = bins.length + levels + 16;
+    int m = dist.bins.length + dist.levels + 16;
     double u = 0x1p-53;
     slack = 4 * 64 * (m * u / (1 - m * u));
   }
 
   /**
-   * Whether candidate {@code i} (outliers {@code outliers} folded into its last bin) surely
-   * scores a divergence at least {@code best}, allowing for the rounding of both.
+   * Whether candidate {@code i} surely scores a divergence at least {@code best}, allowing for
+   * the rounding of both.
    */
-  boolean surelyNotBelow(int i, long outliers, double best) {
+  boolean surelyNotBelow(int i, double best) {
     if (best == Double.POSITIVE_INFINITY) {
       return false;
     }
-    boolean lastGainsOutliers = bins[i - 1] == 0 && outliers > 0;
+    long outliers = dist.outliers(i);
+    boolean lastGainsOutliers = dist.bins[i - 1] == 0 && outliers > 0;
     int nonEmptyQ = dist.nonEmpty[i];
     int nonEmptyP = nonEmptyQ + (lastGainsOutliers ? 1 : 0);
     if (nonEmptyQ == 0) {
@@ -56,7 +53,7 @@ final class LevelDivergenceBound {
     double takeQ = eps * (i - nonEmptyQ) / nonEmptyQ;
     double sp = 0;
     double sq = 0;
-    for (int level = 0; level < levels; level++) {
+    for (int level = 0; level < dist.levels; level++) {
       int start = level == 0 ? 0 : dist.levelEnd(level - 1, i);
       int end = dist.levelEnd(level, i);
       int size = end - start;
@@ -72,7 +69,7 @@ final class LevelDivergenceBound {
       sq += ql[level];
     }
     double bound = 0;
-    for (int level = 0; level < levels; level++) {
+    for (int level = 0; level < dist.levels; level++) {
       double p = pl[level] / sp;
       bound += p * Math.log(p / (ql[level] / sq));
     }

@@ -64,9 +64,9 @@ class EntropyCalibratorTest {
     double[] p = new double[8];
     double[] q = new double[8];
     assertEquals(0.6 * Math.log(0.8) + 0.4 * Math.log(1.6),
-        EntropyCalibrator.divergence(bins, 1, 2, 2, p, q), 1e-12);
+        EntropyCalibrator.divergence(bins, 2, 2, p, q), 1e-12);
     assertEquals(0.6 * Math.log(1.5) + 0.2 * Math.log(0.5),
-        EntropyCalibrator.divergence(bins, 0, 8, 2, p, q), 1e-3); // smoothing shifts it by ~1e-4
+        EntropyCalibrator.divergence(bins, 8, 2, p, q), 1e-3); // smoothing shifts it by ~1e-4
   }
 
   @Test
