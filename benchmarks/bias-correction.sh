@@ -24,32 +24,15 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd) corpus=$(cd "$corpus" && pwd)
 [ -f "$out/rows/slice_heldout.jsonl" ] || "$py" "$root/benchmarks/ptq/make_rows.py" "$out/rows"
 
-# run DIR STEP ARGS...: bin/qcal with its output and exit code kept in DIR.
-run() {
-  local dir=$1 step=$2; shift 2
-  local rc=0
-  "$root/bin/qcal" "$@" >"$dir/$step.out" 2>"$dir/$step.err" || rc=$?
-  echo "$rc" >"$dir/$step.rc"
-  grep -h '^qcal:' "$dir/$step.err" | tail -1 || true
-}
+# shellcheck source=benchmarks/lib/variant-runs.sh
+. "$root/benchmarks/lib/variant-runs.sh"
 
 while IFS='|' read -r name model calib heldout qargs vargs; do
   [ -n "$only" ] && [[ ! "$name" =~ $only ]] && continue
-  for mode in off on; do
-    dir=$out/$name/$mode
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    flag=$([ "$mode" = on ] && echo --bias-correction || true)
-    echo "== $name, bias correction $mode: calibrate"
-    # shellcheck disable=SC2086
-    run "$dir" calibrate calibrate --model "$model" --data "$calib" --out "$dir/calibration" \
-      $qargs $flag
-    [ "$(cat "$dir/calibrate.rc")" = 0 ] || continue
-    echo "== $name, bias correction $mode: validate"
-    # shellcheck disable=SC2086
-    run "$dir" validate validate --model "$model" --calibration "$dir/calibration" \
-      --data "$heldout" --out "$dir/validation" $qargs $vargs
-  done
+  calibrate_and_validate "$out/$name/off" "$name, bias correction off" "$model" "$calib" \
+    "$heldout" "$qargs" "$vargs"
+  calibrate_and_validate "$out/$name/on" "$name, bias correction on" "$model" "$calib" \
+    "$heldout" "$qargs" "$vargs" --bias-correction
 done < <("$py" "$root/benchmarks/biascorr/models.py" "$out/rows" "$corpus")
 
 "$py" "$root/benchmarks/biascorr/table.py" "$out" | tee "$out/table.md"

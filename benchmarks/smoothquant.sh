@@ -25,33 +25,18 @@ py=/usr/bin/python3
 mkdir -p "$out"
 out=$(cd "$out" && pwd) corpus=$(cd "$corpus" && pwd)
 
-# run DIR STEP ARGS...: bin/qcal with its output and exit code kept in DIR.
-run() {
-  local dir=$1 step=$2; shift 2
-  local rc=0
-  "$root/bin/qcal" "$@" >"$dir/$step.out" 2>"$dir/$step.err" || rc=$?
-  echo "$rc" >"$dir/$step.rc"
-  grep -h '^qcal:' "$dir/$step.err" | tail -1 || true
-}
+# shellcheck source=benchmarks/lib/variant-runs.sh
+. "$root/benchmarks/lib/variant-runs.sh"
 
 # bench NAME MODEL CALIB HELDOUT QARGS VARGS: every mode of one model.
 bench() {
-  local name=$1 model=$2 calib=$3 heldout=$4 qargs=$5 vargs=$6 mode dir flags
+  local name=$1 model=$2 calib=$3 heldout=$4 qargs=$5 vargs=$6 mode flags
   [[ ! "$name" =~ $only ]] && return 0
   for mode in $(for m in $modes; do [ "$m" = off ] && echo off || echo "a$m"; done); do
-    dir=$out/$name/$mode
-    rm -rf "$dir"
-    mkdir -p "$dir"
     flags=$([ "$mode" = off ] || echo "--smooth-quant --smooth-quant-alpha ${mode#a}")
-    echo "== $name, SmoothQuant $mode: calibrate"
     # shellcheck disable=SC2086
-    run "$dir" calibrate calibrate --model "$model" --data "$calib" --out "$dir/calibration" \
-      $qargs $flags
-    [ "$(cat "$dir/calibrate.rc")" = 0 ] || continue
-    echo "== $name, SmoothQuant $mode: validate"
-    # shellcheck disable=SC2086
-    run "$dir" validate validate --model "$model" --calibration "$dir/calibration" \
-      --data "$heldout" --out "$dir/validation" $qargs $vargs
+    calibrate_and_validate "$out/$name/$mode" "$name, SmoothQuant $mode" "$model" "$calib" \
+      "$heldout" "$qargs" "$vargs" $flags
   done
 }
 

@@ -36,31 +36,16 @@ declare -A flags=(
 )
 variants=(u8 u16 w4 w4u u16w4)
 
-# run DIR STEP ARGS...: bin/qcal with its output and exit code kept in DIR.
-run() {
-  local dir=$1 step=$2; shift 2
-  local rc=0
-  "$root/bin/qcal" "$@" >"$dir/$step.out" 2>"$dir/$step.err" || rc=$?
-  echo "$rc" >"$dir/$step.rc"
-  grep -h '^qcal:' "$dir/$step.err" | tail -1 || true
-}
+# shellcheck source=benchmarks/lib/variant-runs.sh
+. "$root/benchmarks/lib/variant-runs.sh"
 
 while IFS='|' read -r name model calib heldout qargs vargs; do
   [ -n "$only" ] && [[ ! "$name" =~ $only ]] && continue
   for v in "${variants[@]}"; do
     [ -n "$variants_only" ] && [[ ! "$v" =~ $variants_only ]] && continue
-    dir=$out/$name/$v
-    rm -rf "$dir"
-    mkdir -p "$dir"
-    echo "== $name, $v: calibrate"
     # shellcheck disable=SC2086
-    run "$dir" calibrate calibrate --model "$model" --data "$calib" --out "$dir/calibration" \
-      --methods minmax,mse --choose auto $qargs ${flags[$v]}
-    [ "$(cat "$dir/calibrate.rc")" = 0 ] || continue
-    echo "== $name, $v: validate"
-    # shellcheck disable=SC2086
-    run "$dir" validate validate --model "$model" --calibration "$dir/calibration" \
-      --data "$heldout" --out "$dir/validation" $qargs $vargs
+    calibrate_and_validate "$out/$name/$v" "$name, $v" "$model" "$calib" "$heldout" \
+      "$qargs" "$vargs" --methods minmax,mse --choose auto ${flags[$v]}
   done
 done < <("$py" "$root/benchmarks/biascorr/models.py" "$out/rows" "$corpus")
 
